@@ -1,0 +1,78 @@
+// Arguments: strict parsing (every problem names the option).
+#include "arguments.h"
+
+#include <charconv>
+#include <stdexcept>
+
+namespace convscope::app {
+
+Arguments::Arguments(const std::vector<std::string>& args, const std::set<std::string>& flags,
+                     const std::set<std::string>& options) {
+    for (std::size_t i = 0; i < args.size(); ++i) {
+        const std::string& a = args[i];
+        if (a.rfind("--", 0) != 0) throw std::invalid_argument("unexpected argument '" + a + "'");
+        const std::string name = a.substr(2);
+        if (flags.count(name)) {
+            m_values[name] = "";
+        } else if (options.count(name)) {
+            if (i + 1 >= args.size()) throw std::invalid_argument("--" + name + " needs a value");
+            m_values[name] = args[++i];
+        } else {
+            throw std::invalid_argument("unknown option '" + a + "' (see --help)");
+        }
+    }
+}
+
+std::string Arguments::text(const std::string& name, const std::string& fallback) const {
+    const auto it = m_values.find(name);
+    return it == m_values.end() ? fallback : it->second;
+}
+
+int Arguments::integer(const std::string& name, int fallback, int min, int max) const {
+    const auto it = m_values.find(name);
+    if (it == m_values.end()) return fallback;
+    int v = 0;
+    const std::string& s = it->second;
+    const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+    if (ec != std::errc() || end != s.data() + s.size() || v < min || v > max)
+        throw std::invalid_argument("--" + name + " must be a whole number from " +
+                                    std::to_string(min) + " to " + std::to_string(max) + ", got '" +
+                                    s + "'");
+    return v;
+}
+
+double Arguments::number(const std::string& name, double fallback) const {
+    const auto it = m_values.find(name);
+    if (it == m_values.end()) return fallback;
+    try {
+        std::size_t used = 0;
+        const double v = std::stod(it->second, &used);
+        if (used == it->second.size()) return v;
+    } catch (const std::exception&) {
+    }
+    throw std::invalid_argument("--" + name + " must be a number, got '" + it->second + "'");
+}
+
+std::vector<int> Arguments::dims(const std::string& name, const std::string& text, std::size_t count) {
+    std::vector<int> out;
+    std::size_t pos = 0;
+    while (pos <= text.size()) {
+        const std::size_t x = text.find('x', pos);
+        const std::string part = text.substr(pos, x == std::string::npos ? std::string::npos : x - pos);
+        int v = 0;
+        const auto [end, ec] = std::from_chars(part.data(), part.data() + part.size(), v);
+        if (part.empty() || ec != std::errc() || end != part.data() + part.size() || v < 0)
+            throw std::invalid_argument("--" + name + " '" + text + "' must be " +
+                                        std::to_string(count) + " whole numbers joined by 'x'");
+        out.push_back(v);
+        if (x == std::string::npos) break;
+        pos = x + 1;
+    }
+    if (out.size() == 1 && count == 2) out.push_back(out[0]);
+    if (out.size() != count)
+        throw std::invalid_argument("--" + name + " '" + text + "' must have " + std::to_string(count) +
+                                    " dimensions joined by 'x'");
+    return out;
+}
+
+}  // namespace convscope::app

@@ -1,0 +1,32 @@
+// Command-line option parsing for the headless subcommands: --name value / --flag, with errors
+// that name the option and the expected form.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+namespace convscope::app {
+
+class Arguments {
+public:
+    // `flags` take no value; `options` take one. Throws std::invalid_argument for an unknown
+    // option, a missing value or a stray positional argument.
+    Arguments(const std::vector<std::string>& args, const std::set<std::string>& flags,
+              const std::set<std::string>& options);
+
+    bool has(const std::string& name) const { return m_values.count(name) > 0; }
+    std::string text(const std::string& name, const std::string& fallback) const;
+    int integer(const std::string& name, int fallback, int min, int max) const;
+    double number(const std::string& name, double fallback) const;
+
+    // "AxB" (or "A" meaning AxA) into two positive integers; for --kernel 11x11, --shape 3x224x224.
+    static std::vector<int> dims(const std::string& name, const std::string& text, std::size_t count);
+
+private:
+    std::map<std::string, std::string> m_values;
+};
+
+}  // namespace convscope::app

@@ -1,0 +1,22 @@
+// The engine's matrix products: thin wrappers over Eigen for row-major (Caffe layout) operands.
+// All matrices here are ROW-major with an explicit leading dimension (elements between rows).
+#pragma once
+
+#include <cstdint>
+
+namespace convscope::core {
+
+// C (M x N, ldc) = A (M x K, lda) * B (K x N, ldb), or C += when accumulate. Parallel (OpenMP
+// through Eigen) for large products.
+void gemm(int M, int N, int K, const float* A, std::int64_t lda, const float* B, std::int64_t ldb,
+          float* C, std::int64_t ldc, bool accumulate = false);
+
+// y (M) = A (M x K, row-major, lda) * x (K). Parallel over row blocks: at batch 1 an fc layer is a
+// GEMV bound by memory bandwidth, and one core cannot saturate it; a GEMM with N = 1 is 2-5x slower.
+void gemv(int M, int K, const float* A, std::int64_t lda, const float* x, float* y);
+
+// out (B x M, row-major) = X (B x K, row-major) * W^T, W being M x K row-major. The fc layer at
+// batch B > 1: the GEMM with N = B.
+void gemmTransB(int B, int M, int K, const float* X, const float* W, float* out);
+
+}  // namespace convscope::core

@@ -1,0 +1,79 @@
+// Image decoding via OpenCV with size checks and clear errors.
+#include "image_io.h"
+
+#include <filesystem>
+#include <fstream>
+#include <vector>
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
+
+#include "../error.h"
+
+namespace convscope::core::io {
+
+namespace {
+
+Tensor toTensor(const cv::Mat& decoded, const ImageOptions& o, const std::string& what) {
+    if (decoded.empty())
+        throw Error(ErrorCategory::Io, "'" + what + "' is not an image OpenCV can decode "
+                                       "(supported: PNG, JPEG, BMP, TIFF, WebP, PPM, ...)");
+    if (o.channels != 1 && o.channels != 3)
+        throw Error(ErrorCategory::InvalidConfig,
+                    "channels must be 1 or 3, got " + std::to_string(o.channels));
+    cv::Mat img = decoded;
+    if (img.depth() != CV_8U) img.convertTo(img, CV_32F, img.depth() == CV_16U ? 1.0 / 257 : 1.0);
+    if (o.channels == 1 && img.channels() != 1)
+        cv::cvtColor(img, img, img.channels() == 4 ? cv::COLOR_BGRA2GRAY : cv::COLOR_BGR2GRAY);
+    else if (o.channels == 3 && img.channels() == 1)
+        cv::cvtColor(img, img, cv::COLOR_GRAY2BGR);
+    else if (o.channels == 3 && img.channels() == 4)
+        cv::cvtColor(img, img, cv::COLOR_BGRA2BGR);
+    if (o.width > 0 && o.height > 0 && (img.cols != o.width || img.rows != o.height))
+        cv::resize(img, img, cv::Size(o.width, o.height), 0, 0, cv::INTER_LINEAR);
+    img.convertTo(img, CV_32F);
+    Tensor t(1, o.channels, img.rows, img.cols);
+    for (int c = 0; c < o.channels; ++c) {
+        const int src = (o.swapRB && o.channels == 3) ? 2 - c : c;
+        const float mean = o.mean[std::size_t(c)];
+        for (int y = 0; y < img.rows; ++y) {
+            const float* row = img.ptr<float>(y);
+            for (int x = 0; x < img.cols; ++x)
+                t.at(0, c, y, x) = (row[x * o.channels + src] - mean) * o.scale;
+        }
+    }
+    return t;
+}
+
+}  // namespace
+
+Tensor decodeImage(const unsigned char* bytes, std::size_t size, const ImageOptions& options,
+                   const std::string& what) {
+    if (size == 0) throw Error(ErrorCategory::Io, "'" + what + "' is empty");
+    const cv::Mat buffer(1, int(size), CV_8U, const_cast<unsigned char*>(bytes));
+    cv::Mat decoded;
+    try {
+        decoded = cv::imdecode(buffer, cv::IMREAD_UNCHANGED);
+    } catch (const cv::Exception& e) {
+        throw Error(ErrorCategory::Io, "'" + what + "' could not be decoded: " + e.err);
+    }
+    if (!decoded.empty() && double(decoded.rows) * decoded.cols > double(kMaxImagePixels))
+        throw Error(ErrorCategory::ResourceLimit,
+                    "'" + what + "' has " + std::to_string(decoded.cols) + "x" +
+                        std::to_string(decoded.rows) + " pixels, more than the limit of " +
+                        std::to_string(kMaxImagePixels) + "; downscale it first");
+    return toTensor(decoded, options, what);
+}
+
+Tensor loadImage(const std::string& path, const ImageOptions& options) {
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(path, ec))
+        throw Error(ErrorCategory::Io, "'" + path + "' does not exist or is not a file");
+    std::ifstream file(path, std::ios::binary);
+    std::vector<unsigned char> bytes((std::istreambuf_iterator<char>(file)),
+                                     std::istreambuf_iterator<char>());
+    if (!file.good() && !file.eof())
+        throw Error(ErrorCategory::Io, "'" + path + "' could not be read");
+    return decodeImage(bytes.data(), bytes.size(), options, path);
+}
+
+}  // namespace convscope::core::io

@@ -1,0 +1,30 @@
+// Image files to tensors, through OpenCV's decoders. The only place core reads images.
+#pragma once
+
+#include <array>
+#include <string>
+
+#include "../tensor.h"
+
+namespace convscope::core::io {
+
+struct ImageOptions {
+    int channels = 3;        // 1 (gray) or 3 (colour)
+    int width = 0, height = 0;  // resize to this size when both > 0
+    bool swapRB = false;     // colour order R,G,B instead of OpenCV's B,G,R
+    float scale = 1.0f;      // applied after mean subtraction
+    std::array<float, 3> mean{0, 0, 0};
+};
+
+// Pixels above this count are refused before decoding (OpenCV would try to allocate them).
+constexpr long long kMaxImagePixels = 1ll << 28;  // 268 MP
+
+// Reads an image file into a 1 x C x H x W tensor: (pixel - mean) * scale. Throws Error(Io) for a
+// missing, unreadable or undecodable file, Error(ResourceLimit) for an image over kMaxImagePixels.
+Tensor loadImage(const std::string& path, const ImageOptions& options = {});
+
+// Decodes an image held in memory (an embedded resource) the same way.
+Tensor decodeImage(const unsigned char* bytes, std::size_t size, const ImageOptions& options,
+                   const std::string& what);
+
+}  // namespace convscope::core::io

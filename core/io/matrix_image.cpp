@@ -1,0 +1,36 @@
+// writeMatrixImage: normalise, colour-map, upscale nearest-neighbour, encode.
+#include "matrix_image.h"
+
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
+
+#include "../error.h"
+
+namespace convscope::core::io {
+
+void writeMatrixImage(const std::string& path, const float* data, int rows, int cols, int scale) {
+    if (std::int64_t(rows) * cols * scale * scale > kMaxMatrixImageCells)
+        throw Error(ErrorCategory::ResourceLimit,
+                    "a " + std::to_string(rows) + "x" + std::to_string(cols) +
+                        " matrix is too large to render (limit " +
+                        std::to_string(kMaxMatrixImageCells) +
+                        " pixels); use a smaller input, e.g. --shape 3x32x32");
+    const cv::Mat values(rows, cols, CV_32F, const_cast<float*>(data));
+    cv::Mat gray;
+    cv::normalize(values, gray, 0, 255, cv::NORM_MINMAX, CV_8U);
+    cv::Mat colour;
+    cv::applyColorMap(gray, colour, cv::COLORMAP_VIRIDIS);
+    if (scale > 1) cv::resize(colour, colour, {}, scale, scale, cv::INTER_NEAREST);
+    bool ok = false;
+    try {
+        ok = cv::imwrite(path, colour);
+    } catch (const cv::Exception& e) {
+        throw Error(ErrorCategory::Io, "could not write '" + path + "': " + e.err);
+    }
+    if (!ok)
+        throw Error(ErrorCategory::Io, "could not write '" + path +
+                                           "': check the folder exists and the extension is an "
+                                           "image format (.png, .jpg, .bmp)");
+}
+
+}  // namespace convscope::core::io

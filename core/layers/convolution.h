@@ -1,0 +1,52 @@
+// Convolution layer: im2col + one GEMM per group + bias (the Caffe way), with a 1x1 shortcut,
+// column tiling under a memory limit, batching into one wide GEMM, and a direct nested-loop
+// reference (convolveDirect) that every fast path is tested against.
+#pragma once
+
+#include <vector>
+
+#include "../conv_geometry.h"
+#include "../im2col.h"
+#include "layer.h"
+
+namespace convscope::core {
+
+class ConvolutionLayer : public Layer {
+public:
+    // weights: M x (C/groups) x kh x kw; bias: M values or empty (no bias).
+    // Throws Error(InvalidConfig) if the weight shape disagrees with params or bias size with M.
+    ConvolutionLayer(std::string name, WindowParams params, Tensor weights, std::vector<float> bias);
+
+    const char* type() const override { return "Convolution"; }
+    LayerCategory category() const override { return LayerCategory::Conv; }
+    Shape outputShape(std::span<const Shape> inputs) const override;
+    void forward(std::span<const Tensor* const> inputs, Tensor& output,
+                 ForwardContext& ctx) const override;
+    std::int64_t flops(std::span<const Shape> inputs) const override;
+    std::int64_t weightBytes() const override;
+    GemmShape gemmShape(std::span<const Shape> inputs) const override;
+    std::string describe() const override;
+
+    const WindowParams& params() const { return m_params; }
+    const Tensor& weights() const { return m_weights; }
+    const std::vector<float>& bias() const { return m_bias; }
+    int outChannels() const { return m_weights.n(); }
+    int inChannels() const { return m_weights.c() * m_params.groups; }
+    // True when im2col is the identity (1x1 kernel, stride 1, no padding).
+    bool isPointwise() const;
+
+private:
+    void forwardGemm(const Tensor& in, Tensor& out, ForwardContext& ctx) const;
+    void addBias(Tensor& out) const;
+
+    WindowParams m_params;
+    Tensor m_weights;
+    std::vector<float> m_bias;
+};
+
+// The reference: out[n][m][y][x] = bias[m] + sum over (c, ki, kj) of w * in, accumulated in double,
+// by seven nested loops. `output` must have the conv's output shape.
+void convolveDirect(const Tensor& input, const Tensor& weights, const std::vector<float>& bias,
+                    const WindowParams& p, Tensor& output);
+
+}  // namespace convscope::core

@@ -1,0 +1,97 @@
+// The layer contract (after Caffe's layer.hpp): a layer knows its type, infers its output shape
+// from its input shapes (validating them), and runs forward. Start here, then convolution.h.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "../error.h"
+#include "../tensor.h"
+
+namespace convscope::core {
+
+// Categories of the classic per-layer time breakdown.
+enum class LayerCategory { Conv, FullyConnected, Pool, Norm, Activation, Other };
+const char* toString(LayerCategory category);
+
+enum class ConvMethod {
+    Im2colGemm,  // im2col + one GEMM per group (Caffe); 1x1/stride-1/pad-0 skips im2col
+    Direct,      // nested loops, the obviously-correct reference
+};
+const char* toString(ConvMethod method);
+
+// The GEMM a layer performs, in the vocabulary of im2col.h (per group; 0 when none).
+struct GemmShape {
+    int M = 0, N = 0, K = 0, groups = 0;
+};
+
+// What a conv layer measured during its last forward.
+struct ConvStats {
+    double im2colSeconds = 0, gemmSeconds = 0;
+    std::int64_t colBytes = 0;  // col buffer actually allocated (a tile when tiled)
+    int tiles = 0;              // GEMM column tiles (1 = untiled, 0 = no im2col)
+};
+
+// State shared by the layers of one forward pass: options, scratch buffers reused across layers,
+// cancellation, and per-layer measurements. Not thread-safe: one per running forward.
+struct ForwardContext {
+    static constexpr std::int64_t kDefaultColLimit = std::int64_t(512) << 20;
+
+    ConvMethod convMethod = ConvMethod::Im2colGemm;
+    // Largest col buffer a conv may allocate; above it the conv runs over column tiles.
+    std::int64_t colMemoryLimit = kDefaultColLimit;
+    // Polled between layers and between GEMM tiles; when it returns true, forward throws
+    // Error(Cancelled).
+    std::function<bool()> cancelled;
+
+    Scratch colScratch;  // im2col tiles
+    Scratch gemmScratch; // GEMM output of a tile spanning several images
+    ConvStats conv;      // reset by Network before each layer
+
+    void throwIfCancelled() const {
+        if (cancelled && cancelled()) throw Error(ErrorCategory::Cancelled, "cancelled by the user");
+    }
+};
+
+class Layer {
+public:
+    explicit Layer(std::string name) : m_name(std::move(name)) {}
+    virtual ~Layer() = default;
+    Layer(const Layer&) = delete;
+    Layer& operator=(const Layer&) = delete;
+
+    const std::string& name() const { return m_name; }
+    virtual const char* type() const = 0;  // "Convolution", "InnerProduct", ... (Caffe names)
+    virtual LayerCategory category() const = 0;
+    // Number of inputs accepted: [minInputs, maxInputs]; maxInputs < 0 means any.
+    virtual int minInputs() const { return 1; }
+    virtual int maxInputs() const { return 1; }
+
+    // Validates input shapes and returns the output shape. Throws Error (InvalidConfig or
+    // ShapeMismatch) naming this layer and the numbers.
+    virtual Shape outputShape(std::span<const Shape> inputs) const = 0;
+    // Runs the layer. `output` is already allocated with outputShape(inputs).
+    virtual void forward(std::span<const Tensor* const> inputs, Tensor& output,
+                         ForwardContext& ctx) const = 0;
+
+    // Floating-point operations of one forward (a multiply-add counts as 2).
+    virtual std::int64_t flops(std::span<const Shape> inputs) const { (void)inputs; return 0; }
+    virtual std::int64_t weightBytes() const { return 0; }
+    virtual GemmShape gemmShape(std::span<const Shape> inputs) const { (void)inputs; return {}; }
+    // Parameters as a short human-readable string for tables ("96 11x11 stride 4").
+    virtual std::string describe() const { return {}; }
+
+protected:
+    [[noreturn]] void fail(ErrorCategory category, const std::string& what) const {
+        throw Error(category, std::string(type()) + " layer '" + m_name + "': " + what);
+    }
+    void expectInputs(std::span<const Shape> inputs) const;
+
+private:
+    std::string m_name;
+};
+
+}  // namespace convscope::core

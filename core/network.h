@@ -1,0 +1,69 @@
+// Network: a DAG of named layers over one input, with shape inference and forward on a batch.
+// Each layer produces one blob named after the layer; inputs name blobs. Start with add() and
+// forward(); profile.h measures a network layer by layer.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "layers/layer.h"
+
+namespace convscope::core {
+
+class Network {
+public:
+    explicit Network(std::string name = "network");
+
+    const std::string& name() const { return m_name; }
+    // Declares the input blob: one image is c x h x w. Must come before add().
+    void setInput(std::string name, int c, int h, int w);
+    const std::string& inputName() const { return m_inputName; }
+    Shape inputShape(int batch = 1) const { return {batch, m_inputC, m_inputH, m_inputW}; }
+
+    // Appends a layer reading the named blobs; no names means the previous blob (or the input).
+    // Throws Error(InvalidConfig) on a duplicate name or an unknown input. Layers must be added in
+    // an order where every input already exists (a topological order).
+    Layer& add(std::unique_ptr<Layer> layer, std::vector<std::string> inputs = {});
+    template <class L, class... Args>
+    L& emplace(Args&&... args) {
+        return static_cast<L&>(add(std::make_unique<L>(std::forward<Args>(args)...)));
+    }
+
+    int size() const { return int(m_nodes.size()); }
+    const Layer& layer(int i) const { return *m_nodes[std::size_t(i)].layer; }
+    // Indices of the layer's inputs; -1 is the network input.
+    const std::vector<int>& inputsOf(int i) const { return m_nodes[std::size_t(i)].inputs; }
+    int indexOf(const std::string& name) const;  // -1 if absent
+
+    // Output shapes of every layer for a batch; throws the first layer's validation error.
+    std::vector<Shape> inferShapes(int batch) const;
+    // Input shapes of layer i given all output shapes.
+    std::vector<Shape> inputShapes(int i, const std::vector<Shape>& shapes, int batch) const;
+
+    // Called after each layer with its index and wall time; ctx.conv holds its conv statistics.
+    using LayerCallback = std::function<void(int layer, double seconds, const ForwardContext& ctx)>;
+
+    // Runs every layer on `input` (n x c x h x w, matching setInput) and returns the last blob.
+    // Throws Error: ShapeMismatch for a wrong input, Cancelled when ctx.cancelled() fires (checked
+    // between layers and GEMM tiles), ResourceLimit when a buffer cannot be allocated.
+    const Tensor& forward(const Tensor& input, ForwardContext& ctx,
+                          const LayerCallback& onLayer = {});
+    // Activations of layer i from the last forward (empty before any forward).
+    const Tensor& blob(int i) const { return m_blobs[std::size_t(i)]; }
+
+private:
+    struct Node {
+        std::unique_ptr<Layer> layer;
+        std::vector<int> inputs;
+    };
+    std::string m_name;
+    std::string m_inputName = "data";
+    int m_inputC = 0, m_inputH = 0, m_inputW = 0;
+    std::vector<Node> m_nodes;
+    std::vector<Tensor> m_blobs;
+    std::vector<Shape> m_shapes;  // shapes the blobs were allocated for
+};
+
+}  // namespace convscope::core

@@ -1,0 +1,163 @@
+// Text and JSON renderings of NetworkProfile and Im2colReport.
+#include "report.h"
+
+#include <cstdio>
+
+#include "json_writer.h"
+
+namespace convscope::core {
+
+namespace {
+
+std::string format(const char* fmt, auto... args) {
+    char buf[512];
+    std::snprintf(buf, sizeof buf, fmt, args...);
+    return buf;
+}
+
+std::string gemmText(const GemmShape& g) {
+    if (g.M == 0) return "-";
+    std::string s = std::to_string(g.M) + "x" + std::to_string(g.N) + "x" + std::to_string(g.K);
+    if (g.groups > 1) s += " (x" + std::to_string(g.groups) + ")";
+    return s;
+}
+
+constexpr LayerCategory kCategories[] = {LayerCategory::Conv,       LayerCategory::FullyConnected,
+                                         LayerCategory::Pool,       LayerCategory::Norm,
+                                         LayerCategory::Activation, LayerCategory::Other};
+
+}  // namespace
+
+std::string formatBytes(double bytes) {
+    const char* units[] = {"B", "KiB", "MiB", "GiB", "TiB"};
+    int u = 0;
+    while (bytes >= 1024 && u < 4) {
+        bytes /= 1024;
+        ++u;
+    }
+    return u == 0 ? format("%.0f B", bytes) : format("%.3g %s", bytes, units[u]);
+}
+
+std::string profileTable(const NetworkProfile& p, const ReportContext& ctx) {
+    std::string out = format("%s, batch %d, %d thread(s), %s, median of %d run(s) after %d warm-up\n",
+                             p.network.c_str(), p.batch, p.threads, toString(p.method), p.repeat,
+                             p.warmup);
+    out += format("%-8s %-12s %-16s %-22s %9s %9s %8s %6s %9s %9s %9s\n", "layer", "type", "output",
+                  "GEMM MxNxK", "MFLOP", "ms", "GFLOP/s", "%", "im2col ms", "GEMM ms", "col MB");
+    const double sum = p.layerSumMs();
+    for (const LayerProfile& l : p.layers) {
+        const bool gemm = l.gemm.M > 0;
+        out += format("%-8s %-12s %-16s %-22s %9.1f %9.3f %8.1f %6.1f %9s %9s %9s\n", l.name.c_str(),
+                      l.type.c_str(), l.output.toString().c_str(), gemmText(l.gemm).c_str(),
+                      double(l.flops) / 1e6, l.medianMs, l.gflops(),
+                      sum > 0 ? 100 * l.medianMs / sum : 0.0,
+                      l.category == LayerCategory::Conv ? format("%.3f", l.im2colMs).c_str() : "-",
+                      gemm ? format("%.3f", l.gemmMs).c_str() : "-",
+                      l.colBytes ? format("%.1f", double(l.colBytes) / 1e6).c_str() : "-");
+    }
+    out += format("total: %.3f ms median (min %.3f, max %.3f), first run %.3f ms, %.2f GFLOP, %.1f GFLOP/s\n",
+                  p.medianTotalMs, p.minTotalMs, p.maxTotalMs, p.firstTotalMs,
+                  double(p.totalFlops()) / 1e9,
+                  p.medianTotalMs > 0 ? double(p.totalFlops()) / (p.medianTotalMs * 1e6) : 0.0);
+    out += "by category:";
+    for (LayerCategory c : kCategories) {
+        const double ms = p.categoryMs(c);
+        if (ms > 0) out += format(" %s %.3f ms (%.1f%%)", toString(c), ms, sum > 0 ? 100 * ms / sum : 0.0);
+    }
+    out += "\n";
+    if (ctx.peakGflopsPerCore > 0)
+        out += format("peak: %.1f GFLOP/s per core (FMA loop), %.1f on %d thread(s); network at %.1f%%\n",
+                      ctx.peakGflopsPerCore, ctx.peakGflopsPerCore * p.threads, p.threads,
+                      100.0 * double(p.totalFlops()) / (p.medianTotalMs * 1e6) /
+                          (ctx.peakGflopsPerCore * p.threads));
+    if (!ctx.peerName.empty())
+        out += format("%s: %.3f ms median; convscope / %s = %.3f; max |difference| of outputs %.3g\n",
+                      ctx.peerName.c_str(), ctx.peerTotalMs, ctx.peerName.c_str(),
+                      p.medianTotalMs / ctx.peerTotalMs, ctx.peerMaxAbsDiff);
+    return out;
+}
+
+std::string profileJson(const NetworkProfile& p, const ReportContext& ctx) {
+    JsonWriter j;
+    j.beginObject();
+    j.field("network", p.network).field("batch", p.batch).field("threads", p.threads);
+    j.field("method", toString(p.method)).field("warmup", p.warmup).field("repeat", p.repeat);
+    j.key("total").beginObject();
+    j.field("median_ms", p.medianTotalMs).field("min_ms", p.minTotalMs).field("max_ms", p.maxTotalMs);
+    j.field("first_ms", p.firstTotalMs).field("flops", p.totalFlops());
+    j.field("gflops", p.medianTotalMs > 0 ? double(p.totalFlops()) / (p.medianTotalMs * 1e6) : 0.0);
+    j.endObject();
+    const double sum = p.layerSumMs();
+    j.key("categories").beginObject();
+    for (LayerCategory c : kCategories) {
+        j.key(toString(c)).beginObject();
+        j.field("ms", p.categoryMs(c)).field("percent", sum > 0 ? 100 * p.categoryMs(c) / sum : 0.0);
+        j.endObject();
+    }
+    j.endObject();
+    if (ctx.peakGflopsPerCore > 0) j.field("peak_gflops_per_core", ctx.peakGflopsPerCore);
+    if (!ctx.peerName.empty()) {
+        j.key("peer").beginObject();
+        j.field("name", ctx.peerName).field("median_ms", ctx.peerTotalMs);
+        j.field("ratio", ctx.peerTotalMs > 0 ? p.medianTotalMs / ctx.peerTotalMs : 0.0);
+        j.field("max_abs_diff", ctx.peerMaxAbsDiff);
+        j.endObject();
+    }
+    j.key("layers").beginArray();
+    for (const LayerProfile& l : p.layers) {
+        j.beginObject();
+        j.field("name", l.name).field("type", l.type).field("category", toString(l.category));
+        j.field("params", l.params);
+        j.key("output").array({l.output.n, l.output.c, l.output.h, l.output.w});
+        j.key("gemm").beginObject();
+        j.field("M", l.gemm.M).field("N", l.gemm.N).field("K", l.gemm.K).field("groups", l.gemm.groups);
+        j.endObject();
+        j.field("flops", l.flops).field("weight_bytes", l.weightBytes);
+        j.field("activation_bytes", l.activationBytes);
+        j.field("first_ms", l.firstMs).field("median_ms", l.medianMs);
+        j.field("min_ms", l.minMs).field("max_ms", l.maxMs).field("gflops", l.gflops());
+        if (ctx.peakGflopsPerCore > 0)
+            j.field("percent_of_peak", 100 * l.gflops() / (ctx.peakGflopsPerCore * p.threads));
+        j.field("percent_of_total", sum > 0 ? 100 * l.medianMs / sum : 0.0);
+        j.field("im2col_ms", l.im2colMs).field("gemm_ms", l.gemmMs);
+        j.field("col_bytes", l.colBytes).field("tiles", l.tiles);
+        j.endObject();
+    }
+    j.endArray();
+    j.endObject();
+    return j.str() + "\n";
+}
+
+std::string im2colTable(const Im2colReport& r) {
+    const Im2colInfo& i = r.info;
+    std::string out = format("input %dx%dx%d, kernel %s, %d filter(s)\n", r.input.c, r.input.h,
+                             r.input.w, r.params.toString().c_str(), r.outChannels);
+    out += format("output %dx%d; GEMM per group: W (M=%d x K=%d) . col (K=%d x N=%d), %d group(s)\n",
+                  i.outH, i.outW, i.M, i.K, i.K, i.N, i.groups);
+    out += format("input %s, col matrix %s (%lld floats), expansion x%.2f\n",
+                  formatBytes(double(i.inputBytes)).c_str(), formatBytes(double(i.colBytes)).c_str(),
+                  static_cast<long long>(i.colBytes / 4), i.expansion());
+    out += format("GEMM: %.3f MFLOP\n", 2.0 * i.M * i.N * double(i.K) * i.groups / 1e6);
+    return out;
+}
+
+std::string im2colJson(const Im2colReport& r) {
+    const Im2colInfo& i = r.info;
+    JsonWriter j;
+    j.beginObject();
+    j.key("input").array({r.input.c, r.input.h, r.input.w});
+    j.key("kernel").array({r.params.kernelH, r.params.kernelW});
+    j.key("stride").array({r.params.strideH, r.params.strideW});
+    j.key("pad").array({r.params.padTop, r.params.padBottom, r.params.padLeft, r.params.padRight});
+    j.key("dilation").array({r.params.dilationH, r.params.dilationW});
+    j.field("groups", i.groups);
+    j.key("output").array({i.outH, i.outW});
+    j.field("M", i.M).field("K", i.K).field("N", i.N);
+    j.field("input_bytes", i.inputBytes).field("col_bytes", i.colBytes);
+    j.field("expansion", i.expansion());
+    j.field("flops", std::int64_t(2) * i.M * i.N * std::int64_t(i.K) * i.groups);
+    j.endObject();
+    return j.str() + "\n";
+}
+
+}  // namespace convscope::core

@@ -1,0 +1,35 @@
+// Reports shared by the CLI and the GUI's exports: the per-layer profile and the im2col figures as
+// a text table and as JSON (the field names are documented in README.md, "CLI reference").
+#pragma once
+
+#include <string>
+
+#include "im2col.h"
+#include "profile.h"
+
+namespace convscope::core {
+
+// Extra context printed with a profile: the machine's peak and an optional peer's time.
+struct ReportContext {
+    double peakGflopsPerCore = 0;  // 0 = not measured
+    std::string peerName;          // e.g. "opencv-dnn"; empty = no peer
+    double peerTotalMs = 0;
+    double peerMaxAbsDiff = -1;    // largest |ours - peer| over the network output; < 0 = not run
+};
+
+std::string profileTable(const NetworkProfile& profile, const ReportContext& context);
+std::string profileJson(const NetworkProfile& profile, const ReportContext& context);
+
+struct Im2colReport {
+    Shape input;                // one image
+    WindowParams params;
+    int outChannels = 0;
+    Im2colInfo info;
+};
+std::string im2colTable(const Im2colReport& report);
+std::string im2colJson(const Im2colReport& report);
+
+// "1.5 MiB", "2.88 GiB"
+std::string formatBytes(double bytes);
+
+}  // namespace convscope::core

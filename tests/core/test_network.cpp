@@ -1,0 +1,147 @@
+// Network: shape inference of the built-in AlexNet, graph errors, batching, cancellation, profile.
+#include <gtest/gtest.h>
+
+#include "layers/activation.h"
+#include "layers/shape_ops.h"
+#include "models.h"
+#include "profile.h"
+#include "test_util.h"
+
+using namespace convscope::core;
+using convscope::test::randomTensor;
+using convscope::test::tensorsClose;
+
+TEST(AlexNet, ShapesFlopsAndParameters) {
+    auto net = makeAlexNet();
+    const std::vector<Shape> shapes = net->inferShapes(1);
+    auto shapeOf = [&](const char* name) { return shapes[std::size_t(net->indexOf(name))]; };
+    EXPECT_EQ(shapeOf("conv1"), (Shape{1, 96, 55, 55}));
+    EXPECT_EQ(shapeOf("pool1"), (Shape{1, 96, 27, 27}));
+    EXPECT_EQ(shapeOf("conv2"), (Shape{1, 256, 27, 27}));
+    EXPECT_EQ(shapeOf("pool2"), (Shape{1, 256, 13, 13}));
+    EXPECT_EQ(shapeOf("conv5"), (Shape{1, 256, 13, 13}));
+    EXPECT_EQ(shapeOf("pool5"), (Shape{1, 256, 6, 6}));
+    EXPECT_EQ(shapeOf("fc8"), (Shape{1, 1000, 1, 1}));
+    std::int64_t flops = 0, weights = 0;
+    for (int i = 0; i < net->size(); ++i) {
+        flops += net->layer(i).flops(net->inputShapes(i, shapes, 1));
+        weights += net->layer(i).weightBytes();
+    }
+    // CaffeNet: 724M multiply-adds in conv+fc, 60.97M parameters.
+    EXPECT_NEAR(double(flops) / 2e6, 727, 5);
+    EXPECT_EQ(weights / 4, 60965224);
+    const GemmShape g = net->layer(net->indexOf("conv2")).gemmShape(net->inputShapes(net->indexOf("conv2"), shapes, 1));
+    EXPECT_EQ(g.M, 128);
+    EXPECT_EQ(g.K, 1200);
+    EXPECT_EQ(g.N, 729);
+    EXPECT_EQ(g.groups, 2);
+}
+
+TEST(Network, BatchOfFourEqualsFourSingleRuns) {
+    auto net = makeAlexNet(3);
+    const Tensor batch = randomTensor(net->inputShape(4), 21, 0, 1);
+    ForwardContext ctx;
+    const Tensor all = net->forward(batch, ctx);
+    for (int b = 0; b < 4; ++b) {
+        Tensor one(net->inputShape(1));
+        std::copy_n(batch.image(b), one.count(), one.data());
+        const Tensor single = net->forward(one, ctx);
+        Tensor slice(single.shape());
+        std::copy_n(all.image(b), slice.count(), slice.data());
+        EXPECT_TRUE(tensorsClose(slice, single, 1e-6, 1e-4, "AlexNet image " + std::to_string(b)));
+    }
+}
+
+TEST(Network, DagWithConcatAndAdd) {
+    Network net("dag");
+    net.setInput("data", 2, 4, 4);
+    net.add(std::make_unique<ReluLayer>("a"), {"data"});
+    net.add(std::make_unique<ReluLayer>("b"), {"data"});
+    net.add(std::make_unique<ConcatLayer>("cat"), {"a", "b"});
+    net.add(std::make_unique<AddLayer>("sum"), {"cat", "cat"});
+    const Tensor in = randomTensor(net.inputShape(1), 1);
+    ForwardContext ctx;
+    const Tensor& out = net.forward(in, ctx);
+    ASSERT_EQ(out.shape(), (Shape{1, 4, 4, 4}));
+    EXPECT_FLOAT_EQ(out.at(0, 3, 1, 1), 2 * std::max(0.0f, in.at(0, 1, 1, 1)));
+}
+
+TEST(Network, GraphErrorsNameTheLayer) {
+    Network net("n");
+    net.setInput("data", 1, 4, 4);
+    net.add(std::make_unique<ReluLayer>("relu"));
+    try {
+        net.add(std::make_unique<ReluLayer>("relu"));
+        FAIL();
+    } catch (const Error& e) {
+        EXPECT_EQ(e.category(), ErrorCategory::InvalidConfig);
+        EXPECT_NE(std::string(e.what()).find("'relu' already exists"), std::string::npos);
+    }
+    try {
+        net.add(std::make_unique<ReluLayer>("r2"), {"nowhere"});
+        FAIL();
+    } catch (const Error& e) {
+        EXPECT_NE(std::string(e.what()).find("reads blob 'nowhere'"), std::string::npos);
+    }
+}
+
+TEST(Network, WrongInputShapeSaysWhatToResizeTo) {
+    auto net = makeLeNet();
+    const Tensor in(1, 1, 32, 32);
+    ForwardContext ctx;
+    try {
+        net->forward(in, ctx);
+        FAIL();
+    } catch (const Error& e) {
+        EXPECT_EQ(e.category(), ErrorCategory::ShapeMismatch);
+        EXPECT_NE(std::string(e.what()).find("resize the image to 28x28"), std::string::npos) << e.what();
+    }
+}
+
+TEST(Network, CancelBetweenLayers) {
+    auto net = makeLeNet();
+    const Tensor in = randomTensor(net->inputShape(1), 1);
+    ForwardContext ctx;
+    int layersRun = 0;
+    ctx.cancelled = [&layersRun] { return layersRun >= 3; };
+    try {
+        net->forward(in, ctx, [&](int, double, const ForwardContext&) { ++layersRun; });
+        FAIL();
+    } catch (const Error& e) {
+        EXPECT_EQ(e.category(), ErrorCategory::Cancelled);
+    }
+    EXPECT_EQ(layersRun, 3);
+}
+
+TEST(Profile, ReportsEveryLayerWithSaneFigures) {
+    auto net = makeLeNet();
+    ProfileOptions options;
+    options.repeat = 3;
+    options.batch = 2;
+    int progressCalls = 0;
+    options.progress = [&](int done, int total) {
+        ++progressCalls;
+        EXPECT_LE(done, total);
+    };
+    const NetworkProfile p = profileNetwork(*net, options);
+    EXPECT_EQ(progressCalls, 1 + options.warmup + options.repeat);
+    ASSERT_EQ(int(p.layers.size()), net->size());
+    const LayerProfile& conv2 = p.layers[2];
+    EXPECT_EQ(conv2.name, "conv2");
+    EXPECT_EQ(conv2.category, LayerCategory::Conv);
+    EXPECT_EQ(conv2.gemm.M, 50);
+    EXPECT_EQ(conv2.gemm.K, 500);
+    EXPECT_EQ(conv2.gemm.N, 64);
+    EXPECT_EQ(conv2.colBytes, 500 * 64 * 2 * 4);  // both images in one GEMM
+    EXPECT_GT(conv2.medianMs, 0);
+    EXPECT_LE(conv2.minMs, conv2.medianMs);
+    EXPECT_GE(conv2.maxMs, conv2.medianMs);
+    EXPECT_GT(p.categoryMs(LayerCategory::Conv), 0);
+    EXPECT_EQ(p.layers[4].gemm.N, 2);  // fc at batch 2: N = batch
+}
+
+TEST(Profile, PeakMeasurementIsPlausible) {
+    const double peak = measurePeakGflopsPerCore(0.05);
+    EXPECT_GT(peak, 1.0);
+    EXPECT_LT(peak, 2000.0);
+}

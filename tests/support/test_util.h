@@ -1,0 +1,24 @@
+// Helpers shared by the core tests: seeded tensors and a comparison that reports the full
+// configuration and the first mismatching element (index, coordinates, expected, actual).
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <cstdint>
+#include <string>
+
+#include "tensor.h"
+
+namespace convscope::test {
+
+core::Tensor randomTensor(core::Shape shape, std::uint32_t seed, float lo = -1.0f, float hi = 1.0f);
+
+// |actual - expected| <= absTol + relTol * |expected| everywhere, else a failure message naming
+// `what`, the shapes, the number of mismatches and the first one.
+::testing::AssertionResult tensorsClose(const core::Tensor& actual, const core::Tensor& expected,
+                                        double absTol, double relTol, const std::string& what);
+
+// The root of ../shared/data if it exists (tests that need it skip when it does not).
+std::string sharedDataDir();
+
+}  // namespace convscope::test

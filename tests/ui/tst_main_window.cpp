@@ -1,0 +1,78 @@
+// MainWindow: opens on the embedded default image; a bad file is reported and the current image
+// kept; a good file replaces it. Runs on the offscreen platform.
+#include <QFile>
+#include <QImage>
+#include <QSignalSpy>
+#include <QStatusBar>
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include "main_window.h"
+
+using convscope::ui::MainWindow;
+
+class TestMainWindow : public QObject {
+    Q_OBJECT
+private slots:
+    void initTestCase() {
+        QCoreApplication::setOrganizationName(QStringLiteral("ConvScopeTests"));
+        QCoreApplication::setApplicationName(QStringLiteral("tst_main_window"));
+    }
+
+    void opensOnTheEmbeddedDefaultImage() {
+        MainWindow w;
+        w.show();
+        QCOMPARE(w.imageSize(), QSize(451, 300));
+        QVERIFY(w.imageName().contains(QStringLiteral("chelsea")));
+    }
+
+    void corruptFileKeepsTheCurrentImage() {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("broken.png"));
+        QFile f(path);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write("\x89PNG\r\n\x1a\nnot really");
+        f.close();
+        MainWindow w;
+        QSignalSpy failed(&w, &MainWindow::imageLoadFailed);
+        w.openImage(path);
+        QVERIFY(failed.wait(5000));
+        QCOMPARE(w.imageSize(), QSize(451, 300));
+        QVERIFY(w.statusBar()->currentMessage().contains(QStringLiteral("broken.png")));
+        QVERIFY(w.statusBar()->currentMessage().contains(QStringLiteral("kept")));
+    }
+
+    void goodFileReplacesTheImage() {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("small.png"));
+        QImage img(40, 30, QImage::Format_RGB32);
+        img.fill(Qt::red);
+        QVERIFY(img.save(path));
+        MainWindow w;
+        QSignalSpy loaded(&w, &MainWindow::imageLoaded);
+        w.openImage(path);
+        QVERIFY(loaded.wait(5000));
+        QCOMPARE(w.imageSize(), QSize(40, 30));
+        QCOMPARE(w.imageName(), QStringLiteral("small.png"));
+    }
+
+    void onlyTheNewestRequestIsShown() {
+        QTemporaryDir dir;
+        QImage a(10, 10, QImage::Format_RGB32), b(20, 20, QImage::Format_RGB32);
+        a.fill(Qt::blue);
+        b.fill(Qt::green);
+        QVERIFY(a.save(dir.filePath(QStringLiteral("a.png"))));
+        QVERIFY(b.save(dir.filePath(QStringLiteral("b.png"))));
+        MainWindow w;
+        QSignalSpy loaded(&w, &MainWindow::imageLoaded);
+        w.openImage(dir.filePath(QStringLiteral("a.png")));
+        w.openImage(dir.filePath(QStringLiteral("b.png")));
+        QVERIFY(loaded.wait(5000));
+        QTest::qWait(200);
+        QCOMPARE(loaded.count(), 1);
+        QCOMPARE(w.imageSize(), QSize(20, 20));
+    }
+};
+
+QTEST_MAIN(TestMainWindow)
+#include "tst_main_window.moc"
