@@ -126,7 +126,8 @@ int bench(const std::vector<std::string>& args) {
     setThreadCount(threads);
 
     ReportContext context;
-    context.peakGflopsPerCore = measurePeakGflopsPerCore();
+    context.peakGflopsOneThread = measurePeakGflops(1);
+    context.peakGflops = threads == 1 ? context.peakGflopsOneThread : measurePeakGflops(threads);
     const NetworkProfile profile = profileNetwork(*net, options);
     if (!peerName.empty()) {
         io::OpenCvNet::setThreads(threads);

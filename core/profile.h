@@ -58,8 +58,8 @@ NetworkProfile profileNetwork(Network& net, const ProfileOptions& options);
 
 double median(std::vector<double> values);
 
-// Peak single-precision FLOP/s of one core, measured with independent FMA chains (the machine's
-// roofline ceiling). Takes about `seconds`.
-double measurePeakGflopsPerCore(double seconds = 0.2);
+// Peak single-precision GFLOP/s of `threads` threads running independent FMA chains at once, with
+// the widest vectors the build targets (the machine's roofline ceiling). Takes about `seconds`.
+double measurePeakGflops(int threads, double seconds = 0.2);
 
 }  // namespace convscope::core

@@ -42,14 +42,16 @@ std::string profileTable(const NetworkProfile& p, const ReportContext& ctx) {
     std::string out = format("%s, batch %d, %d thread(s), %s, median of %d run(s) after %d warm-up\n",
                              p.network.c_str(), p.batch, p.threads, toString(p.method), p.repeat,
                              p.warmup);
-    out += format("%-8s %-12s %-16s %-22s %9s %9s %8s %6s %9s %9s %9s\n", "layer", "type", "output",
-                  "GEMM MxNxK", "MFLOP", "ms", "GFLOP/s", "%", "im2col ms", "GEMM ms", "col MB");
+    out += format("%-8s %-12s %-16s %-22s %9s %9s %8s %6s %6s %9s %9s %9s\n", "layer", "type",
+                  "output", "GEMM MxNxK", "MFLOP", "ms", "GFLOP/s", "%peak", "%time", "im2col ms",
+                  "GEMM ms", "col MB");
     const double sum = p.layerSumMs();
     for (const LayerProfile& l : p.layers) {
         const bool gemm = l.gemm.M > 0;
-        out += format("%-8s %-12s %-16s %-22s %9.1f %9.3f %8.1f %6.1f %9s %9s %9s\n", l.name.c_str(),
-                      l.type.c_str(), l.output.toString().c_str(), gemmText(l.gemm).c_str(),
-                      double(l.flops) / 1e6, l.medianMs, l.gflops(),
+        out += format("%-8s %-12s %-16s %-22s %9.1f %9.3f %8.1f %6s %6.1f %9s %9s %9s\n",
+                      l.name.c_str(), l.type.c_str(), l.output.toString().c_str(),
+                      gemmText(l.gemm).c_str(), double(l.flops) / 1e6, l.medianMs, l.gflops(),
+                      ctx.peakGflops > 0 ? format("%.1f", 100 * l.gflops() / ctx.peakGflops).c_str() : "-",
                       sum > 0 ? 100 * l.medianMs / sum : 0.0,
                       l.category == LayerCategory::Conv ? format("%.3f", l.im2colMs).c_str() : "-",
                       gemm ? format("%.3f", l.gemmMs).c_str() : "-",
@@ -65,11 +67,10 @@ std::string profileTable(const NetworkProfile& p, const ReportContext& ctx) {
         if (ms > 0) out += format(" %s %.3f ms (%.1f%%)", toString(c), ms, sum > 0 ? 100 * ms / sum : 0.0);
     }
     out += "\n";
-    if (ctx.peakGflopsPerCore > 0)
-        out += format("peak: %.1f GFLOP/s per core (FMA loop), %.1f on %d thread(s); network at %.1f%%\n",
-                      ctx.peakGflopsPerCore, ctx.peakGflopsPerCore * p.threads, p.threads,
-                      100.0 * double(p.totalFlops()) / (p.medianTotalMs * 1e6) /
-                          (ctx.peakGflopsPerCore * p.threads));
+    if (ctx.peakGflops > 0)
+        out += format("peak (FMA loop): %.1f GFLOP/s on 1 thread, %.1f on %d; network at %.1f%% of it\n",
+                      ctx.peakGflopsOneThread, ctx.peakGflops, p.threads,
+                      100.0 * double(p.totalFlops()) / (p.medianTotalMs * 1e6) / ctx.peakGflops);
     if (!ctx.peerName.empty())
         out += format("%s: %.3f ms median; convscope / %s = %.3f; max |difference| of outputs %.3g\n",
                       ctx.peerName.c_str(), ctx.peerTotalMs, ctx.peerName.c_str(),
@@ -95,7 +96,10 @@ std::string profileJson(const NetworkProfile& p, const ReportContext& ctx) {
         j.endObject();
     }
     j.endObject();
-    if (ctx.peakGflopsPerCore > 0) j.field("peak_gflops_per_core", ctx.peakGflopsPerCore);
+    if (ctx.peakGflops > 0) {
+        j.field("peak_gflops_1_thread", ctx.peakGflopsOneThread);
+        j.field("peak_gflops", ctx.peakGflops);
+    }
     if (!ctx.peerName.empty()) {
         j.key("peer").beginObject();
         j.field("name", ctx.peerName).field("median_ms", ctx.peerTotalMs);
@@ -116,8 +120,7 @@ std::string profileJson(const NetworkProfile& p, const ReportContext& ctx) {
         j.field("activation_bytes", l.activationBytes);
         j.field("first_ms", l.firstMs).field("median_ms", l.medianMs);
         j.field("min_ms", l.minMs).field("max_ms", l.maxMs).field("gflops", l.gflops());
-        if (ctx.peakGflopsPerCore > 0)
-            j.field("percent_of_peak", 100 * l.gflops() / (ctx.peakGflopsPerCore * p.threads));
+        if (ctx.peakGflops > 0) j.field("percent_of_peak", 100 * l.gflops() / ctx.peakGflops);
         j.field("percent_of_total", sum > 0 ? 100 * l.medianMs / sum : 0.0);
         j.field("im2col_ms", l.im2colMs).field("gemm_ms", l.gemmMs);
         j.field("col_bytes", l.colBytes).field("tiles", l.tiles);

@@ -11,7 +11,8 @@ namespace convscope::core {
 
 // Extra context printed with a profile: the machine's peak and an optional peer's time.
 struct ReportContext {
-    double peakGflopsPerCore = 0;  // 0 = not measured
+    double peakGflopsOneThread = 0;  // FMA-loop peak on one thread; 0 = not measured
+    double peakGflops = 0;           // on the profile's thread count
     std::string peerName;          // e.g. "opencv-dnn"; empty = no peer
     double peerTotalMs = 0;
     double peerMaxAbsDiff = -1;    // largest |ours - peer| over the network output; < 0 = not run

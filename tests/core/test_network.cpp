@@ -141,7 +141,7 @@ TEST(Profile, ReportsEveryLayerWithSaneFigures) {
 }
 
 TEST(Profile, PeakMeasurementIsPlausible) {
-    const double peak = measurePeakGflopsPerCore(0.05);
+    const double peak = measurePeakGflops(1, 0.05);
     EXPECT_GT(peak, 1.0);
     EXPECT_LT(peak, 2000.0);
 }

@@ -1,0 +1,137 @@
+// convscope_bench: Google Benchmark harness comparing the engine with OpenCV dnn in the same run.
+// Pairs to read together: AlexNet/ConvScope vs AlexNet/OpenCV (whole forward), Conv/<layer>/ConvScope
+// vs Conv/<layer>/OpenCV (each AlexNet conv alone), and the 256x1152x192 GEMM of "Why GEMM is at
+// the heart of deep learning". Counters: GFLOP/s. Threads: CONVSCOPE_THREADS (default all cores).
+#include <benchmark/benchmark.h>
+
+#include <cstdlib>
+
+#include "gemm.h"
+#include "io/opencv_reference.h"
+#include "layers/convolution.h"
+#include "models.h"
+#include "profile.h"
+#include "runtime.h"
+
+using namespace convscope::core;
+
+namespace {
+
+int threads() {
+    const char* env = std::getenv("CONVSCOPE_THREADS");
+    return env ? std::atoi(env) : hardwareThreads();
+}
+
+struct AlexNetFixture {
+    std::unique_ptr<Network> net = makeAlexNet();
+    Tensor input{net->inputShape(1)};
+    std::int64_t flops = 0;
+    AlexNetFixture() {
+        fillUniform(input, 7, 0, 1);
+        const auto shapes = net->inferShapes(1);
+        for (int i = 0; i < net->size(); ++i) flops += net->layer(i).flops(net->inputShapes(i, shapes, 1));
+    }
+};
+
+AlexNetFixture& alexnet() {
+    static AlexNetFixture f;
+    return f;
+}
+
+void setFlops(benchmark::State& state, std::int64_t flops) {
+    state.counters["GFLOP/s"] = benchmark::Counter(double(flops) * double(state.iterations()) / 1e9,
+                                                   benchmark::Counter::kIsRate);
+}
+
+void AlexNet_ConvScope(benchmark::State& state) {
+    setThreadCount(threads());
+    AlexNetFixture& f = alexnet();
+    ForwardContext ctx;
+    for (auto _ : state) benchmark::DoNotOptimize(f.net->forward(f.input, ctx).data());
+    setFlops(state, f.flops);
+}
+
+void AlexNet_OpenCV(benchmark::State& state) {
+    io::OpenCvNet::setThreads(threads());
+    AlexNetFixture& f = alexnet();
+    io::OpenCvNet peer(*f.net);
+    for (auto _ : state) benchmark::DoNotOptimize(peer.forward(f.input).data());
+    setFlops(state, f.flops);
+}
+
+// One AlexNet conv layer on its real input shape, alone in a network.
+std::unique_ptr<Network> singleConv(const std::string& name, Shape& inShape, std::int64_t& flops) {
+    AlexNetFixture& f = alexnet();
+    const int i = f.net->indexOf(name);
+    const auto shapes = f.net->inferShapes(1);
+    inShape = f.net->inputShapes(i, shapes, 1)[0];
+    const auto& conv = static_cast<const ConvolutionLayer&>(f.net->layer(i));
+    auto net = std::make_unique<Network>(name);
+    net->setInput("data", inShape.c, inShape.h, inShape.w);
+    net->emplace<ConvolutionLayer>(name, conv.params(), conv.weights(), conv.bias());
+    flops = conv.flops(std::span<const Shape>(&inShape, 1));
+    return net;
+}
+
+void Conv_ConvScope(benchmark::State& state, const std::string& name) {
+    setThreadCount(threads());
+    Shape in;
+    std::int64_t flops = 0;
+    auto net = singleConv(name, in, flops);
+    Tensor input(in);
+    fillUniform(input, 3);
+    ForwardContext ctx;
+    for (auto _ : state) benchmark::DoNotOptimize(net->forward(input, ctx).data());
+    setFlops(state, flops);
+}
+
+void Conv_OpenCV(benchmark::State& state, const std::string& name) {
+    io::OpenCvNet::setThreads(threads());
+    Shape in;
+    std::int64_t flops = 0;
+    auto net = singleConv(name, in, flops);
+    io::OpenCvNet peer(*net);
+    Tensor input(in);
+    fillUniform(input, 3);
+    for (auto _ : state) benchmark::DoNotOptimize(peer.forward(input).data());
+    setFlops(state, flops);
+}
+
+void Gemm_256x1152x192(benchmark::State& state) {
+    setThreadCount(int(state.range(0)));
+    const int M = 256, N = 1152, K = 192;
+    Tensor a(1, 1, M, K), b(1, 1, K, N), c(1, 1, M, N);
+    fillUniform(a, 1);
+    fillUniform(b, 2);
+    for (auto _ : state) {
+        gemm(M, N, K, a.data(), K, b.data(), N, c.data(), N);
+        benchmark::DoNotOptimize(c.data());
+    }
+    setFlops(state, 2ll * M * N * K);
+    setThreadCount(threads());
+}
+
+void FmaPeak(benchmark::State& state) {
+    double peak = 0;
+    for (auto _ : state) peak = measurePeakGflops(int(state.range(0)), 0.1);
+    state.counters["GFLOP/s"] = peak;
+}
+
+}  // namespace
+
+BENCHMARK(FmaPeak)->Arg(1)->Arg(2)->Iterations(1)->Unit(benchmark::kMillisecond);
+BENCHMARK(AlexNet_ConvScope)->Unit(benchmark::kMillisecond)->MinTime(1.0);
+BENCHMARK(AlexNet_OpenCV)->Unit(benchmark::kMillisecond)->MinTime(1.0);
+BENCHMARK_CAPTURE(Conv_ConvScope, conv1, std::string("conv1"))->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(Conv_OpenCV, conv1, std::string("conv1"))->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(Conv_ConvScope, conv2, std::string("conv2"))->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(Conv_OpenCV, conv2, std::string("conv2"))->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(Conv_ConvScope, conv3, std::string("conv3"))->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(Conv_OpenCV, conv3, std::string("conv3"))->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(Conv_ConvScope, conv4, std::string("conv4"))->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(Conv_OpenCV, conv4, std::string("conv4"))->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(Conv_ConvScope, conv5, std::string("conv5"))->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(Conv_OpenCV, conv5, std::string("conv5"))->Unit(benchmark::kMillisecond);
+BENCHMARK(Gemm_256x1152x192)->Arg(1)->Arg(2)->Unit(benchmark::kMicrosecond);
+
+BENCHMARK_MAIN();

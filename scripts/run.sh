@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# One entry point for a fresh Debian 12 machine: installs the Debian packages ConvScope needs
+# (only the missing ones), builds, then starts the app or runs the tests.
+#
+#   scripts/run.sh app [ARGS...]   Release build, then start convscope (GUI on its defaults)
+#   scripts/run.sh test            Release build with warnings as errors, then every test (ctest)
+#   scripts/run.sh sanitize        ASan+UBSan build, then the core tests (ctest -L core)
+#
+# Run as root or as a user with sudo (for apt-get). Build trees: build/, build-asan/.
+set -euo pipefail
+
+mode=${1:-}
+[ $# -gt 0 ] && shift
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+jobs=$(nproc 2>/dev/null || echo 2)
+
+packages=(build-essential cmake ninja-build pkg-config
+          qt6-base-dev libgl-dev libeigen3-dev libopencv-dev
+          libgtest-dev libgmock-dev libbenchmark-dev libdnnl-dev libonnx-testdata
+          xvfb xauth imagemagick)
+
+install_missing() {
+    local missing=()
+    for p in "${packages[@]}"; do
+        dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+    done
+    [ ${#missing[@]} -eq 0 ] && return 0
+    echo "run.sh: installing ${missing[*]}"
+    local sudo=()
+    if [ "$(id -u)" -ne 0 ]; then
+        command -v sudo >/dev/null || { echo "run.sh: need root or sudo to install: ${missing[*]}" >&2; exit 2; }
+        sudo=(sudo)
+    fi
+    "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+    "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
+}
+
+build() {  # build DIR [CMAKE ARGS...]
+    local dir=$1
+    shift
+    cmake -S "$root" -B "$root/$dir" -G Ninja -DCMAKE_BUILD_TYPE=Release "$@"
+    cmake --build "$root/$dir" -j "$jobs"
+}
+
+case "$mode" in
+    app)
+        install_missing
+        build build -DCONVSCOPE_BUILD_TESTS=OFF
+        if [ -z "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ] && [ $# -eq 0 ]; then
+            echo "run.sh: no display (DISPLAY/WAYLAND_DISPLAY unset); starting under xvfb-run." >&2
+            exec xvfb-run -a "$root/build/app/convscope" "$@"
+        fi
+        exec "$root/build/app/convscope" "$@"
+        ;;
+    test)
+        install_missing
+        build build -DCONVSCOPE_BUILD_TESTS=ON -DCONVSCOPE_WERROR=ON
+        cd "$root/build"
+        ctest --output-on-failure -j "$jobs" --timeout 600
+        ;;
+    sanitize)
+        install_missing
+        build build-asan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCONVSCOPE_SANITIZE=ON \
+            -DCONVSCOPE_BUILD_UI=OFF -DCONVSCOPE_BUILD_BENCH=OFF -DCONVSCOPE_WERROR=ON
+        cd "$root/build-asan"
+        # OpenMP's and OpenCV's thread pools keep allocations alive until exit by design.
+        ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
+            ctest --output-on-failure -j "$jobs" -L core --timeout 900
+        ;;
+    *)
+        echo "usage: scripts/run.sh app [ARGS...] | test | sanitize" >&2
+        exit 2
+        ;;
+esac
