@@ -4,6 +4,7 @@
 #include <QAction>
 #include <QApplication>
 #include <QCloseEvent>
+#include <QDockWidget>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QImageReader>
@@ -16,6 +17,7 @@
 #include <QtConcurrent/QtConcurrentRun>
 
 #include "image_view.h"
+#include "lowering_panel.h"
 
 namespace convscope::ui {
 
@@ -24,6 +26,13 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     m_view = new ImageView(this);
     m_view->setToolTip(tr("The input image the convolution runs on"));
     setCentralWidget(m_view);
+    m_lowering = new LoweringPanel(this);
+    auto* dock = new QDockWidget(tr("im2col: 3×3 conv"), this);
+    dock->setObjectName(QStringLiteral("loweringDock"));
+    dock->setWidget(m_lowering);
+    dock->setFeatures(QDockWidget::DockWidgetMovable | QDockWidget::DockWidgetFloatable);
+    addDockWidget(Qt::RightDockWidgetArea, dock);
+    resizeDocks({dock}, {340}, Qt::Horizontal);
     m_info = new QLabel(this);
     statusBar()->addPermanentWidget(m_info);
 
@@ -40,7 +49,8 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
 
     QSettings settings;
     if (!restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray()))
-        resize(1000, 720);
+        resize(1100, 720);
+    restoreState(settings.value(QStringLiteral("window/state")).toByteArray());
 }
 
 MainWindow::~MainWindow() = default;
@@ -50,6 +60,8 @@ QSize MainWindow::imageSize() const { return m_view->image().size(); }
 void MainWindow::showImage(const QImage& image, const QString& name) {
     m_view->setImage(image);
     m_imageName = name;
+    // The default teaching layer: one 3x3 RGB kernel, stride 1, "same" padding.
+    m_lowering->setLayer(3, image.height(), image.width(), core::WindowParams::square(3, 1, 1), 1);
     m_info->setText(tr("%1 — %2×%3 — engine threads: %4")
                         .arg(name)
                         .arg(image.width())
@@ -103,7 +115,9 @@ void MainWindow::chooseImage() {
 }
 
 void MainWindow::closeEvent(QCloseEvent* event) {
-    QSettings().setValue(QStringLiteral("window/geometry"), saveGeometry());
+    QSettings settings;
+    settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
+    settings.setValue(QStringLiteral("window/state"), saveState());
     event->accept();
 }
 

@@ -1,5 +1,6 @@
 // The ConvScope main window. For now: the current input image (the embedded default photo, or one
-// the user opens), its size and the engine's thread count. The teaching views build on this.
+// the user opens), the im2col figures of a 3x3 conv on it, and the engine's thread count. The
+// teaching views build on this.
 #pragma once
 
 #include <QFutureWatcher>
@@ -12,6 +13,7 @@ class QLabel;
 namespace convscope::ui {
 
 class ImageView;
+class LoweringPanel;
 
 class MainWindow : public QMainWindow {
     Q_OBJECT
@@ -24,6 +26,7 @@ public:
     void openImage(const QString& path);
     QSize imageSize() const;
     QString imageName() const { return m_imageName; }
+    const LoweringPanel* loweringPanel() const { return m_lowering; }
 
 signals:
     void imageLoaded();
@@ -41,6 +44,7 @@ private:
     void chooseImage();
 
     ImageView* m_view = nullptr;
+    LoweringPanel* m_lowering = nullptr;
     QLabel* m_info = nullptr;
     QString m_imageName;
     int m_loadRequest = 0;

@@ -7,6 +7,7 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include "lowering_panel.h"
 #include "main_window.h"
 
 using convscope::ui::MainWindow;
@@ -24,6 +25,10 @@ private slots:
         w.show();
         QCOMPARE(w.imageSize(), QSize(451, 300));
         QVERIFY(w.imageName().contains(QStringLiteral("chelsea")));
+        // 3x300x451 with a 3x3 kernel, pad 1: K = 27, N = 135300, col = 27*135300*4 bytes.
+        const QString figures = w.loweringPanel()->text();
+        QVERIFY2(figures.contains(QStringLiteral("K=27 × N=135300")), qPrintable(figures));
+        QVERIFY2(figures.contains(QStringLiteral("×9.00")), qPrintable(figures));
     }
 
     void corruptFileKeepsTheCurrentImage() {
@@ -54,6 +59,7 @@ private slots:
         QVERIFY(loaded.wait(5000));
         QCOMPARE(w.imageSize(), QSize(40, 30));
         QCOMPARE(w.imageName(), QStringLiteral("small.png"));
+        QVERIFY(w.loweringPanel()->text().contains(QStringLiteral("N=1200")));
     }
 
     void onlyTheNewestRequestIsShown() {
