@@ -2,6 +2,8 @@
 #include "conv_geometry.h"
 
 #include <algorithm>
+#include <cstdint>
+#include <limits>
 
 #include "error.h"
 
@@ -88,6 +90,15 @@ void validate(const std::string& layer, const WindowParams& p, int inC, int inH,
         fail("output would be " + std::to_string(out.h) + "x" + std::to_string(out.w) +
              " for input " + std::to_string(inH) + "x" + std::to_string(inW) + " and " +
              p.toString());
+    // GEMM dimensions are ints: N = outH*outW and K = (C/groups)*kh*kw must fit.
+    constexpr std::int64_t kMaxDim = std::numeric_limits<int>::max();
+    const std::int64_t N = std::int64_t(out.h) * out.w;
+    const std::int64_t K = std::int64_t(inC / p.groups) * p.kernelH * p.kernelW;
+    if (N > kMaxDim || K > kMaxDim)
+        throw Error(ErrorCategory::ResourceLimit,
+                    "layer '" + layer + "': the GEMM would have N = " + std::to_string(N) +
+                        " columns and K = " + std::to_string(K) + " rows, more than " +
+                        std::to_string(kMaxDim) + "; use a smaller input or kernel");
 }
 
 }  // namespace convscope::core

@@ -51,7 +51,7 @@ void applySamePadding(WindowParams& p, int inH, int inW, bool upper);
 // for an input of inC x inH x inW: non-positive kernel/stride/dilation, negative padding, padding
 // not smaller than the effective kernel (it would create windows of pure padding), kernel larger
 // than the padded input, channels not divisible by groups. outChannels < 0 skips the group check
-// on outputs (pooling).
+// on outputs (pooling). Throws Error(ResourceLimit) when the GEMM's N or K would not fit an int.
 void validate(const std::string& layer, const WindowParams& p, int inC, int inH, int inW,
               int outChannels = -1);
 

@@ -94,6 +94,13 @@ cv::dnn::LayerParams translate(const Layer& layer) {
         lp.set("beta", lrn->beta());
         lp.set("bias", lrn->k());
         lp.set("norm_region", "ACROSS_CHANNELS");
+    } else if (auto* bn = dynamic_cast<const BatchNormLayer*>(&layer)) {
+        // Already folded to y = a*x + b: OpenCV's Scale layer computes exactly that.
+        lp.type = "Scale";
+        lp.set("bias_term", true);
+        lp.set("axis", 1);
+        lp.blobs.push_back(rowMat(bn->foldedScale()));
+        lp.blobs.push_back(rowMat(bn->foldedShift()));
     } else if (dynamic_cast<const ReluLayer*>(&layer)) {
         lp.type = "ReLU";
     } else if (dynamic_cast<const DropoutLayer*>(&layer)) {
@@ -144,6 +151,8 @@ OpenCvNet::OpenCvNet(const Network& net) : m_impl(std::make_unique<Impl>()) {
 OpenCvNet::~OpenCvNet() = default;
 
 void OpenCvNet::setThreads(int threads) { cv::setNumThreads(threads); }
+
+void OpenCvNet::setFusion(bool enabled) { m_impl->net.enableFusion(enabled); }
 
 Tensor OpenCvNet::forward(const Tensor& input) { return forward(input, m_impl->lastLayer); }
 

@@ -20,8 +20,11 @@ public:
 
     // Runs the net; returns the last layer's output with the input's batch.
     Tensor forward(const Tensor& input);
-    // Output of the named layer (runs the net up to it).
+    // Output of the named layer (runs the net up to it). OpenCV fuses layers (conv + BN + ReLU)
+    // and runs some in place, so an intermediate blob may hold a later layer's result unless
+    // fusion is off: call setFusion(false) before reading intermediates.
     Tensor forward(const Tensor& input, const std::string& layer);
+    void setFusion(bool enabled);
 
     struct Timing {
         double totalMs = 0;

@@ -138,9 +138,8 @@ void ConvolutionLayer::forwardGemm(const Tensor& in, Tensor& out, ForwardContext
     const std::int64_t Ktotal = std::int64_t(Kg) * G;
     const std::int64_t totalCols = std::int64_t(B) * N;
     const std::int64_t bytesPerCol = Ktotal * std::int64_t(sizeof(float));
-    const std::int64_t maxCols =
+    const std::int64_t tileCols =
         std::clamp<std::int64_t>(ctx.colMemoryLimit / bytesPerCol, 1, totalCols);
-    const std::int64_t tileCols = maxCols;
     float* col = ctx.colScratch.get(std::size_t(Ktotal * tileCols));
     ctx.conv.colBytes = std::max(ctx.conv.colBytes, Ktotal * tileCols * std::int64_t(sizeof(float)));
 

@@ -44,6 +44,10 @@ public:
     std::int64_t flops(std::span<const Shape> inputs) const override;
     std::int64_t weightBytes() const override;
 
+    // The folded per-channel affine map y = scale[c] * x + shift[c].
+    const std::vector<float>& foldedScale() const { return m_a; }
+    const std::vector<float>& foldedShift() const { return m_b; }
+
 private:
     std::vector<float> m_a, m_b;
 };

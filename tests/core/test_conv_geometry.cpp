@@ -96,3 +96,13 @@ TEST(ConvGeometryValidation, OutputsNotDivisibleByGroups) {
 TEST(ConvGeometryValidation, EmptyInput) {
     expectInvalid(WindowParams::square(1), 3, 0, 8, 4, "is empty");
 }
+
+TEST(ConvGeometryValidation, GemmTooLargeForIntIsAResourceLimit) {
+    try {
+        validate("huge", WindowParams::square(1), 3, 100000, 100000, 4);
+        FAIL();
+    } catch (const Error& e) {
+        EXPECT_EQ(e.category(), ErrorCategory::ResourceLimit);
+        EXPECT_NE(std::string(e.what()).find("N = 10000000000 columns"), std::string::npos) << e.what();
+    }
+}

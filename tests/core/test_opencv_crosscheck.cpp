@@ -6,7 +6,10 @@
 #include <cmath>
 
 #include "io/opencv_reference.h"
+#include "layers/activation.h"
 #include "layers/convolution.h"
+#include "layers/normalization.h"
+#include "layers/shape_ops.h"
 #include "layers/pooling.h"
 #include "models.h"
 #include "test_util.h"
@@ -25,6 +28,7 @@ const Tensor& ours(Network& net, const Tensor& in) {
 TEST(OpenCvCrossCheck, AlexNetEveryLayer) {
     auto net = makeAlexNet(5);
     io::OpenCvNet peer(*net);
+    peer.setFusion(false);  // intermediate blobs must not be overwritten by fused ReLUs
     const Tensor in = randomTensor(net->inputShape(1), 9, 0, 1);
     ours(*net, in);
     for (int i = 0; i < net->size(); ++i) {
@@ -74,5 +78,57 @@ TEST(OpenCvCrossCheck, OddConvolutionsAndPools) {
                                  "conv " + std::to_string(t.m) + "x" + std::to_string(t.c) + " k" +
                                      std::to_string(t.k) + " s" + std::to_string(t.s) + " g" +
                                      std::to_string(t.g) + " + ave pool"));
+    }
+}
+
+TEST(OpenCvCrossCheck, SqueezeNetFireAndResNetBlock) {
+    // A SqueezeNet fire module (squeeze 1x1, expand 1x1 and 3x3, concat) feeding a ResNet basic
+    // block (conv-BN-ReLU-conv-BN + shortcut, ReLU), then global average pooling.
+    Network net("fire-res");
+    net.setInput("data", 8, 11, 13);
+    std::uint32_t seed = 70;
+    auto conv = [&](const char* name, int m, int c, int k, std::vector<std::string> in) {
+        WindowParams p = WindowParams::square(k, 1, k / 2);
+        net.add(std::make_unique<ConvolutionLayer>(name, p, randomTensor({m, c, k, k}, seed++),
+                                                   std::vector<float>(std::size_t(m), 0.05f)),
+                std::move(in));
+    };
+    auto bn = [&](const char* name, int c, const char* in) {
+        const std::size_t n = std::size_t(c);
+        std::vector<float> mean(n), var(n), scale(n), shift(n);
+        for (int i = 0; i < c; ++i) {
+            mean[std::size_t(i)] = 0.1f * float(i % 3);
+            var[std::size_t(i)] = 0.5f + 0.1f * float(i % 4);
+            scale[std::size_t(i)] = 1.0f - 0.05f * float(i);
+            shift[std::size_t(i)] = 0.02f * float(i);
+        }
+        net.add(std::make_unique<BatchNormLayer>(name, mean, var, scale, shift, 1e-5f), {in});
+    };
+    conv("squeeze", 4, 8, 1, {"data"});
+    net.add(std::make_unique<ReluLayer>("squeeze_relu"), {"squeeze"});
+    conv("expand1", 6, 4, 1, {"squeeze_relu"});
+    conv("expand3", 6, 4, 3, {"squeeze_relu"});
+    net.add(std::make_unique<ConcatLayer>("fire"), {"expand1", "expand3"});
+    conv("res_a", 12, 12, 3, {"fire"});
+    bn("res_a_bn", 12, "res_a");
+    net.add(std::make_unique<ReluLayer>("res_a_relu"), {"res_a_bn"});
+    conv("res_b", 12, 12, 3, {"res_a_relu"});
+    bn("res_b_bn", 12, "res_b");
+    net.add(std::make_unique<AddLayer>("res_sum"), {"res_b_bn", "fire"});
+    net.add(std::make_unique<ReluLayer>("res_relu"), {"res_sum"});
+    net.add(PoolingLayer::global("gap", PoolMethod::Average), {"res_relu"});
+
+    io::OpenCvNet peer(net);
+    const Tensor in = randomTensor(net.inputShape(2), 90);
+    ours(net, in);
+    Tensor fused = peer.forward(in);  // with OpenCV's fusion, as it normally runs
+    fused.reshape(net.blob(net.size() - 1).shape());
+    EXPECT_TRUE(tensorsClose(net.blob(net.size() - 1), fused, 1e-4, 1e-4, "fire/res block output"));
+    peer.setFusion(false);
+    for (const char* name : {"fire", "res_a", "res_a_bn", "res_sum", "gap"}) {
+        Tensor theirs = peer.forward(in, name);
+        const Tensor& mine = net.blob(net.indexOf(name));
+        theirs.reshape(mine.shape());
+        EXPECT_TRUE(tensorsClose(mine, theirs, 1e-4, 1e-4, std::string("fire/res block: ") + name));
     }
 }
