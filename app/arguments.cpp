@@ -53,12 +53,14 @@ double Arguments::number(const std::string& name, double fallback) const {
     throw std::invalid_argument("--" + name + " must be a number, got '" + it->second + "'");
 }
 
-std::vector<int> Arguments::dims(const std::string& name, const std::string& text, std::size_t count) {
+std::vector<int> Arguments::dims(const std::string& name, const std::string& text,
+                                 std::size_t count) {
     std::vector<int> out;
     std::size_t pos = 0;
     while (pos <= text.size()) {
         const std::size_t x = text.find('x', pos);
-        const std::string part = text.substr(pos, x == std::string::npos ? std::string::npos : x - pos);
+        const std::string part =
+            text.substr(pos, x == std::string::npos ? std::string::npos : x - pos);
         int v = 0;
         const auto [end, ec] = std::from_chars(part.data(), part.data() + part.size(), v);
         if (part.empty() || ec != std::errc() || end != part.data() + part.size() || v < 0)
@@ -70,8 +72,8 @@ std::vector<int> Arguments::dims(const std::string& name, const std::string& tex
     }
     if (out.size() == 1 && count == 2) out.push_back(out[0]);
     if (out.size() != count)
-        throw std::invalid_argument("--" + name + " '" + text + "' must have " + std::to_string(count) +
-                                    " dimensions joined by 'x'");
+        throw std::invalid_argument("--" + name + " '" + text + "' must have " +
+                                    std::to_string(count) + " dimensions joined by 'x'");
     return out;
 }
 

@@ -23,7 +23,8 @@ public:
     double number(const std::string& name, double fallback) const;
 
     // "AxB" (or "A" meaning AxA) into two positive integers; for --kernel 11x11, --shape 3x224x224.
-    static std::vector<int> dims(const std::string& name, const std::string& text, std::size_t count);
+    static std::vector<int> dims(const std::string& name, const std::string& text,
+                                 std::size_t count);
 
 private:
     std::map<std::string, std::string> m_values;

@@ -52,7 +52,8 @@ GEMM ms and col-buffer MB, then the split by category (conv / fc / pool / norm /
   --json            JSON instead of a table (fields: see README, "CLI reference")
 )";
 
-const char* kIm2colUsage = R"(usage: convscope im2col (--image FILE [--gray] | --shape CxHxW) --kernel KHxKW
+const char* kIm2colUsage =
+    R"(usage: convscope im2col (--image FILE [--gray] | --shape CxHxW) --kernel KHxKW
                         [--stride S|SHxSW] [--pad P|T,B,L,R] [--dilation D|DHxDW]
                         [--groups G] [--filters M] [--json] [--out col.png] [--scale N]
 
@@ -76,7 +77,8 @@ std::vector<int> padding(const std::string& name, const std::string& text, std::
     std::size_t pos = 0;
     while (true) {
         const std::size_t comma = text.find(',', pos);
-        const std::string part = text.substr(pos, comma == std::string::npos ? std::string::npos : comma - pos);
+        const std::string part =
+            text.substr(pos, comma == std::string::npos ? std::string::npos : comma - pos);
         try {
             std::size_t used = 0;
             const int v = std::stoi(part, &used);
@@ -96,18 +98,22 @@ std::vector<int> padding(const std::string& name, const std::string& text, std::
 }
 
 int bench(const std::vector<std::string>& args) {
-    const Arguments a(args, {"json", "help"},
-                      {"net", "batch", "threads", "repeat", "warmup", "method", "col-limit",
-                       "compare", "seed"});
+    const Arguments a(
+        args, {"json", "help"},
+        {"net", "batch", "threads", "repeat", "warmup", "method", "col-limit", "compare", "seed"});
     if (a.has("help")) {
         std::cout << kBenchUsage;
         return 0;
     }
     const std::string netName = a.text("net", "alexnet");
     std::unique_ptr<Network> net;
-    if (netName == "alexnet") net = makeAlexNet();
-    else if (netName == "lenet") net = makeLeNet();
-    else throw std::invalid_argument("--net '" + netName + "' is not built in; choose alexnet or lenet");
+    if (netName == "alexnet")
+        net = makeAlexNet();
+    else if (netName == "lenet")
+        net = makeLeNet();
+    else
+        throw std::invalid_argument("--net '" + netName +
+                                    "' is not built in; choose alexnet or lenet");
 
     ProfileOptions options;
     options.batch = a.integer("batch", 1, 1, 1024);
@@ -116,9 +122,12 @@ int bench(const std::vector<std::string>& args) {
     options.seed = std::uint32_t(a.integer("seed", 7, 0, 1 << 30));
     options.colMemoryLimit = std::int64_t(a.integer("col-limit", 512, 1, 1 << 20)) << 20;
     const std::string method = a.text("method", "im2col");
-    if (method == "im2col") options.method = ConvMethod::Im2colGemm;
-    else if (method == "direct") options.method = ConvMethod::Direct;
-    else throw std::invalid_argument("--method '" + method + "' must be im2col or direct");
+    if (method == "im2col")
+        options.method = ConvMethod::Im2colGemm;
+    else if (method == "direct")
+        options.method = ConvMethod::Direct;
+    else
+        throw std::invalid_argument("--method '" + method + "' must be im2col or direct");
     const std::string peerName = a.text("compare", "");
     if (!peerName.empty() && peerName != "opencv")
         throw std::invalid_argument("--compare '" + peerName + "': the only peer is opencv");
@@ -155,7 +164,8 @@ int im2colCommand(const std::vector<std::string>& args) {
     }
     if (a.has("image") == a.has("shape"))
         throw std::invalid_argument("give exactly one of --image FILE or --shape CxHxW");
-    if (!a.has("kernel")) throw std::invalid_argument("--kernel KHxKW is required, e.g. --kernel 3x3");
+    if (!a.has("kernel"))
+        throw std::invalid_argument("--kernel KHxKW is required, e.g. --kernel 3x3");
 
     Tensor image;
     Shape input;
@@ -190,7 +200,8 @@ int im2colCommand(const std::vector<std::string>& args) {
         const std::int64_t rows = std::int64_t(input.c) * p.kernelH * p.kernelW;
         if (rows * info.N > io::kMaxMatrixImageCells)
             throw Error(ErrorCategory::ResourceLimit,
-                        "the col matrix has " + std::to_string(rows) + "x" + std::to_string(info.N) +
+                        "the col matrix has " + std::to_string(rows) + "x" +
+                            std::to_string(info.N) +
                             " cells, too many to render; use a smaller input or a larger stride");
         if (image.empty()) {
             image = Tensor(input);

@@ -1,7 +1,8 @@
 // convscope_bench: Google Benchmark harness comparing the engine with OpenCV dnn in the same run.
-// Pairs to read together: AlexNet/ConvScope vs AlexNet/OpenCV (whole forward), Conv/<layer>/ConvScope
-// vs Conv/<layer>/OpenCV (each AlexNet conv alone), and the 256x1152x192 GEMM of "Why GEMM is at
-// the heart of deep learning". Counters: GFLOP/s. Threads: CONVSCOPE_THREADS (default all cores).
+// Pairs to read together: AlexNet/ConvScope vs AlexNet/OpenCV (whole forward),
+// Conv/<layer>/ConvScope vs Conv/<layer>/OpenCV (each AlexNet conv alone), and the 256x1152x192
+// GEMM of "Why GEMM is at the heart of deep learning". Counters: GFLOP/s. Threads:
+// CONVSCOPE_THREADS (default all cores).
 #include <benchmark/benchmark.h>
 
 #include <cstdlib>
@@ -29,7 +30,8 @@ struct AlexNetFixture {
     AlexNetFixture() {
         fillUniform(input, 7, 0, 1);
         const auto shapes = net->inferShapes(1);
-        for (int i = 0; i < net->size(); ++i) flops += net->layer(i).flops(net->inputShapes(i, shapes, 1));
+        for (int i = 0; i < net->size(); ++i)
+            flops += net->layer(i).flops(net->inputShapes(i, shapes, 1));
     }
 };
 

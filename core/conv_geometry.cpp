@@ -29,9 +29,9 @@ int outputExtent(int in, int kernel, int stride, int padBegin, int padEnd, int d
 }
 
 OutputSize outputSize(int inH, int inW, const WindowParams& p) {
-    return {outputExtent(inH, p.kernelH, p.strideH, p.padTop, p.padBottom, p.dilationH, p.ceilMode),
-            outputExtent(inW, p.kernelW, p.strideW, p.padLeft, p.padRight, p.dilationW,
-                         p.ceilMode)};
+    return {
+        outputExtent(inH, p.kernelH, p.strideH, p.padTop, p.padBottom, p.dilationH, p.ceilMode),
+        outputExtent(inW, p.kernelW, p.strideW, p.padLeft, p.padRight, p.dilationW, p.ceilMode)};
 }
 
 void applySamePadding(WindowParams& p, int inH, int inW, bool upper) {
@@ -67,7 +67,8 @@ void validate(const std::string& layer, const WindowParams& p, int inC, int inH,
     if (std::max(p.padTop, p.padBottom) >= ekH || std::max(p.padLeft, p.padRight) >= ekW)
         fail("padding " + std::to_string(std::max({p.padTop, p.padBottom, p.padLeft, p.padRight})) +
              " is not smaller than the effective kernel " + std::to_string(ekH) + "x" +
-             std::to_string(ekW) + ": some windows would see only padding; reduce the padding "
+             std::to_string(ekW) +
+             ": some windows would see only padding; reduce the padding "
              "below the kernel size");
     if (inC <= 0 || inH <= 0 || inW <= 0)
         fail("input " + std::to_string(inC) + "x" + std::to_string(inH) + "x" +

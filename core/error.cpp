@@ -5,11 +5,16 @@ namespace convscope::core {
 
 const char* toString(ErrorCategory category) {
     switch (category) {
-        case ErrorCategory::InvalidConfig: return "invalid configuration";
-        case ErrorCategory::ShapeMismatch: return "shape mismatch";
-        case ErrorCategory::Io: return "I/O error";
-        case ErrorCategory::ResourceLimit: return "resource limit";
-        case ErrorCategory::Cancelled: return "cancelled";
+        case ErrorCategory::InvalidConfig:
+            return "invalid configuration";
+        case ErrorCategory::ShapeMismatch:
+            return "shape mismatch";
+        case ErrorCategory::Io:
+            return "I/O error";
+        case ErrorCategory::ResourceLimit:
+            return "resource limit";
+        case ErrorCategory::Cancelled:
+            return "cancelled";
     }
     return "error";
 }

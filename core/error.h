@@ -8,17 +8,17 @@
 namespace convscope::core {
 
 enum class ErrorCategory {
-    InvalidConfig,   // a parameter is impossible (zero stride, kernel larger than padded input, ...)
-    ShapeMismatch,   // tensors or layers do not fit together
-    Io,              // a file could not be read or parsed
-    ResourceLimit,   // a buffer would exceed a memory limit
-    Cancelled,       // the caller asked to stop
+    InvalidConfig,  // a parameter is impossible (zero stride, kernel larger than padded input, ...)
+    ShapeMismatch,  // tensors or layers do not fit together
+    Io,             // a file could not be read or parsed
+    ResourceLimit,  // a buffer would exceed a memory limit
+    Cancelled,      // the caller asked to stop
 };
 
 const char* toString(ErrorCategory category);
 
-// Thrown for every user-facing failure. what() is a complete one-line message: it names the layer or
-// file, shows the numbers, and says how to fix it.
+// Thrown for every user-facing failure. what() is a complete one-line message: it names the layer
+// or file, shows the numbers, and says how to fix it.
 class Error : public std::runtime_error {
 public:
     Error(ErrorCategory category, const std::string& message)

@@ -33,7 +33,8 @@ void gemv(int M, int K, const float* A, std::int64_t lda, const float* x, float*
     const int blocks = std::max(1, std::min(M / 64, threads * 4));
 #pragma omp parallel for schedule(dynamic, 1) num_threads(threads)
     for (int b = 0; b < blocks; ++b) {
-        const int r0 = int(std::int64_t(M) * b / blocks), r1 = int(std::int64_t(M) * (b + 1) / blocks);
+        const int r0 = int(std::int64_t(M) * b / blocks),
+                  r1 = int(std::int64_t(M) * (b + 1) / blocks);
         ConstRowMap a(A + std::int64_t(r0) * lda, r1 - r0, K, Eigen::OuterStride<>(lda));
         Eigen::Map<Eigen::VectorXf> yv(y + r0, r1 - r0);
         yv.noalias() = a * xv;

@@ -12,7 +12,8 @@ void gemm(int M, int N, int K, const float* A, std::int64_t lda, const float* B,
           float* C, std::int64_t ldc, bool accumulate = false);
 
 // y (M) = A (M x K, row-major, lda) * x (K). Parallel over row blocks: at batch 1 an fc layer is a
-// GEMV bound by memory bandwidth, and one core cannot saturate it; a GEMM with N = 1 is 2-5x slower.
+// GEMV bound by memory bandwidth, and one core cannot saturate it; a GEMM with N = 1 is 2-5x
+// slower.
 void gemv(int M, int K, const float* A, std::int64_t lda, const float* x, float* y);
 
 // out (B x M, row-major) = X (B x K, row-major) * W^T, W being M x K row-major. The fc layer at

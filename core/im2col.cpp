@@ -18,7 +18,8 @@ Im2colInfo im2colInfo(const std::string& layer, const Shape& input, const Window
     info.outW = out.w;
     info.N = out.h * out.w;
     info.inputBytes = input.perImage() * std::int64_t(sizeof(float));
-    info.colBytes = std::int64_t(input.c) * p.kernelH * p.kernelW * info.N * std::int64_t(sizeof(float));
+    info.colBytes =
+        std::int64_t(input.c) * p.kernelH * p.kernelW * info.N * std::int64_t(sizeof(float));
     return info;
 }
 
@@ -48,7 +49,8 @@ void im2colColumns(const float* image, int C, int H, int W, const WindowParams& 
                 continue;
             }
             const float* src = plane + std::int64_t(y) * W + dx;
-            const int lo = std::max(xa, std::min(oxBegin, xb)), hi = std::max(lo, std::min(oxEnd, xb));
+            const int lo = std::max(xa, std::min(oxBegin, xb)),
+                      hi = std::max(lo, std::min(oxEnd, xb));
             std::fill(d, d + (lo - xa), 0.0f);
             if (p.strideW == 1) {
                 std::memcpy(d + (lo - xa), src + lo, sizeof(float) * std::size_t(hi - lo));

@@ -29,9 +29,9 @@
 namespace convscope::core {
 
 struct Im2colInfo {
-    int M = 0;          // output channels per group
-    int K = 0;          // rows of col per group: (C/G)·kh·kw
-    int N = 0;          // columns: outH·outW
+    int M = 0;  // output channels per group
+    int K = 0;  // rows of col per group: (C/G)·kh·kw
+    int N = 0;  // columns: outH·outW
     int groups = 1;
     int outH = 0, outW = 0;
     std::int64_t inputBytes = 0;  // one image, C·H·W floats
@@ -45,7 +45,8 @@ Im2colInfo im2colInfo(const std::string& layer, const Shape& input, const Window
                       int outChannels);
 
 // Fills columns [n0, n1) of the col matrix of one C x H x W image: all C·kh·kw rows, each row
-// written at col + row * ldCol (ldCol >= n1 - n0). Parameters must be validated. Parallel over rows.
+// written at col + row * ldCol (ldCol >= n1 - n0). Parameters must be validated. Parallel over
+// rows.
 void im2colColumns(const float* image, int C, int H, int W, const WindowParams& p, int n0, int n1,
                    float* col, std::int64_t ldCol);
 

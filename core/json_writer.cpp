@@ -38,7 +38,9 @@ JsonWriter& JsonWriter::close(char bracket) {
     return *this;
 }
 
-JsonWriter& JsonWriter::endObject() { return close('}'); }
+JsonWriter& JsonWriter::endObject() {
+    return close('}');
+}
 
 JsonWriter& JsonWriter::beginArray() {
     separate();
@@ -47,7 +49,9 @@ JsonWriter& JsonWriter::beginArray() {
     return *this;
 }
 
-JsonWriter& JsonWriter::endArray() { return close(']'); }
+JsonWriter& JsonWriter::endArray() {
+    return close(']');
+}
 
 JsonWriter& JsonWriter::array(std::initializer_list<std::int64_t> values) {
     separate();
@@ -73,11 +77,21 @@ JsonWriter& JsonWriter::value(const std::string& v) {
     m_out << '"';
     for (const char ch : v) {
         switch (ch) {
-            case '"': m_out << "\\\""; break;
-            case '\\': m_out << "\\\\"; break;
-            case '\n': m_out << "\\n"; break;
-            case '\t': m_out << "\\t"; break;
-            case '\r': m_out << "\\r"; break;
+            case '"':
+                m_out << "\\\"";
+                break;
+            case '\\':
+                m_out << "\\\\";
+                break;
+            case '\n':
+                m_out << "\\n";
+                break;
+            case '\t':
+                m_out << "\\t";
+                break;
+            case '\r':
+                m_out << "\\r";
+                break;
             default:
                 if (static_cast<unsigned char>(ch) < 0x20) {
                     char buf[8];

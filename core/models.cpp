@@ -32,13 +32,15 @@ public:
         Tensor w(M, C / groups, k, k);
         const float bound = std::sqrt(3.0f / float(C / groups * k * k));
         fillUniform(w, m_seed++, -bound, bound);
-        m_net.emplace<ConvolutionLayer>(name, p, std::move(w), std::vector<float>(std::size_t(M), 0.01f));
+        m_net.emplace<ConvolutionLayer>(name, p, std::move(w),
+                                        std::vector<float>(std::size_t(M), 0.01f));
     }
     void fc(const char* name, int M, int K) {
         Tensor w(M, K, 1, 1);
         const float bound = std::sqrt(3.0f / float(K));
         fillUniform(w, m_seed++, -bound, bound);
-        m_net.emplace<FullyConnectedLayer>(name, std::move(w), std::vector<float>(std::size_t(M), 0.01f));
+        m_net.emplace<FullyConnectedLayer>(name, std::move(w),
+                                           std::vector<float>(std::size_t(M), 0.01f));
     }
     void maxPool(const char* name, int k, int stride) {
         WindowParams p = WindowParams::square(k, stride);

@@ -37,8 +37,8 @@ Layer& Network::add(std::unique_ptr<Layer> layer, std::vector<std::string> input
             const int idx = in == m_inputName ? -1 : indexOf(in);
             if (idx < 0 && in != m_inputName)
                 throw Error(ErrorCategory::InvalidConfig,
-                            "network '" + m_name + "': layer '" + layer->name() +
-                                "' reads blob '" + in + "', which no earlier layer produces");
+                            "network '" + m_name + "': layer '" + layer->name() + "' reads blob '" +
+                                in + "', which no earlier layer produces");
             node.inputs.push_back(idx);
         }
     }

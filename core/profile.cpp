@@ -90,7 +90,8 @@ NetworkProfile profileNetwork(Network& net, const ProfileOptions& options) {
             gemmMs[std::size_t(i)].push_back(c.conv.gemmSeconds * 1e3);
         });
         const double total =
-            std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+            std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0)
+                .count();
         if (run == 0) result.firstTotalMs = total;
         if (timed) totals.push_back(total);
         if (options.progress) options.progress(run + 1, runs);
@@ -119,8 +120,12 @@ constexpr int kChains = 12;
 #if defined(__AVX512F__)
 using Vec = __m512;
 constexpr int kWidth = 16;
-inline Vec vset(float v) { return _mm512_set1_ps(v); }
-inline Vec vfma(Vec a, Vec b, Vec c) { return _mm512_fmadd_ps(a, b, c); }
+inline Vec vset(float v) {
+    return _mm512_set1_ps(v);
+}
+inline Vec vfma(Vec a, Vec b, Vec c) {
+    return _mm512_fmadd_ps(a, b, c);
+}
 inline float vsum(Vec v) {
     alignas(64) float f[16];
     _mm512_store_ps(f, v);
@@ -131,8 +136,12 @@ inline float vsum(Vec v) {
 #elif defined(__AVX2__) && defined(__FMA__)
 using Vec = __m256;
 constexpr int kWidth = 8;
-inline Vec vset(float v) { return _mm256_set1_ps(v); }
-inline Vec vfma(Vec a, Vec b, Vec c) { return _mm256_fmadd_ps(a, b, c); }
+inline Vec vset(float v) {
+    return _mm256_set1_ps(v);
+}
+inline Vec vfma(Vec a, Vec b, Vec c) {
+    return _mm256_fmadd_ps(a, b, c);
+}
 inline float vsum(Vec v) {
     alignas(32) float f[8];
     _mm256_store_ps(f, v);
@@ -141,9 +150,15 @@ inline float vsum(Vec v) {
 #else
 using Vec = float;
 constexpr int kWidth = 1;
-inline Vec vset(float v) { return v; }
-inline Vec vfma(Vec a, Vec b, Vec c) { return a * b + c; }
-inline float vsum(Vec v) { return v; }
+inline Vec vset(float v) {
+    return v;
+}
+inline Vec vfma(Vec a, Vec b, Vec c) {
+    return a * b + c;
+}
+inline float vsum(Vec v) {
+    return v;
+}
 #endif
 
 __attribute__((noinline)) float fmaLoop(long iterations, float a, float b) {
@@ -166,11 +181,13 @@ double measurePeakGflops(int threads, double seconds) {
     double best = 0;
     float sink = 0;
     const auto start = std::chrono::steady_clock::now();
-    while (std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() < seconds) {
+    while (std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() <
+           seconds) {
         const auto t0 = std::chrono::steady_clock::now();
 #pragma omp parallel for num_threads(threads) reduction(+ : sink)
         for (int t = 0; t < threads; ++t) sink += fmaLoop(iterations, 0.999999f, 1e-7f);
-        const double dt = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+        const double dt =
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
         best = std::max(best, kFlopsPerIteration * double(iterations) * threads / dt / 1e9);
         if (dt < 0.01) iterations *= 2;
     }

@@ -18,10 +18,10 @@ struct LayerProfile {
     Shape output;
     GemmShape gemm;
     std::int64_t flops = 0, weightBytes = 0, activationBytes = 0;
-    double firstMs = 0;                      // the cold first run
+    double firstMs = 0;                         // the cold first run
     double medianMs = 0, minMs = 0, maxMs = 0;  // over the timed runs
-    double im2colMs = 0, gemmMs = 0;         // medians; conv (and fc: gemm) only
-    std::int64_t colBytes = 0;               // col buffer this layer needed (a tile when tiled)
+    double im2colMs = 0, gemmMs = 0;            // medians; conv (and fc: gemm) only
+    std::int64_t colBytes = 0;                  // col buffer this layer needed (a tile when tiled)
     int tiles = 0;
     double gflops() const { return medianMs > 0 ? double(flops) / (medianMs * 1e6) : 0.0; }
 };
@@ -31,8 +31,8 @@ struct NetworkProfile {
     int batch = 1, threads = 1, warmup = 0, repeat = 0;
     ConvMethod method = ConvMethod::Im2colGemm;
     std::vector<LayerProfile> layers;
-    double firstTotalMs = 0;    // total of the cold first run
-    double medianTotalMs = 0;   // median over runs of the whole forward
+    double firstTotalMs = 0;   // total of the cold first run
+    double medianTotalMs = 0;  // median over runs of the whole forward
     double minTotalMs = 0, maxTotalMs = 0;
     std::int64_t totalFlops() const;
     // Sum of layer medians per category (conv, fc, pool, norm, activation, other).

@@ -39,42 +39,46 @@ std::string formatBytes(double bytes) {
 }
 
 std::string profileTable(const NetworkProfile& p, const ReportContext& ctx) {
-    std::string out = format("%s, batch %d, %d thread(s), %s, median of %d run(s) after %d warm-up\n",
-                             p.network.c_str(), p.batch, p.threads, toString(p.method), p.repeat,
-                             p.warmup);
+    std::string out =
+        format("%s, batch %d, %d thread(s), %s, median of %d run(s) after %d warm-up\n",
+               p.network.c_str(), p.batch, p.threads, toString(p.method), p.repeat, p.warmup);
     out += format("%-8s %-12s %-16s %-22s %9s %9s %8s %6s %6s %9s %9s %9s\n", "layer", "type",
                   "output", "GEMM MxNxK", "MFLOP", "ms", "GFLOP/s", "%peak", "%time", "im2col ms",
                   "GEMM ms", "col MB");
     const double sum = p.layerSumMs();
     for (const LayerProfile& l : p.layers) {
         const bool gemm = l.gemm.M > 0;
-        out += format("%-8s %-12s %-16s %-22s %9.1f %9.3f %8.1f %6s %6.1f %9s %9s %9s\n",
-                      l.name.c_str(), l.type.c_str(), l.output.toString().c_str(),
-                      gemmText(l.gemm).c_str(), double(l.flops) / 1e6, l.medianMs, l.gflops(),
-                      ctx.peakGflops > 0 ? format("%.1f", 100 * l.gflops() / ctx.peakGflops).c_str() : "-",
-                      sum > 0 ? 100 * l.medianMs / sum : 0.0,
-                      l.category == LayerCategory::Conv ? format("%.3f", l.im2colMs).c_str() : "-",
-                      gemm ? format("%.3f", l.gemmMs).c_str() : "-",
-                      l.colBytes ? format("%.1f", double(l.colBytes) / 1e6).c_str() : "-");
+        out += format(
+            "%-8s %-12s %-16s %-22s %9.1f %9.3f %8.1f %6s %6.1f %9s %9s %9s\n", l.name.c_str(),
+            l.type.c_str(), l.output.toString().c_str(), gemmText(l.gemm).c_str(),
+            double(l.flops) / 1e6, l.medianMs, l.gflops(),
+            ctx.peakGflops > 0 ? format("%.1f", 100 * l.gflops() / ctx.peakGflops).c_str() : "-",
+            sum > 0 ? 100 * l.medianMs / sum : 0.0,
+            l.category == LayerCategory::Conv ? format("%.3f", l.im2colMs).c_str() : "-",
+            gemm ? format("%.3f", l.gemmMs).c_str() : "-",
+            l.colBytes ? format("%.1f", double(l.colBytes) / 1e6).c_str() : "-");
     }
-    out += format("total: %.3f ms median (min %.3f, max %.3f), first run %.3f ms, %.2f GFLOP, %.1f GFLOP/s\n",
-                  p.medianTotalMs, p.minTotalMs, p.maxTotalMs, p.firstTotalMs,
-                  double(p.totalFlops()) / 1e9,
-                  p.medianTotalMs > 0 ? double(p.totalFlops()) / (p.medianTotalMs * 1e6) : 0.0);
+    out += format(
+        "total: %.3f ms median (min %.3f, max %.3f), first run %.3f ms, %.2f GFLOP, %.1f GFLOP/s\n",
+        p.medianTotalMs, p.minTotalMs, p.maxTotalMs, p.firstTotalMs, double(p.totalFlops()) / 1e9,
+        p.medianTotalMs > 0 ? double(p.totalFlops()) / (p.medianTotalMs * 1e6) : 0.0);
     out += "by category:";
     for (LayerCategory c : kCategories) {
         const double ms = p.categoryMs(c);
-        if (ms > 0) out += format(" %s %.3f ms (%.1f%%)", toString(c), ms, sum > 0 ? 100 * ms / sum : 0.0);
+        if (ms > 0)
+            out += format(" %s %.3f ms (%.1f%%)", toString(c), ms, sum > 0 ? 100 * ms / sum : 0.0);
     }
     out += "\n";
     if (ctx.peakGflops > 0)
-        out += format("peak (FMA loop): %.1f GFLOP/s on 1 thread, %.1f on %d; network at %.1f%% of it\n",
-                      ctx.peakGflopsOneThread, ctx.peakGflops, p.threads,
-                      100.0 * double(p.totalFlops()) / (p.medianTotalMs * 1e6) / ctx.peakGflops);
+        out += format(
+            "peak (FMA loop): %.1f GFLOP/s on 1 thread, %.1f on %d; network at %.1f%% of it\n",
+            ctx.peakGflopsOneThread, ctx.peakGflops, p.threads,
+            100.0 * double(p.totalFlops()) / (p.medianTotalMs * 1e6) / ctx.peakGflops);
     if (!ctx.peerName.empty())
-        out += format("%s: %.3f ms median; convscope / %s = %.3f; max |difference| of outputs %.3g\n",
-                      ctx.peerName.c_str(), ctx.peerTotalMs, ctx.peerName.c_str(),
-                      p.medianTotalMs / ctx.peerTotalMs, ctx.peerMaxAbsDiff);
+        out +=
+            format("%s: %.3f ms median; convscope / %s = %.3f; max |difference| of outputs %.3g\n",
+                   ctx.peerName.c_str(), ctx.peerTotalMs, ctx.peerName.c_str(),
+                   p.medianTotalMs / ctx.peerTotalMs, ctx.peerMaxAbsDiff);
     return out;
 }
 
@@ -84,7 +88,9 @@ std::string profileJson(const NetworkProfile& p, const ReportContext& ctx) {
     j.field("network", p.network).field("batch", p.batch).field("threads", p.threads);
     j.field("method", toString(p.method)).field("warmup", p.warmup).field("repeat", p.repeat);
     j.key("total").beginObject();
-    j.field("median_ms", p.medianTotalMs).field("min_ms", p.minTotalMs).field("max_ms", p.maxTotalMs);
+    j.field("median_ms", p.medianTotalMs)
+        .field("min_ms", p.minTotalMs)
+        .field("max_ms", p.maxTotalMs);
     j.field("first_ms", p.firstTotalMs).field("flops", p.totalFlops());
     j.field("gflops", p.medianTotalMs > 0 ? double(p.totalFlops()) / (p.medianTotalMs * 1e6) : 0.0);
     j.endObject();
@@ -92,7 +98,8 @@ std::string profileJson(const NetworkProfile& p, const ReportContext& ctx) {
     j.key("categories").beginObject();
     for (LayerCategory c : kCategories) {
         j.key(toString(c)).beginObject();
-        j.field("ms", p.categoryMs(c)).field("percent", sum > 0 ? 100 * p.categoryMs(c) / sum : 0.0);
+        j.field("ms", p.categoryMs(c))
+            .field("percent", sum > 0 ? 100 * p.categoryMs(c) / sum : 0.0);
         j.endObject();
     }
     j.endObject();
@@ -114,7 +121,10 @@ std::string profileJson(const NetworkProfile& p, const ReportContext& ctx) {
         j.field("params", l.params);
         j.key("output").array({l.output.n, l.output.c, l.output.h, l.output.w});
         j.key("gemm").beginObject();
-        j.field("M", l.gemm.M).field("N", l.gemm.N).field("K", l.gemm.K).field("groups", l.gemm.groups);
+        j.field("M", l.gemm.M)
+            .field("N", l.gemm.N)
+            .field("K", l.gemm.K)
+            .field("groups", l.gemm.groups);
         j.endObject();
         j.field("flops", l.flops).field("weight_bytes", l.weightBytes);
         j.field("activation_bytes", l.activationBytes);
@@ -135,11 +145,13 @@ std::string im2colTable(const Im2colReport& r) {
     const Im2colInfo& i = r.info;
     std::string out = format("input %dx%dx%d, kernel %s, %d filter(s)\n", r.input.c, r.input.h,
                              r.input.w, r.params.toString().c_str(), r.outChannels);
-    out += format("output %dx%d; GEMM per group: W (M=%d x K=%d) . col (K=%d x N=%d), %d group(s)\n",
-                  i.outH, i.outW, i.M, i.K, i.K, i.N, i.groups);
-    out += format("input %s, col matrix %s (%lld floats), expansion x%.2f\n",
-                  formatBytes(double(i.inputBytes)).c_str(), formatBytes(double(i.colBytes)).c_str(),
-                  static_cast<long long>(i.colBytes / 4), i.expansion());
+    out +=
+        format("output %dx%d; GEMM per group: W (M=%d x K=%d) . col (K=%d x N=%d), %d group(s)\n",
+               i.outH, i.outW, i.M, i.K, i.K, i.N, i.groups);
+    out +=
+        format("input %s, col matrix %s (%lld floats), expansion x%.2f\n",
+               formatBytes(double(i.inputBytes)).c_str(), formatBytes(double(i.colBytes)).c_str(),
+               static_cast<long long>(i.colBytes / 4), i.expansion());
     out += format("GEMM: %.3f MFLOP\n", 2.0 * i.M * i.N * double(i.K) * i.groups / 1e6);
     return out;
 }

@@ -13,16 +13,16 @@ namespace convscope::core {
 struct ReportContext {
     double peakGflopsOneThread = 0;  // FMA-loop peak on one thread; 0 = not measured
     double peakGflops = 0;           // on the profile's thread count
-    std::string peerName;          // e.g. "opencv-dnn"; empty = no peer
+    std::string peerName;            // e.g. "opencv-dnn"; empty = no peer
     double peerTotalMs = 0;
-    double peerMaxAbsDiff = -1;    // largest |ours - peer| over the network output; < 0 = not run
+    double peerMaxAbsDiff = -1;  // largest |ours - peer| over the network output; < 0 = not run
 };
 
 std::string profileTable(const NetworkProfile& profile, const ReportContext& context);
 std::string profileJson(const NetworkProfile& profile, const ReportContext& context);
 
 struct Im2colReport {
-    Shape input;                // one image
+    Shape input;  // one image
     WindowParams params;
     int outChannels = 0;
     Im2colInfo info;

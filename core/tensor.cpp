@@ -19,8 +19,8 @@ float* allocateFloats(std::size_t floats, const char* what) {
     void* p = std::aligned_alloc(kAlignment, bytes);
     if (!p)
         throw Error(ErrorCategory::ResourceLimit,
-                    std::string("could not allocate ") + std::to_string(bytes >> 20) +
-                        " MiB for " + what + "; use a smaller input or fewer channels");
+                    std::string("could not allocate ") + std::to_string(bytes >> 20) + " MiB for " +
+                        what + "; use a smaller input or fewer channels");
     return static_cast<float*>(p);
 }
 }  // namespace
@@ -30,8 +30,12 @@ std::string Shape::toString() const {
            std::to_string(w);
 }
 
-void Tensor::Free::operator()(float* p) const { std::free(p); }
-void Scratch::Free::operator()(float* p) const { std::free(p); }
+void Tensor::Free::operator()(float* p) const {
+    std::free(p);
+}
+void Scratch::Free::operator()(float* p) const {
+    std::free(p);
+}
 
 Tensor::Tensor(Shape shape) : m_shape(shape) {
     if (shape.n < 0 || shape.c < 0 || shape.h < 0 || shape.w < 0)
@@ -60,7 +64,9 @@ void Tensor::reshape(Shape shape) {
     m_shape = shape;
 }
 
-void Tensor::fill(float value) { std::fill_n(data(), count(), value); }
+void Tensor::fill(float value) {
+    std::fill_n(data(), count(), value);
+}
 
 float* Scratch::get(std::size_t floats) {
     if (floats > m_capacity) {

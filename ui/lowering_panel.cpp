@@ -11,8 +11,12 @@
 namespace convscope::ui {
 
 LoweringPanel::LoweringPanel(QWidget* parent)
-    : QWidget(parent), m_input(new QLabel(this)), m_kernel(new QLabel(this)),
-      m_output(new QLabel(this)), m_gemm(new QLabel(this)), m_memory(new QLabel(this)),
+    : QWidget(parent),
+      m_input(new QLabel(this)),
+      m_kernel(new QLabel(this)),
+      m_output(new QLabel(this)),
+      m_gemm(new QLabel(this)),
+      m_memory(new QLabel(this)),
       m_expansion(new QLabel(this)) {
     auto* form = new QFormLayout(this);
     form->addRow(tr("Input C×H×W:"), m_input);
@@ -25,10 +29,12 @@ LoweringPanel::LoweringPanel(QWidget* parent)
         l->setTextInteractionFlags(Qt::TextSelectableByMouse);
         l->setWordWrap(true);
     }
-    m_gemm->setToolTip(tr("Each output position is one column of the im2col matrix: the layer is "
-                          "one matrix product W (M×K) · col (K×N) per group."));
-    m_expansion->setToolTip(tr("How many times larger the im2col matrix is than the input: every "
-                               "pixel is copied once per window that covers it."));
+    m_gemm->setToolTip(
+        tr("Each output position is one column of the im2col matrix: the layer is "
+           "one matrix product W (M×K) · col (K×N) per group."));
+    m_expansion->setToolTip(
+        tr("How many times larger the im2col matrix is than the input: every "
+           "pixel is copied once per window that covers it."));
 }
 
 void LoweringPanel::setLayer(int channels, int height, int width, const core::WindowParams& p,
@@ -45,10 +51,12 @@ void LoweringPanel::setLayer(int channels, int height, int width, const core::Wi
         const core::Im2colInfo info =
             core::im2colInfo("preview", {1, channels, height, width}, p, filters);
         m_output->setText(tr("%1×%2×%3").arg(filters).arg(info.outH).arg(info.outW));
-        m_gemm->setText(tr("W (M=%1 × K=%2) · col (K=%2 × N=%3)").arg(info.M).arg(info.K).arg(info.N));
-        m_memory->setText(tr("input %1, col matrix %2")
-                              .arg(QString::fromStdString(core::formatBytes(double(info.inputBytes))),
-                                   QString::fromStdString(core::formatBytes(double(info.colBytes)))));
+        m_gemm->setText(
+            tr("W (M=%1 × K=%2) · col (K=%2 × N=%3)").arg(info.M).arg(info.K).arg(info.N));
+        m_memory->setText(
+            tr("input %1, col matrix %2")
+                .arg(QString::fromStdString(core::formatBytes(double(info.inputBytes))),
+                     QString::fromStdString(core::formatBytes(double(info.colBytes)))));
         m_expansion->setText(tr("×%1").arg(info.expansion(), 0, 'f', 2));
     } catch (const core::Error& e) {
         m_output->setText(QString::fromStdString(e.what()));

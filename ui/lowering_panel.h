@@ -15,7 +15,8 @@ class LoweringPanel : public QWidget {
 public:
     explicit LoweringPanel(QWidget* parent = nullptr);
     // Recomputes the figures for a C x H x W input, `filters` kernels with these parameters.
-    void setLayer(int channels, int height, int width, const core::WindowParams& params, int filters);
+    void setLayer(int channels, int height, int width, const core::WindowParams& params,
+                  int filters);
     QString text() const;  // all figures as plain text (for tests and the accessible description)
 
 private:

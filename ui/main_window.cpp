@@ -13,11 +13,11 @@
 #include <QMenuBar>
 #include <QSettings>
 #include <QStatusBar>
-#include <QThread>
 #include <QtConcurrent/QtConcurrentRun>
 
 #include "image_view.h"
 #include "lowering_panel.h"
+#include "runtime.h"
 
 namespace convscope::ui {
 
@@ -55,7 +55,9 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
 
 MainWindow::~MainWindow() = default;
 
-QSize MainWindow::imageSize() const { return m_view->image().size(); }
+QSize MainWindow::imageSize() const {
+    return m_view->image().size();
+}
 
 void MainWindow::showImage(const QImage& image, const QString& name) {
     m_view->setImage(image);
@@ -66,7 +68,7 @@ void MainWindow::showImage(const QImage& image, const QString& name) {
                         .arg(name)
                         .arg(image.width())
                         .arg(image.height())
-                        .arg(QThread::idealThreadCount()));
+                        .arg(core::threadCount()));
 }
 
 void MainWindow::openImage(const QString& path) {
@@ -106,9 +108,10 @@ void MainWindow::openImage(const QString& path) {
 void MainWindow::chooseImage() {
     QSettings settings;
     const QString folder = settings.value(QStringLiteral("files/lastFolder")).toString();
-    const QString path = QFileDialog::getOpenFileName(
-        this, tr("Open Image"), folder,
-        tr("Images (*.png *.jpg *.jpeg *.bmp *.gif *.tif *.tiff *.webp *.ppm *.pgm);;All files (*)"));
+    const QString path =
+        QFileDialog::getOpenFileName(this, tr("Open Image"), folder,
+                                     tr("Images (*.png *.jpg *.jpeg *.bmp *.gif *.tif *.tiff "
+                                        "*.webp *.ppm *.pgm);;All files (*)"));
     if (path.isEmpty()) return;
     settings.setValue(QStringLiteral("files/lastFolder"), QFileInfo(path).absolutePath());
     openImage(path);

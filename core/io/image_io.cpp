@@ -3,9 +3,9 @@
 
 #include <filesystem>
 #include <fstream>
-#include <vector>
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
+#include <vector>
 
 #include "../error.h"
 
@@ -15,8 +15,9 @@ namespace {
 
 Tensor toTensor(const cv::Mat& decoded, const ImageOptions& o, const std::string& what) {
     if (decoded.empty())
-        throw Error(ErrorCategory::Io, "'" + what + "' is not an image OpenCV can decode "
-                                       "(supported: PNG, JPEG, BMP, TIFF, WebP, PPM, ...)");
+        throw Error(ErrorCategory::Io, "'" + what +
+                                           "' is not an image OpenCV can decode "
+                                           "(supported: PNG, JPEG, BMP, TIFF, WebP, PPM, ...)");
     if (o.channels != 1 && o.channels != 3)
         throw Error(ErrorCategory::InvalidConfig,
                     "channels must be 1 or 3, got " + std::to_string(o.channels));

@@ -9,10 +9,10 @@
 namespace convscope::core::io {
 
 struct ImageOptions {
-    int channels = 3;        // 1 (gray) or 3 (colour)
+    int channels = 3;           // 1 (gray) or 3 (colour)
     int width = 0, height = 0;  // resize to this size when both > 0
-    bool swapRB = false;     // colour order R,G,B instead of OpenCV's B,G,R
-    float scale = 1.0f;      // applied after mean subtraction
+    bool swapRB = false;        // colour order R,G,B instead of OpenCV's B,G,R
+    float scale = 1.0f;         // applied after mean subtraction
     std::array<float, 3> mean{0, 0, 0};
 };
 

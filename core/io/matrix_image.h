@@ -12,6 +12,7 @@ constexpr std::int64_t kMaxMatrixImageCells = std::int64_t(1) << 26;
 // Writes a rows x cols row-major matrix as an image (viridis colour map over [min, max] of the
 // values; `scale` >= 1 repeats each cell as a scale x scale block). Format from the extension.
 // Throws Error(ResourceLimit) above kMaxMatrixImageCells, Error(Io) if the file cannot be written.
-void writeMatrixImage(const std::string& path, const float* data, int rows, int cols, int scale = 1);
+void writeMatrixImage(const std::string& path, const float* data, int rows, int cols,
+                      int scale = 1);
 
 }  // namespace convscope::core::io

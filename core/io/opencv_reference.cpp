@@ -71,7 +71,8 @@ cv::dnn::LayerParams translate(const Layer& layer) {
         lp.set("bias_term", !fc->bias().empty());
         lp.set("axis", 1);
         cv::Mat w(fc->outputs(), fc->inputs(), CV_32F);
-        std::copy(fc->weights().data(), fc->weights().data() + fc->weights().count(), w.ptr<float>());
+        std::copy(fc->weights().data(), fc->weights().data() + fc->weights().count(),
+                  w.ptr<float>());
         lp.blobs.push_back(w);
         if (!fc->bias().empty()) lp.blobs.push_back(rowMat(fc->bias()));
     } else if (auto* pool = dynamic_cast<const PoolingLayer*>(&layer)) {
@@ -118,8 +119,7 @@ cv::dnn::LayerParams translate(const Layer& layer) {
         lp.set("operation", "sum");
     } else {
         throw Error(ErrorCategory::InvalidConfig, "layer '" + layer.name() + "' of type " +
-                                                      layer.type() +
-                                                      " has no OpenCV translation");
+                                                      layer.type() + " has no OpenCV translation");
     }
     return lp;
 }
@@ -150,11 +150,17 @@ OpenCvNet::OpenCvNet(const Network& net) : m_impl(std::make_unique<Impl>()) {
 
 OpenCvNet::~OpenCvNet() = default;
 
-void OpenCvNet::setThreads(int threads) { cv::setNumThreads(threads); }
+void OpenCvNet::setThreads(int threads) {
+    cv::setNumThreads(threads);
+}
 
-void OpenCvNet::setFusion(bool enabled) { m_impl->net.enableFusion(enabled); }
+void OpenCvNet::setFusion(bool enabled) {
+    m_impl->net.enableFusion(enabled);
+}
 
-Tensor OpenCvNet::forward(const Tensor& input) { return forward(input, m_impl->lastLayer); }
+Tensor OpenCvNet::forward(const Tensor& input) {
+    return forward(input, m_impl->lastLayer);
+}
 
 Tensor OpenCvNet::forward(const Tensor& input, const std::string& layer) {
     try {
@@ -174,9 +180,9 @@ OpenCvNet::Timing OpenCvNet::time(const Tensor& input, int warmup, int repeat) {
             m_impl->net.setInput(blob);
             const auto t0 = std::chrono::steady_clock::now();
             m_impl->net.forward(m_impl->lastLayer);
-            const double ms = std::chrono::duration<double, std::milli>(
-                                  std::chrono::steady_clock::now() - t0)
-                                  .count();
+            const double ms =
+                std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0)
+                    .count();
             if (run >= warmup) totals.push_back(ms);
         }
         std::vector<double> layerTicks;

@@ -28,9 +28,11 @@ public:
 
     struct Timing {
         double totalMs = 0;
-        std::vector<std::pair<std::string, double>> layerMs;  // OpenCV fuses layers: fused ones read 0
+        std::vector<std::pair<std::string, double>>
+            layerMs;  // OpenCV fuses layers: fused ones read 0
     };
-    // Median of `repeat` timed forwards after `warmup`, with OpenCV's per-layer profile of the last.
+    // Median of `repeat` timed forwards after `warmup`, with OpenCV's per-layer profile of the
+    // last.
     Timing time(const Tensor& input, int warmup, int repeat);
 
     static void setThreads(int threads);

@@ -43,9 +43,12 @@ void SoftmaxLayer::forward(std::span<const Tensor* const> inputs, Tensor& output
     const int axis = m_axis < 0 ? m_axis + 4 : m_axis;
     std::int64_t outer = 1, len = 1, inner = 1;
     for (int i = 0; i < 4; ++i) {
-        if (i < axis) outer *= dims[std::size_t(i)];
-        else if (i == axis || m_coerce2d) len *= dims[std::size_t(i)];
-        else inner *= dims[std::size_t(i)];
+        if (i < axis)
+            outer *= dims[std::size_t(i)];
+        else if (i == axis || m_coerce2d)
+            len *= dims[std::size_t(i)];
+        else
+            inner *= dims[std::size_t(i)];
     }
     const float* src = inputs[0]->data();
     float* dst = output.data();
@@ -81,7 +84,8 @@ Shape AddLayer::outputShape(std::span<const Shape> inputs) const {
     for (const Shape& s : inputs)
         if (!(s == inputs[0]))
             fail(ErrorCategory::ShapeMismatch, "inputs " + inputs[0].toString() + " and " +
-                                                   s.toString() + " differ; Add needs equal shapes");
+                                                   s.toString() +
+                                                   " differ; Add needs equal shapes");
     return inputs[0];
 }
 

@@ -27,7 +27,9 @@ public:
     Shape outputShape(std::span<const Shape> inputs) const override;
     void forward(std::span<const Tensor* const> inputs, Tensor& output,
                  ForwardContext& ctx) const override;
-    std::int64_t flops(std::span<const Shape> inputs) const override { return 3 * inputs[0].count(); }
+    std::int64_t flops(std::span<const Shape> inputs) const override {
+        return 3 * inputs[0].count();
+    }
 
 private:
     int m_axis;

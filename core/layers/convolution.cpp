@@ -17,19 +17,22 @@ double secondsSince(Clock::time_point t0) {
 
 ConvolutionLayer::ConvolutionLayer(std::string name, WindowParams params, Tensor weights,
                                    std::vector<float> bias)
-    : Layer(std::move(name)), m_params(params), m_weights(std::move(weights)),
+    : Layer(std::move(name)),
+      m_params(params),
+      m_weights(std::move(weights)),
       m_bias(std::move(bias)) {
     m_params.ceilMode = false;
     if (m_weights.n() <= 0 || m_weights.c() <= 0)
-        fail(ErrorCategory::InvalidConfig, "weights " + m_weights.shape().toString() + " are empty");
+        fail(ErrorCategory::InvalidConfig,
+             "weights " + m_weights.shape().toString() + " are empty");
     if (m_weights.h() != params.kernelH || m_weights.w() != params.kernelW)
         fail(ErrorCategory::InvalidConfig,
              "weights " + m_weights.shape().toString() + " do not match the kernel " +
                  std::to_string(params.kernelH) + "x" + std::to_string(params.kernelW));
     if (params.groups <= 0 || m_weights.n() % params.groups != 0)
-        fail(ErrorCategory::InvalidConfig,
-             "output channels " + std::to_string(m_weights.n()) +
-                 " must be a positive multiple of groups " + std::to_string(params.groups));
+        fail(ErrorCategory::InvalidConfig, "output channels " + std::to_string(m_weights.n()) +
+                                               " must be a positive multiple of groups " +
+                                               std::to_string(params.groups));
     if (!m_bias.empty() && int(m_bias.size()) != m_weights.n())
         fail(ErrorCategory::InvalidConfig, "bias has " + std::to_string(m_bias.size()) +
                                                " values for " + std::to_string(m_weights.n()) +
@@ -134,14 +137,16 @@ void ConvolutionLayer::forwardGemm(const Tensor& in, Tensor& out, ForwardContext
     }
 
     // Columns of all B images side by side form one K x (B*N) matrix: a batch is one wider GEMM
-    // (Caffe con Troll's lowering). Above the memory limit, that matrix is processed in column tiles.
+    // (Caffe con Troll's lowering). Above the memory limit, that matrix is processed in column
+    // tiles.
     const std::int64_t Ktotal = std::int64_t(Kg) * G;
     const std::int64_t totalCols = std::int64_t(B) * N;
     const std::int64_t bytesPerCol = Ktotal * std::int64_t(sizeof(float));
     const std::int64_t tileCols =
         std::clamp<std::int64_t>(ctx.colMemoryLimit / bytesPerCol, 1, totalCols);
     float* col = ctx.colScratch.get(std::size_t(Ktotal * tileCols));
-    ctx.conv.colBytes = std::max(ctx.conv.colBytes, Ktotal * tileCols * std::int64_t(sizeof(float)));
+    ctx.conv.colBytes =
+        std::max(ctx.conv.colBytes, Ktotal * tileCols * std::int64_t(sizeof(float)));
 
     for (std::int64_t j0 = 0; j0 < totalCols; j0 += tileCols) {
         ctx.throwIfCancelled();
@@ -151,8 +156,10 @@ void ConvolutionLayer::forwardGemm(const Tensor& in, Tensor& out, ForwardContext
 
         auto t0 = Clock::now();
         for (int b = bFirst; b <= bLast; ++b) {
-            const int n0 = int(std::max<std::int64_t>(j0, std::int64_t(b) * N) - std::int64_t(b) * N);
-            const int n1 = int(std::min<std::int64_t>(j1, std::int64_t(b + 1) * N) - std::int64_t(b) * N);
+            const int n0 =
+                int(std::max<std::int64_t>(j0, std::int64_t(b) * N) - std::int64_t(b) * N);
+            const int n1 =
+                int(std::min<std::int64_t>(j1, std::int64_t(b + 1) * N) - std::int64_t(b) * N);
             im2colColumns(in.image(b), C, H, W, m_params, n0, n1,
                           col + (std::int64_t(b) * N + n0 - j0), tc);
         }
@@ -163,20 +170,21 @@ void ConvolutionLayer::forwardGemm(const Tensor& in, Tensor& out, ForwardContext
             // The tile lies in one image: write straight into its output rows.
             const int n0 = int(j0 - std::int64_t(bFirst) * N);
             for (int g = 0; g < G; ++g)
-                gemm(Mg, tc, Kg, weights + g * wGroupStride, Kg, col + std::int64_t(g) * Kg * tc, tc,
-                     out.image(bFirst) + std::int64_t(g) * Mg * N + n0, N);
+                gemm(Mg, tc, Kg, weights + g * wGroupStride, Kg, col + std::int64_t(g) * Kg * tc,
+                     tc, out.image(bFirst) + std::int64_t(g) * Mg * N + n0, N);
         } else {
             const int M = Mg * G;
             float* tmp = ctx.gemmScratch.get(std::size_t(M) * std::size_t(tc));
             for (int g = 0; g < G; ++g)
-                gemm(Mg, tc, Kg, weights + g * wGroupStride, Kg, col + std::int64_t(g) * Kg * tc, tc,
-                     tmp + std::int64_t(g) * Mg * tc, tc);
+                gemm(Mg, tc, Kg, weights + g * wGroupStride, Kg, col + std::int64_t(g) * Kg * tc,
+                     tc, tmp + std::int64_t(g) * Mg * tc, tc);
 #pragma omp parallel for schedule(static)
             for (int m = 0; m < M; ++m) {
                 for (int b = bFirst; b <= bLast; ++b) {
                     const std::int64_t a = std::max<std::int64_t>(j0, std::int64_t(b) * N);
                     const std::int64_t e = std::min<std::int64_t>(j1, std::int64_t(b + 1) * N);
-                    std::copy(tmp + std::int64_t(m) * tc + (a - j0), tmp + std::int64_t(m) * tc + (e - j0),
+                    std::copy(tmp + std::int64_t(m) * tc + (a - j0),
+                              tmp + std::int64_t(m) * tc + (e - j0),
                               out.image(b) + std::int64_t(m) * N + (a - std::int64_t(b) * N));
                 }
             }

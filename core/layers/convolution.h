@@ -15,7 +15,8 @@ class ConvolutionLayer : public Layer {
 public:
     // weights: M x (C/groups) x kh x kw; bias: M values or empty (no bias).
     // Throws Error(InvalidConfig) if the weight shape disagrees with params or bias size with M.
-    ConvolutionLayer(std::string name, WindowParams params, Tensor weights, std::vector<float> bias);
+    ConvolutionLayer(std::string name, WindowParams params, Tensor weights,
+                     std::vector<float> bias);
 
     const char* type() const override { return "Convolution"; }
     LayerCategory category() const override { return LayerCategory::Conv; }

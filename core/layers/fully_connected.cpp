@@ -10,7 +10,8 @@ namespace convscope::core {
 FullyConnectedLayer::FullyConnectedLayer(std::string name, Tensor weights, std::vector<float> bias)
     : Layer(std::move(name)), m_weights(std::move(weights)), m_bias(std::move(bias)) {
     if (m_weights.count() <= 0)
-        fail(ErrorCategory::InvalidConfig, "weights " + m_weights.shape().toString() + " are empty");
+        fail(ErrorCategory::InvalidConfig,
+             "weights " + m_weights.shape().toString() + " are empty");
     if (!m_bias.empty() && int(m_bias.size()) != outputs())
         fail(ErrorCategory::InvalidConfig, "bias has " + std::to_string(m_bias.size()) +
                                                " values for " + std::to_string(outputs()) +
@@ -59,8 +60,8 @@ void FullyConnectedLayer::forward(std::span<const Tensor* const> inputs, Tensor&
             for (int m = 0; m < M; ++m) output.image(b)[m] += m_bias[std::size_t(m)];
 }
 
-void fullyConnectedDirect(const Tensor& input, const Tensor& weights, const std::vector<float>& bias,
-                          Tensor& output) {
+void fullyConnectedDirect(const Tensor& input, const Tensor& weights,
+                          const std::vector<float>& bias, Tensor& output) {
     const std::int64_t K = weights.shape().perImage();
     for (int b = 0; b < input.n(); ++b)
         for (int m = 0; m < weights.n(); ++m) {

@@ -35,7 +35,7 @@ private:
 };
 
 // Reference: double-precision dot products, one per output and image.
-void fullyConnectedDirect(const Tensor& input, const Tensor& weights, const std::vector<float>& bias,
-                          Tensor& output);
+void fullyConnectedDirect(const Tensor& input, const Tensor& weights,
+                          const std::vector<float>& bias, Tensor& output);
 
 }  // namespace convscope::core

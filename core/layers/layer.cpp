@@ -5,20 +5,28 @@ namespace convscope::core {
 
 const char* toString(LayerCategory category) {
     switch (category) {
-        case LayerCategory::Conv: return "conv";
-        case LayerCategory::FullyConnected: return "fc";
-        case LayerCategory::Pool: return "pool";
-        case LayerCategory::Norm: return "norm";
-        case LayerCategory::Activation: return "activation";
-        case LayerCategory::Other: return "other";
+        case LayerCategory::Conv:
+            return "conv";
+        case LayerCategory::FullyConnected:
+            return "fc";
+        case LayerCategory::Pool:
+            return "pool";
+        case LayerCategory::Norm:
+            return "norm";
+        case LayerCategory::Activation:
+            return "activation";
+        case LayerCategory::Other:
+            return "other";
     }
     return "other";
 }
 
 const char* toString(ConvMethod method) {
     switch (method) {
-        case ConvMethod::Im2colGemm: return "im2col+gemm";
-        case ConvMethod::Direct: return "direct";
+        case ConvMethod::Im2colGemm:
+            return "im2col+gemm";
+        case ConvMethod::Direct:
+            return "direct";
     }
     return "?";
 }
@@ -33,7 +41,8 @@ void Layer::expectInputs(std::span<const Shape> inputs) const {
                                              : " to " + std::to_string(maxInputs())) +
                  " input(s), got " + std::to_string(n));
     for (const Shape& s : inputs)
-        if (s.count() <= 0) fail(ErrorCategory::ShapeMismatch, "input " + s.toString() + " is empty");
+        if (s.count() <= 0)
+            fail(ErrorCategory::ShapeMismatch, "input " + s.toString() + " is empty");
 }
 
 }  // namespace convscope::core

@@ -47,12 +47,13 @@ struct ForwardContext {
     // Error(Cancelled).
     std::function<bool()> cancelled;
 
-    Scratch colScratch;  // im2col tiles
-    Scratch gemmScratch; // GEMM output of a tile spanning several images
-    ConvStats conv;      // reset by Network before each layer
+    Scratch colScratch;   // im2col tiles
+    Scratch gemmScratch;  // GEMM output of a tile spanning several images
+    ConvStats conv;       // reset by Network before each layer
 
     void throwIfCancelled() const {
-        if (cancelled && cancelled()) throw Error(ErrorCategory::Cancelled, "cancelled by the user");
+        if (cancelled && cancelled())
+            throw Error(ErrorCategory::Cancelled, "cancelled by the user");
     }
 };
 
@@ -78,9 +79,15 @@ public:
                          ForwardContext& ctx) const = 0;
 
     // Floating-point operations of one forward (a multiply-add counts as 2).
-    virtual std::int64_t flops(std::span<const Shape> inputs) const { (void)inputs; return 0; }
+    virtual std::int64_t flops(std::span<const Shape> inputs) const {
+        (void)inputs;
+        return 0;
+    }
     virtual std::int64_t weightBytes() const { return 0; }
-    virtual GemmShape gemmShape(std::span<const Shape> inputs) const { (void)inputs; return {}; }
+    virtual GemmShape gemmShape(std::span<const Shape> inputs) const {
+        (void)inputs;
+        return {};
+    }
     // Parameters as a short human-readable string for tables ("96 11x11 stride 4").
     virtual std::string describe() const { return {}; }
 

@@ -86,8 +86,8 @@ BatchNormLayer::BatchNormLayer(std::string name, std::vector<float> mean,
     m_b.resize(C);
     for (std::size_t c = 0; c < C; ++c) {
         if (!(variance[c] + epsilon > 0))
-            fail(ErrorCategory::InvalidConfig, "variance + epsilon of channel " + std::to_string(c) +
-                                                   " is not positive");
+            fail(ErrorCategory::InvalidConfig,
+                 "variance + epsilon of channel " + std::to_string(c) + " is not positive");
         const double inv = 1.0 / std::sqrt(double(variance[c]) + epsilon);
         const double s = scale.empty() ? 1.0 : scale[c];
         m_a[c] = float(s * inv);
@@ -99,8 +99,8 @@ Shape BatchNormLayer::outputShape(std::span<const Shape> inputs) const {
     expectInputs(inputs);
     if (inputs[0].c != int(m_a.size()))
         fail(ErrorCategory::ShapeMismatch, "input " + inputs[0].toString() + " has " +
-                                               std::to_string(inputs[0].c) + " channels, expected " +
-                                               std::to_string(m_a.size()));
+                                               std::to_string(inputs[0].c) +
+                                               " channels, expected " + std::to_string(m_a.size()));
     return inputs[0];
 }
 

@@ -8,7 +8,10 @@ namespace convscope::core {
 
 PoolingLayer::PoolingLayer(std::string name, PoolMethod method, WindowParams params,
                            bool countIncludePad)
-    : Layer(std::move(name)), m_method(method), m_params(params), m_countIncludePad(countIncludePad) {
+    : Layer(std::move(name)),
+      m_method(method),
+      m_params(params),
+      m_countIncludePad(countIncludePad) {
     m_params.groups = 1;
 }
 

@@ -7,7 +7,9 @@
 namespace convscope::core {
 
 namespace {
-std::array<std::int64_t, 4> dimsOf(const Shape& s) { return {s.n, s.c, s.h, s.w}; }
+std::array<std::int64_t, 4> dimsOf(const Shape& s) {
+    return {s.n, s.c, s.h, s.w};
+}
 }  // namespace
 
 FlattenLayer::FlattenLayer(std::string name, int axis) : Layer(std::move(name)), m_axis(axis) {
@@ -46,9 +48,8 @@ Shape ConcatLayer::outputShape(std::span<const Shape> inputs) const {
         for (int i = 0; i < 4; ++i)
             if (i != axis && d[std::size_t(i)] != out[std::size_t(i)])
                 fail(ErrorCategory::ShapeMismatch,
-                     "input " + std::to_string(k) + " " + inputs[k].toString() +
-                         " differs from " + inputs[0].toString() + " outside the concat axis " +
-                         std::to_string(axis));
+                     "input " + std::to_string(k) + " " + inputs[k].toString() + " differs from " +
+                         inputs[0].toString() + " outside the concat axis " + std::to_string(axis));
         out[std::size_t(axis)] += d[std::size_t(axis)];
     }
     return {int(out[0]), int(out[1]), int(out[2]), int(out[3])};

@@ -13,8 +13,10 @@ bool includesQt(const std::string& line) {
     i = line.find_first_not_of(" \t", i + 1);
     if (i == std::string::npos || line.compare(i, 7, "include") != 0) return false;
     i = line.find_first_not_of(" \t", i + 7);
-    if (i == std::string::npos || (line[i] != '<' && line[i] != '"') || i + 2 >= line.size()) return false;
-    return line[i + 1] == 'Q' && (std::isupper(static_cast<unsigned char>(line[i + 2])) || line[i + 2] == 't');
+    if (i == std::string::npos || (line[i] != '<' && line[i] != '"') || i + 2 >= line.size())
+        return false;
+    return line[i + 1] == 'Q' &&
+           (std::isupper(static_cast<unsigned char>(line[i + 2])) || line[i + 2] == 't');
 }
 }  // namespace
 
@@ -27,7 +29,8 @@ TEST(Architecture, DetectorRecognisesQtIncludes) {
 
 TEST(Architecture, CoreHasNoQtIncludes) {
     int files = 0;
-    for (const auto& entry : std::filesystem::recursive_directory_iterator(CONVSCOPE_SOURCE_DIR "/core")) {
+    for (const auto& entry :
+         std::filesystem::recursive_directory_iterator(CONVSCOPE_SOURCE_DIR "/core")) {
         const auto ext = entry.path().extension();
         if (ext != ".h" && ext != ".cpp") continue;
         ++files;

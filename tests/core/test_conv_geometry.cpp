@@ -17,7 +17,7 @@ TEST(ConvGeometry, OutputExtentKnownAnswers) {
 TEST(ConvGeometry, CeilModeRoundsUpButNeverStartsInTrailingPadding) {
     EXPECT_EQ(outputExtent(55, 3, 2, 0, 0, 1, true), 27);
     EXPECT_EQ(outputExtent(4, 3, 2, 0, 0, 1, false), 1);
-    EXPECT_EQ(outputExtent(4, 3, 2, 0, 0, 1, true), 2);  // ONNX maxpool_2d_ceil
+    EXPECT_EQ(outputExtent(4, 3, 2, 0, 0, 1, true), 2);   // ONNX maxpool_2d_ceil
     EXPECT_EQ(outputExtent(13, 3, 2, 0, 0, 1, true), 6);  // AlexNet pool5
     // in 5, kernel 2, stride 2, pad 1: ceil((5+2-2)/2)+1 = 4, but window 3 would start at 6-1=5,
     // which is in the trailing padding only: dropped.
@@ -73,7 +73,8 @@ TEST(ConvGeometryValidation, NegativePadding) {
 }
 
 TEST(ConvGeometryValidation, PaddingNotSmallerThanKernel) {
-    expectInvalid(WindowParams::square(3, 1, 3), 3, 8, 8, 4, "is not smaller than the effective kernel");
+    expectInvalid(WindowParams::square(3, 1, 3), 3, 8, 8, 4,
+                  "is not smaller than the effective kernel");
 }
 
 TEST(ConvGeometryValidation, KernelLargerThanPaddedInput) {
@@ -103,6 +104,7 @@ TEST(ConvGeometryValidation, GemmTooLargeForIntIsAResourceLimit) {
         FAIL();
     } catch (const Error& e) {
         EXPECT_EQ(e.category(), ErrorCategory::ResourceLimit);
-        EXPECT_NE(std::string(e.what()).find("N = 10000000000 columns"), std::string::npos) << e.what();
+        EXPECT_NE(std::string(e.what()).find("N = 10000000000 columns"), std::string::npos)
+            << e.what();
     }
 }

@@ -64,11 +64,11 @@ const Case kCases[] = {
     {1, 3, 9, 7, 4, 2, 2, 3, 3, 0, 0, 0, 0, 1, 1, 1},    // stride larger than the kernel
     {1, 4, 12, 11, 6, 3, 3, 1, 2, 2, 1, 0, 2, 2, 2, 2},  // dilation + groups + asymmetric pad
     {1, 6, 15, 13, 9, 5, 3, 2, 3, 2, 2, 1, 1, 1, 3, 3},
-    {3, 5, 8, 9, 7, 3, 4, 1, 1, 1, 2, 2, 1, 1, 1, 1},    // batch 3
-    {1, 8, 7, 9, 8, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 8},    // depthwise
+    {3, 5, 8, 9, 7, 3, 4, 1, 1, 1, 2, 2, 1, 1, 1, 1},       // batch 3
+    {1, 8, 7, 9, 8, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 8},       // depthwise
     {1, 3, 31, 29, 16, 11, 11, 4, 4, 0, 0, 0, 0, 1, 1, 1},  // AlexNet conv1 in small
-    {2, 2, 6, 6, 2, 6, 6, 1, 1, 0, 0, 0, 0, 1, 1, 1},    // kernel = whole image (fc as conv)
-    {1, 2, 4, 4, 3, 3, 3, 1, 1, 2, 2, 2, 2, 1, 1, 1},    // output larger than input
+    {2, 2, 6, 6, 2, 6, 6, 1, 1, 0, 0, 0, 0, 1, 1, 1},       // kernel = whole image (fc as conv)
+    {1, 2, 4, 4, 3, 3, 3, 1, 1, 2, 2, 2, 2, 1, 1, 1},       // output larger than input
 };
 
 }  // namespace
@@ -112,8 +112,9 @@ TEST(Convolution, TiledMatchesUntiledForEveryTileSize) {
             ForwardContext ctx;
             ctx.colMemoryLimit = cols * colBytesPerColumn;
             const Tensor tiled = runConv(conv, in, ctx);
-            EXPECT_TRUE(tensorsClose(tiled, untiled, 1e-5, 1e-5,
-                                     describe(t) + ", tiles of " + std::to_string(cols) + " columns"));
+            EXPECT_TRUE(
+                tensorsClose(tiled, untiled, 1e-5, 1e-5,
+                             describe(t) + ", tiles of " + std::to_string(cols) + " columns"));
             if (!conv.isPointwise()) {
                 EXPECT_LE(ctx.conv.colBytes, ctx.colMemoryLimit);
             }
@@ -152,11 +153,13 @@ TEST(Convolution, IsLinearInTheInput) {
     ConvolutionLayer conv("lin", p, randomTensor({3, 4, 3, 3}, 5), {});
     const Tensor a = randomTensor({1, 4, 9, 7}, 6), b = randomTensor({1, 4, 9, 7}, 7);
     Tensor combo(a.shape());
-    for (std::int64_t i = 0; i < a.count(); ++i) combo.data()[i] = 2 * a.data()[i] - 3 * b.data()[i];
+    for (std::int64_t i = 0; i < a.count(); ++i)
+        combo.data()[i] = 2 * a.data()[i] - 3 * b.data()[i];
     const Tensor ya = runConv(conv, a, ConvMethod::Im2colGemm);
     const Tensor yb = runConv(conv, b, ConvMethod::Im2colGemm);
     Tensor expected(ya.shape());
-    for (std::int64_t i = 0; i < ya.count(); ++i) expected.data()[i] = 2 * ya.data()[i] - 3 * yb.data()[i];
+    for (std::int64_t i = 0; i < ya.count(); ++i)
+        expected.data()[i] = 2 * ya.data()[i] - 3 * yb.data()[i];
     EXPECT_TRUE(tensorsClose(runConv(conv, combo, ConvMethod::Im2colGemm), expected, 1e-4, 1e-4,
                              describe(t) + ", 2a - 3b"));
 }
@@ -177,15 +180,18 @@ TEST(Convolution, SobelEqualsItsTwoSeparablePasses) {
     Tensor horizontal(1, 1, 1, 3);
     horizontal.data()[0] = 1, horizontal.data()[2] = -1;
     ConvolutionLayer v("v", pv, std::move(vertical), {}), h("h", ph, std::move(horizontal), {});
-    const Tensor twoPass = runConv(h, runConv(v, in, ConvMethod::Im2colGemm), ConvMethod::Im2colGemm);
-    EXPECT_TRUE(tensorsClose(runConv(full, in, ConvMethod::Im2colGemm), twoPass, 1e-5, 1e-5, "sobel"));
+    const Tensor twoPass =
+        runConv(h, runConv(v, in, ConvMethod::Im2colGemm), ConvMethod::Im2colGemm);
+    EXPECT_TRUE(
+        tensorsClose(runConv(full, in, ConvMethod::Im2colGemm), twoPass, 1e-5, 1e-5, "sobel"));
 }
 
 TEST(Convolution, HdImageWith11x11KernelRunsTiledWithinTheLimit) {
     // The case: 1920x1080 RGB, 11x11, stride 1 is a 2.97 GB col matrix. Tiled under the
     // default 512 MiB limit it must equal the untiled run. 4 filters keep the GEMM short.
     const Tensor in = randomTensor({1, 3, 1080, 1920}, 11);
-    ConvolutionLayer conv("hd", WindowParams::square(11), randomTensor({4, 3, 11, 11}, 12), {0, 1, 2, 3});
+    ConvolutionLayer conv("hd", WindowParams::square(11), randomTensor({4, 3, 11, 11}, 12),
+                          {0, 1, 2, 3});
     ForwardContext tiledCtx;
     const Tensor tiled = runConv(conv, in, tiledCtx);
     EXPECT_LE(tiledCtx.conv.colBytes, ForwardContext::kDefaultColLimit);
@@ -205,8 +211,10 @@ TEST(Convolution, HdImageWith11x11KernelRunsTiledWithinTheLimit) {
                 double sum = conv.bias()[std::size_t(m)];
                 for (int c = 0; c < 3; ++c)
                     for (int i = 0; i < 11; ++i)
-                        for (int j = 0; j < 11; ++j) sum += double(w.at(m, c, i, j)) * in.at(0, c, oy + i, ox + j);
-                EXPECT_NEAR(tiled.at(0, m, oy, ox), sum, 1e-3) << "m " << m << " y " << oy << " x " << ox;
+                        for (int j = 0; j < 11; ++j)
+                            sum += double(w.at(m, c, i, j)) * in.at(0, c, oy + i, ox + j);
+                EXPECT_NEAR(tiled.at(0, m, oy, ox), sum, 1e-3)
+                    << "m " << m << " y " << oy << " x " << ox;
                 ++checked;
             }
     EXPECT_EQ(checked, 100);
@@ -234,7 +242,8 @@ TEST(ConvolutionValidation, WeightShapeMustMatchKernel) {
         FAIL();
     } catch (const Error& e) {
         EXPECT_EQ(e.category(), ErrorCategory::InvalidConfig);
-        EXPECT_NE(std::string(e.what()).find("do not match the kernel 3x3"), std::string::npos) << e.what();
+        EXPECT_NE(std::string(e.what()).find("do not match the kernel 3x3"), std::string::npos)
+            << e.what();
         EXPECT_NE(std::string(e.what()).find("conv7"), std::string::npos);
     }
 }
@@ -245,7 +254,8 @@ TEST(ConvolutionValidation, BiasSizeMustMatchOutputs) {
         FAIL();
     } catch (const Error& e) {
         EXPECT_EQ(e.category(), ErrorCategory::InvalidConfig);
-        EXPECT_NE(std::string(e.what()).find("bias has 2 values for 4 output channels"), std::string::npos);
+        EXPECT_NE(std::string(e.what()).find("bias has 2 values for 4 output channels"),
+                  std::string::npos);
     }
 }
 
@@ -257,6 +267,7 @@ TEST(ConvolutionValidation, InputChannelsMustMatchWeights) {
         FAIL();
     } catch (const Error& e) {
         EXPECT_EQ(e.category(), ErrorCategory::ShapeMismatch);
-        EXPECT_NE(std::string(e.what()).find("input has 5 channels"), std::string::npos) << e.what();
+        EXPECT_NE(std::string(e.what()).find("input has 5 channels"), std::string::npos)
+            << e.what();
     }
 }

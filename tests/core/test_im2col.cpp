@@ -22,15 +22,14 @@ TEST(Im2col, HandWorked2x3ImageWith2x2KernelPad1Stride2) {
     ASSERT_EQ(info.N, 4);
     std::vector<float> col(16, -1);
     im2col(image, 1, 2, 3, p, col.data());
-    const std::vector<float> expected = {
-        // row k=(ki=0,kj=0): top-left of each window
-        0, 0, 0, 5,
-        // (0,1): top-right
-        0, 0, 4, 6,
-        // (1,0): bottom-left
-        0, 2, 0, 0,
-        // (1,1): bottom-right
-        1, 3, 0, 0};
+    const std::vector<float> expected = {// row k=(ki=0,kj=0): top-left of each window
+                                         0, 0, 0, 5,
+                                         // (0,1): top-right
+                                         0, 0, 4, 6,
+                                         // (1,0): bottom-left
+                                         0, 2, 0, 0,
+                                         // (1,1): bottom-right
+                                         1, 3, 0, 0};
     EXPECT_EQ(col, expected);
 }
 
@@ -60,7 +59,8 @@ TEST(Im2col, ColumnRangesMatchTheFullMatrix) {
             im2colColumns(img.data(), C, H, W, p, n0, n1, part.data(), n1 - n0);
             for (int k = 0; k < K; ++k)
                 for (int n = n0; n < n1; ++n)
-                    ASSERT_EQ(part[std::size_t(k * (n1 - n0) + n - n0)], full[std::size_t(k * N + n)])
+                    ASSERT_EQ(part[std::size_t(k * (n1 - n0) + n - n0)],
+                              full[std::size_t(k * N + n)])
                         << "columns [" << n0 << "," << n1 << ") row " << k << " column " << n;
         }
 }

@@ -46,7 +46,7 @@ TEST(ImageIo, ChannelOrderScaleAndMean) {
     o.mean = {100, 50, 25};
     o.scale = 0.5f;
     const Tensor t = io::loadImage(path, o);
-    EXPECT_FLOAT_EQ(t.at(0, 0, 0, 0), 50);    // (200 - 100) * 0.5, red first
+    EXPECT_FLOAT_EQ(t.at(0, 0, 0, 0), 50);  // (200 - 100) * 0.5, red first
     EXPECT_FLOAT_EQ(t.at(0, 1, 0, 0), 25);
     EXPECT_FLOAT_EQ(t.at(0, 2, 0, 0), 12.5f);
     o.swapRB = false;
@@ -54,13 +54,15 @@ TEST(ImageIo, ChannelOrderScaleAndMean) {
 }
 
 TEST(ImageIo, MissingFileIsAnIoError) {
-    expectIoError([] { io::loadImage("/nonexistent/cat.png"); }, ErrorCategory::Io, "does not exist");
+    expectIoError([] { io::loadImage("/nonexistent/cat.png"); }, ErrorCategory::Io,
+                  "does not exist");
 }
 
 TEST(ImageIo, CorruptFileIsAnIoError) {
     const std::string path = testing::TempDir() + "corrupt.png";
     std::ofstream(path, std::ios::binary) << "\x89PNG\r\n\x1a\n this is not really a png";
-    expectIoError([&] { io::loadImage(path); }, ErrorCategory::Io, "is not an image OpenCV can decode");
+    expectIoError([&] { io::loadImage(path); }, ErrorCategory::Io,
+                  "is not an image OpenCV can decode");
 }
 
 TEST(ImageIo, EmptyFileIsAnIoError) {

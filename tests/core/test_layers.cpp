@@ -48,7 +48,8 @@ TEST(FullyConnected, GemvAndGemmMatchReference) {
         const Tensor in = randomTensor({batch, 3, 5, 4}, 2);
         Tensor expected(batch, 37, 1, 1);
         fullyConnectedDirect(in, w, bias, expected);
-        EXPECT_TRUE(tensorsClose(run(fc, {&in}), expected, 1e-5, 1e-5, "batch " + std::to_string(batch)));
+        EXPECT_TRUE(
+            tensorsClose(run(fc, {&in}), expected, 1e-5, 1e-5, "batch " + std::to_string(batch)));
     }
 }
 
@@ -88,7 +89,8 @@ TEST(Pooling, MaxHandWorkedWithCeilMode) {
     PoolingLayer pool("pool", PoolMethod::Max, p, false);
     const Tensor out = run(pool, {&in});
     ASSERT_EQ(out.shape(), (Shape{1, 1, 2, 2}));
-    EXPECT_EQ(std::vector<float>(out.span().begin(), out.span().end()), (std::vector<float>{10, 11, 14, 15}));
+    EXPECT_EQ(std::vector<float>(out.span().begin(), out.span().end()),
+              (std::vector<float>{10, 11, 14, 15}));
 }
 
 TEST(Pooling, AverageCountIncludePadBothWays) {
@@ -121,7 +123,8 @@ TEST(Pooling, GlobalAverage) {
 TEST(Pooling, ImpossibleWindowIsAnError) {
     const Tensor in(1, 1, 2, 2);
     PoolingLayer pool("pool9", PoolMethod::Max, WindowParams::square(3, 1), false);
-    expectError([&] { run(pool, {&in}); }, ErrorCategory::InvalidConfig, "larger than the padded input 2x2");
+    expectError([&] { run(pool, {&in}); }, ErrorCategory::InvalidConfig,
+                "larger than the padded input 2x2");
 }
 
 TEST(Lrn, MatchesTheFormula) {
@@ -136,7 +139,8 @@ TEST(Lrn, MatchesTheFormula) {
                         double sq = 0;
                         for (int cc = std::max(0, c - 2); cc <= std::min(6, c + 2); ++cc)
                             sq += double(in.at(n, cc, y, x)) * in.at(n, cc, y, x);
-                        const double expected = in.at(n, c, y, x) * std::pow(2.0 + 1e-2 / 5 * sq, -beta);
+                        const double expected =
+                            in.at(n, c, y, x) * std::pow(2.0 + 1e-2 / 5 * sq, -beta);
                         ASSERT_NEAR(out.at(n, c, y, x), expected, 1e-6) << "beta " << beta;
                     }
     }
@@ -164,9 +168,11 @@ TEST(Softmax, RowsSumToOneAndLargeValuesStayFinite) {
 
 TEST(BatchNorm, MatchesTheFormula) {
     const Tensor in = randomTensor({2, 3, 2, 2}, 7);
-    BatchNormLayer bn("bn", {0.1f, -0.2f, 0.3f}, {1.0f, 4.0f, 0.25f}, {2, 1, 0.5f}, {0, 1, -1}, 1e-5f);
+    BatchNormLayer bn("bn", {0.1f, -0.2f, 0.3f}, {1.0f, 4.0f, 0.25f}, {2, 1, 0.5f}, {0, 1, -1},
+                      1e-5f);
     const Tensor out = run(bn, {&in});
-    const float mean[] = {0.1f, -0.2f, 0.3f}, var[] = {1, 4, 0.25f}, scale[] = {2, 1, 0.5f}, shift[] = {0, 1, -1};
+    const float mean[] = {0.1f, -0.2f, 0.3f}, var[] = {1, 4, 0.25f}, scale[] = {2, 1, 0.5f},
+                shift[] = {0, 1, -1};
     for (int n = 0; n < 2; ++n)
         for (int c = 0; c < 3; ++c)
             for (int i = 0; i < 4; ++i) {
@@ -177,14 +183,18 @@ TEST(BatchNorm, MatchesTheFormula) {
 }
 
 TEST(BatchNorm, MismatchedParameterCountsAreAnError) {
-    expectError([] { BatchNormLayer("bn1", {0, 0}, {1}, {}, {}, 1e-5f); }, ErrorCategory::InvalidConfig,
-                "one value per channel");
+    expectError(
+        [] {
+            BatchNormLayer("bn1", {0, 0}, {1}, {}, {}, 1e-5f);
+        },
+        ErrorCategory::InvalidConfig, "one value per channel");
 }
 
 TEST(Add, SumsInputsAndRejectsDifferentShapes) {
     const Tensor a = randomTensor({1, 2, 3, 3}, 8), b = randomTensor({1, 2, 3, 3}, 9);
     const Tensor out = run(AddLayer("add"), {&a, &b});
-    for (std::int64_t i = 0; i < a.count(); ++i) EXPECT_FLOAT_EQ(out.data()[i], a.data()[i] + b.data()[i]);
+    for (std::int64_t i = 0; i < a.count(); ++i)
+        EXPECT_FLOAT_EQ(out.data()[i], a.data()[i] + b.data()[i]);
     const Tensor c(1, 2, 3, 4);
     expectError([&] { run(AddLayer("add2"), {&a, &c}); }, ErrorCategory::ShapeMismatch, "differ");
 }
@@ -196,8 +206,11 @@ TEST(Concat, JoinsChannelsAndChecksOtherDims) {
     EXPECT_EQ(out.at(1, 1, 2, 2), a.at(1, 1, 2, 2));
     EXPECT_EQ(out.at(1, 2, 0, 1), b.at(1, 0, 0, 1));
     const Tensor c(2, 1, 3, 4);
-    expectError([&] { run(ConcatLayer("cat2"), {&a, &c}); }, ErrorCategory::ShapeMismatch,
-                "outside the concat axis");
+    expectError(
+        [&] {
+            run(ConcatLayer("cat2"), {&a, &c});
+        },
+        ErrorCategory::ShapeMismatch, "outside the concat axis");
 }
 
 TEST(Flatten, MakesOneVectorPerImage) {
@@ -209,6 +222,9 @@ TEST(Flatten, MakesOneVectorPerImage) {
 
 TEST(Layer, WrongInputCountIsAnError) {
     const Tensor a(1, 1, 2, 2);
-    expectError([&] { run(ReluLayer("relu9"), {&a, &a}); }, ErrorCategory::ShapeMismatch,
-                "takes 1 input(s), got 2");
+    expectError(
+        [&] {
+            run(ReluLayer("relu9"), {&a, &a});
+        },
+        ErrorCategory::ShapeMismatch, "takes 1 input(s), got 2");
 }

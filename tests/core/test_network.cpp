@@ -30,7 +30,8 @@ TEST(AlexNet, ShapesFlopsAndParameters) {
     // CaffeNet: 724M multiply-adds in conv+fc, 60.97M parameters.
     EXPECT_NEAR(double(flops) / 2e6, 727, 5);
     EXPECT_EQ(weights / 4, 60965224);
-    const GemmShape g = net->layer(net->indexOf("conv2")).gemmShape(net->inputShapes(net->indexOf("conv2"), shapes, 1));
+    const GemmShape g = net->layer(net->indexOf("conv2"))
+                            .gemmShape(net->inputShapes(net->indexOf("conv2"), shapes, 1));
     EXPECT_EQ(g.M, 128);
     EXPECT_EQ(g.K, 1200);
     EXPECT_EQ(g.N, 729);
@@ -94,7 +95,8 @@ TEST(Network, WrongInputShapeSaysWhatToResizeTo) {
         FAIL();
     } catch (const Error& e) {
         EXPECT_EQ(e.category(), ErrorCategory::ShapeMismatch);
-        EXPECT_NE(std::string(e.what()).find("resize the image to 28x28"), std::string::npos) << e.what();
+        EXPECT_NE(std::string(e.what()).find("resize the image to 28x28"), std::string::npos)
+            << e.what();
     }
 }
 

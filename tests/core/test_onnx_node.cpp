@@ -26,10 +26,19 @@ namespace {
 
 const char* kNodeDir = "/usr/share/libonnx-testdata/data/node";
 
-const char* kOperatorPrefixes[] = {
-    "test_conv_", "test_basic_conv_", "test_maxpool_", "test_averagepool_", "test_globalaveragepool",
-    "test_relu", "test_softmax_", "test_lrn", "test_gemm_", "test_flatten_", "test_concat_",
-    "test_batchnorm_", "test_add"};
+const char* kOperatorPrefixes[] = {"test_conv_",
+                                   "test_basic_conv_",
+                                   "test_maxpool_",
+                                   "test_averagepool_",
+                                   "test_globalaveragepool",
+                                   "test_relu",
+                                   "test_softmax_",
+                                   "test_lrn",
+                                   "test_gemm_",
+                                   "test_flatten_",
+                                   "test_concat_",
+                                   "test_batchnorm_",
+                                   "test_add"};
 
 std::vector<std::string> nodeCases() {
     std::vector<std::string> cases;
@@ -75,7 +84,9 @@ WindowParams windowFrom(const onnx::Node& node, const Shape& in, bool oneD) {
         p.kernelH = int(k.at(0)), p.kernelW = int(k.at(1));
         if (!s.empty()) p.strideH = int(s[0]), p.strideW = int(s[1]);
         // ONNX pads: [h_begin, w_begin, h_end, w_end]
-        if (!pads.empty()) p.padTop = int(pads[0]), p.padLeft = int(pads[1]), p.padBottom = int(pads[2]), p.padRight = int(pads[3]);
+        if (!pads.empty())
+            p.padTop = int(pads[0]), p.padLeft = int(pads[1]), p.padBottom = int(pads[2]),
+            p.padRight = int(pads[3]);
         if (!d.empty()) p.dilationH = int(d[0]), p.dilationW = int(d[1]);
     }
     p.ceilMode = node.i("ceil_mode", 0) != 0;
@@ -95,12 +106,14 @@ TEST_P(OnnxNodeTest, MatchesExpectedOutput) {
     const fs::path data = dir / "test_data_set_0";
     std::vector<onnx::TensorData> inputs;
     for (int i = 0; fs::exists(data / ("input_" + std::to_string(i) + ".pb")); ++i)
-        inputs.push_back(onnx::readTensor((data / ("input_" + std::to_string(i) + ".pb")).string()));
+        inputs.push_back(
+            onnx::readTensor((data / ("input_" + std::to_string(i) + ".pb")).string()));
     const onnx::TensorData expectedData = onnx::readTensor((data / "output_0.pb").string());
     // uint8 max pooling is exact in float; other integer arithmetic (Add wraps at 256) is not.
     const bool exactInFloat = node.opType == "MaxPool" && expectedData.dataType == 2;
     for (const auto& t : inputs)
-        if (t.dataType != 1 && !exactInFloat) GTEST_SKIP() << "input type " << t.dataType << " is not float32";
+        if (t.dataType != 1 && !exactInFloat)
+            GTEST_SKIP() << "input type " << t.dataType << " is not float32";
     if (expectedData.dataType != 1 && !exactInFloat) GTEST_SKIP() << "output is not float32";
     for (const auto& t : inputs)
         if (t.dims.size() > 4) GTEST_SKIP() << "rank " << t.dims.size() << " tensors";
@@ -119,23 +132,27 @@ TEST_P(OnnxNodeTest, MatchesExpectedOutput) {
         WindowParams p = windowFrom(node, tensors[0].shape(), false);
         p.groups = int(node.i("group", 1));
         std::vector<float> bias;
-        if (tensors.size() > 2) bias.assign(tensors[2].data(), tensors[2].data() + tensors[2].count());
+        if (tensors.size() > 2)
+            bias.assign(tensors[2].data(), tensors[2].data() + tensors[2].count());
         layer = std::make_unique<ConvolutionLayer>(GetParam(), p, tensors[1], bias);
     } else if (pool) {
         // With argmax, output_0 is still the pooled values; the Indices output is not compared.
         const WindowParams p = windowFrom(node, tensors[0].shape(), oneD);
-        layer = std::make_unique<PoolingLayer>(GetParam(), op == "MaxPool" ? PoolMethod::Max : PoolMethod::Average,
-                                               p, node.i("count_include_pad", 0) != 0);
+        layer = std::make_unique<PoolingLayer>(
+            GetParam(), op == "MaxPool" ? PoolMethod::Max : PoolMethod::Average, p,
+            node.i("count_include_pad", 0) != 0);
     } else if (op == "GlobalAveragePool") {
         layer = PoolingLayer::global(GetParam(), PoolMethod::Average);
     } else if (op == "Relu") {
         layer = std::make_unique<ReluLayer>(GetParam());
     } else if (op == "Softmax") {
         const std::int64_t axis = node.i("axis", model.opset >= 13 ? -1 : 1);
-        layer = std::make_unique<SoftmaxLayer>(GetParam(), normalizedAxis(axis, rank), model.opset < 13);
+        layer = std::make_unique<SoftmaxLayer>(GetParam(), normalizedAxis(axis, rank),
+                                               model.opset < 13);
     } else if (op == "LRN") {
-        layer = std::make_unique<LrnLayer>(GetParam(), int(node.i("size", 0)), node.f("alpha", 1e-4f),
-                                           node.f("beta", 0.75f), node.f("bias", 1.0f));
+        layer =
+            std::make_unique<LrnLayer>(GetParam(), int(node.i("size", 0)), node.f("alpha", 1e-4f),
+                                       node.f("beta", 0.75f), node.f("bias", 1.0f));
     } else if (op == "Gemm") {
         // Y = alpha * A' B' + beta * C is an fc layer when C is per output (a vector or scalar).
         const onnx::TensorData& A = inputs[0];
@@ -160,7 +177,8 @@ TEST_P(OnnxNodeTest, MatchesExpectedOutput) {
         Tensor weights(M, K, 1, 1);  // W[m][k] = alpha * B'[k][m]
         for (int m = 0; m < M; ++m)
             for (int k = 0; k < K; ++k)
-                weights.at(m, k, 0, 0) = alpha * B.values[std::size_t(transB ? m * K + k : k * M + m)];
+                weights.at(m, k, 0, 0) =
+                    alpha * B.values[std::size_t(transB ? m * K + k : k * M + m)];
         Tensor x(rows, K, 1, 1);
         for (int r = 0; r < rows; ++r)
             for (int k = 0; k < K; ++k)
@@ -174,7 +192,9 @@ TEST_P(OnnxNodeTest, MatchesExpectedOutput) {
         for (std::size_t i = 1; i < tensors.size(); ++i) layerInputs.push_back(&tensors[i]);
     } else if (op == "BatchNormalization") {
         if (node.i("training_mode", 0) || node.outputs.size() > 1) GTEST_SKIP() << "training mode";
-        auto values = [](const Tensor& t) { return std::vector<float>(t.data(), t.data() + t.count()); };
+        auto values = [](const Tensor& t) {
+            return std::vector<float>(t.data(), t.data() + t.count());
+        };
         layer = std::make_unique<BatchNormLayer>(GetParam(), values(tensors[3]), values(tensors[4]),
                                                  values(tensors[1]), values(tensors[2]),
                                                  node.f("epsilon", 1e-5f));
@@ -193,17 +213,21 @@ TEST_P(OnnxNodeTest, MatchesExpectedOutput) {
     layer->forward(layerInputs, out, ctx);
     Tensor expected = toTensor(expectedData, oneD);
     if (op == "Gemm") expected.reshape(out.shape());
-    EXPECT_TRUE(convscope::test::tensorsClose(out, expected, 1e-5, 1e-4, GetParam() + " (" + op + ")"));
+    EXPECT_TRUE(
+        convscope::test::tensorsClose(out, expected, 1e-5, 1e-4, GetParam() + " (" + op + ")"));
 }
 
-std::string caseName(const ::testing::TestParamInfo<std::string>& info) { return info.param; }
+std::string caseName(const ::testing::TestParamInfo<std::string>& info) {
+    return info.param;
+}
 
 INSTANTIATE_TEST_SUITE_P(Node, OnnxNodeTest, ::testing::ValuesIn(nodeCases()), caseName);
 GTEST_ALLOW_UNINSTANTIATED_PARAMETERIZED_TEST(OnnxNodeTest);
 
 TEST(OnnxNodeSuite, IsInstalled) {
     if (nodeCases().empty())
-        GTEST_SKIP() << kNodeDir << " is missing: apt-get install libonnx-testdata to run the ONNX node tests";
+        GTEST_SKIP() << kNodeDir
+                     << " is missing: apt-get install libonnx-testdata to run the ONNX node tests";
     EXPECT_GE(nodeCases().size(), 80u);
 }
 

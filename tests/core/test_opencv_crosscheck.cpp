@@ -9,8 +9,8 @@
 #include "layers/activation.h"
 #include "layers/convolution.h"
 #include "layers/normalization.h"
-#include "layers/shape_ops.h"
 #include "layers/pooling.h"
+#include "layers/shape_ops.h"
 #include "models.h"
 #include "test_util.h"
 
@@ -39,7 +39,8 @@ TEST(OpenCvCrossCheck, AlexNetEveryLayer) {
         theirs.reshape(mine.shape());
         double scale = 0;
         for (float v : theirs.span()) scale = std::max(scale, double(std::fabs(v)));
-        EXPECT_TRUE(tensorsClose(mine, theirs, 1e-4 * std::max(1.0, scale), 1e-4, "AlexNet " + name));
+        EXPECT_TRUE(
+            tensorsClose(mine, theirs, 1e-4 * std::max(1.0, scale), 1e-4, "AlexNet " + name));
     }
 }
 
@@ -56,8 +57,11 @@ TEST(OpenCvCrossCheck, LeNetBatch3) {
 TEST(OpenCvCrossCheck, OddConvolutionsAndPools) {
     struct Case {
         int c, h, w, m, k, s, pad, dil, g;
-    } cases[] = {{3, 9, 7, 4, 3, 1, 1, 1, 1}, {13, 9, 7, 5, 3, 2, 0, 1, 1}, {4, 12, 11, 6, 3, 1, 2, 2, 2},
-                 {6, 15, 13, 9, 5, 3, 2, 1, 3}, {8, 7, 9, 8, 3, 1, 1, 1, 8}};
+    } cases[] = {{3, 9, 7, 4, 3, 1, 1, 1, 1},
+                 {13, 9, 7, 5, 3, 2, 0, 1, 1},
+                 {4, 12, 11, 6, 3, 1, 2, 2, 2},
+                 {6, 15, 13, 9, 5, 3, 2, 1, 3},
+                 {8, 7, 9, 8, 3, 1, 1, 1, 8}};
     std::uint32_t seed = 50;
     for (const Case& t : cases) {
         Network net("odd");
@@ -65,7 +69,8 @@ TEST(OpenCvCrossCheck, OddConvolutionsAndPools) {
         WindowParams p = WindowParams::square(t.k, t.s, t.pad, t.dil);
         p.groups = t.g;
         std::vector<float> bias(std::size_t(t.m), 0.25f);
-        net.emplace<ConvolutionLayer>("conv", p, randomTensor({t.m, t.c / t.g, t.k, t.k}, seed++), bias);
+        net.emplace<ConvolutionLayer>("conv", p, randomTensor({t.m, t.c / t.g, t.k, t.k}, seed++),
+                                      bias);
         WindowParams pool = WindowParams::square(2, 2);
         pool.ceilMode = true;
         net.emplace<PoolingLayer>("pool", PoolMethod::Average, pool, false);

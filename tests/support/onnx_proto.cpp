@@ -47,11 +47,22 @@ public:
     }
     void skip(int wire) {
         switch (wire) {
-            case 0: varint(); break;
-            case 1: need(8); m_p += 8; break;
-            case 2: bytes(); break;
-            case 5: need(4); m_p += 4; break;
-            default: throw std::runtime_error("unsupported wire type " + std::to_string(wire));
+            case 0:
+                varint();
+                break;
+            case 1:
+                need(8);
+                m_p += 8;
+                break;
+            case 2:
+                bytes();
+                break;
+            case 5:
+                need(4);
+                m_p += 4;
+                break;
+            default:
+                throw std::runtime_error("unsupported wire type " + std::to_string(wire));
         }
     }
 
@@ -83,12 +94,18 @@ TensorData parseTensor(const std::string& buf) {
     while (!r.done()) {
         int wire;
         const int field = r.tag(wire);
-        if (field == 1) repeated(r, wire, [&](Reader& x) { t.dims.push_back(std::int64_t(x.varint())); });
-        else if (field == 2) t.dataType = int(r.varint());
-        else if (field == 4) repeated(r, wire, [&](Reader& x) { t.values.push_back(x.fixed32()); });
-        else if (field == 8) t.name = r.bytes();
-        else if (field == 9) raw = r.bytes();
-        else r.skip(wire);
+        if (field == 1)
+            repeated(r, wire, [&](Reader& x) { t.dims.push_back(std::int64_t(x.varint())); });
+        else if (field == 2)
+            t.dataType = int(r.varint());
+        else if (field == 4)
+            repeated(r, wire, [&](Reader& x) { t.values.push_back(x.fixed32()); });
+        else if (field == 8)
+            t.name = r.bytes();
+        else if (field == 9)
+            raw = r.bytes();
+        else
+            r.skip(wire);
     }
     if (!raw.empty()) {
         if (t.dataType == 1) {
@@ -112,13 +129,20 @@ Attribute parseAttribute(const std::string& buf) {
     while (!r.done()) {
         int wire;
         const int field = r.tag(wire);
-        if (field == 1) a.name = r.bytes();
-        else if (field == 2) a.f = r.fixed32();
-        else if (field == 3) a.i = std::int64_t(r.varint());
-        else if (field == 4) a.s = r.bytes();
-        else if (field == 7) repeated(r, wire, [&](Reader& x) { a.floats.push_back(x.fixed32()); });
-        else if (field == 8) repeated(r, wire, [&](Reader& x) { a.ints.push_back(std::int64_t(x.varint())); });
-        else r.skip(wire);
+        if (field == 1)
+            a.name = r.bytes();
+        else if (field == 2)
+            a.f = r.fixed32();
+        else if (field == 3)
+            a.i = std::int64_t(r.varint());
+        else if (field == 4)
+            a.s = r.bytes();
+        else if (field == 7)
+            repeated(r, wire, [&](Reader& x) { a.floats.push_back(x.fixed32()); });
+        else if (field == 8)
+            repeated(r, wire, [&](Reader& x) { a.ints.push_back(std::int64_t(x.varint())); });
+        else
+            r.skip(wire);
     }
     return a;
 }
@@ -129,14 +153,19 @@ Node parseNode(const std::string& buf) {
     while (!r.done()) {
         int wire;
         const int field = r.tag(wire);
-        if (field == 1) n.inputs.push_back(r.bytes());
-        else if (field == 2) n.outputs.push_back(r.bytes());
-        else if (field == 3) n.name = r.bytes();
-        else if (field == 4) n.opType = r.bytes();
+        if (field == 1)
+            n.inputs.push_back(r.bytes());
+        else if (field == 2)
+            n.outputs.push_back(r.bytes());
+        else if (field == 3)
+            n.name = r.bytes();
+        else if (field == 4)
+            n.opType = r.bytes();
         else if (field == 5) {
             Attribute a = parseAttribute(r.bytes());
             n.attributes[a.name] = std::move(a);
-        } else r.skip(wire);
+        } else
+            r.skip(wire);
     }
     return n;
 }
@@ -181,9 +210,12 @@ Model readModel(const std::string& path) {
             while (!g.done()) {
                 int gw;
                 const int gf = g.tag(gw);
-                if (gf == 1) m.nodes.push_back(parseNode(g.bytes()));
-                else if (gf == 5) m.initializers.push_back(parseTensor(g.bytes()));
-                else g.skip(gw);
+                if (gf == 1)
+                    m.nodes.push_back(parseNode(g.bytes()));
+                else if (gf == 5)
+                    m.initializers.push_back(parseTensor(g.bytes()));
+                else
+                    g.skip(gw);
             }
         } else if (field == 8) {
             const std::string opset = r.bytes();
@@ -193,9 +225,12 @@ Model readModel(const std::string& path) {
             while (!o.done()) {
                 int ow;
                 const int of = o.tag(ow);
-                if (of == 1) domain = o.bytes();
-                else if (of == 2) version = std::int64_t(o.varint());
-                else o.skip(ow);
+                if (of == 1)
+                    domain = o.bytes();
+                else if (of == 2)
+                    version = std::int64_t(o.varint());
+                else
+                    o.skip(ow);
             }
             if (domain.empty() || domain == "ai.onnx") m.opset = version;
         } else {
@@ -205,6 +240,8 @@ Model readModel(const std::string& path) {
     return m;
 }
 
-TensorData readTensor(const std::string& path) { return parseTensor(slurp(path)); }
+TensorData readTensor(const std::string& path) {
+    return parseTensor(slurp(path));
+}
 
 }  // namespace convscope::test::onnx
