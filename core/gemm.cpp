@@ -16,7 +16,6 @@ using RowMap = Eigen::Map<RowMatrix, Eigen::Unaligned, Eigen::OuterStride<>>;
 
 void gemm(int M, int N, int K, const float* A, std::int64_t lda, const float* B, std::int64_t ldb,
           float* C, std::int64_t ldc, bool accumulate) {
-    tuneAllocator();
     ConstRowMap a(A, M, K, Eigen::OuterStride<>(lda));
     ConstRowMap b(B, K, N, Eigen::OuterStride<>(ldb));
     RowMap c(C, M, N, Eigen::OuterStride<>(ldc));
@@ -42,7 +41,6 @@ void gemv(int M, int K, const float* A, std::int64_t lda, const float* x, float*
 }
 
 void gemmTransB(int B, int M, int K, const float* X, const float* W, float* out) {
-    tuneAllocator();
     Eigen::Map<const RowMatrix> x(X, B, K);
     Eigen::Map<const RowMatrix> w(W, M, K);
     Eigen::Map<RowMatrix> o(out, B, M);

@@ -1,5 +1,5 @@
-// Engine-wide runtime settings: thread count and allocator tuning. Call setThreadCount() once at
-// start-up (the CLI's --threads, the GUI's setting); everything in core reads threadCount().
+// Engine-wide runtime settings: the thread count. Call setThreadCount() once at start-up (the CLI's
+// --threads, the GUI's setting); everything in core reads threadCount().
 #pragma once
 
 namespace convscope::core {
@@ -11,10 +11,5 @@ int hardwareThreads();
 // Values < 1 mean hardwareThreads().
 void setThreadCount(int threads);
 int threadCount();
-
-// Keeps glibc from returning large freed blocks to the OS on every free. Eigen allocates its GEMM
-// packing buffers on every product; with glibc's default mmap threshold each of those is an
-// mmap/munmap pair with page faults (+30% on AlexNet conv5). Idempotent; called by setThreadCount.
-void tuneAllocator();
 
 }  // namespace convscope::core
