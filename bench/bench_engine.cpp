@@ -113,6 +113,54 @@ void Gemm_256x1152x192(benchmark::State& state) {
     setThreadCount(threads());
 }
 
+// fc6 of AlexNet (4096 x 9216, 151 MB of weights): a GEMV at batch 1, and the same product forced
+// through the general GEMM with N = 1 (the cblas_sgemm trap), then batches: N = batch.
+struct Fc6 {
+    Tensor w{4096, 9216, 1, 1};
+    Fc6() { fillUniform(w, 1, -0.01f, 0.01f); }
+};
+Fc6& fc6() {
+    static Fc6 f;
+    return f;
+}
+
+void Fc6_Gemv(benchmark::State& state) {
+    setThreadCount(threads());
+    Tensor x(1, 9216, 1, 1), y(1, 4096, 1, 1);
+    fillUniform(x, 2);
+    for (auto _ : state) {
+        gemv(4096, 9216, fc6().w.data(), 9216, x.data(), y.data());
+        benchmark::DoNotOptimize(y.data());
+    }
+    state.counters["GB/s"] = benchmark::Counter(
+        double(fc6().w.bytes()) * double(state.iterations()) / 1e9, benchmark::Counter::kIsRate);
+}
+
+void Fc6_GemmN1(benchmark::State& state) {
+    setThreadCount(threads());
+    Tensor x(1, 9216, 1, 1), y(1, 4096, 1, 1);
+    fillUniform(x, 2);
+    for (auto _ : state) {
+        gemm(4096, 1, 9216, fc6().w.data(), 9216, x.data(), 1, y.data(), 1);
+        benchmark::DoNotOptimize(y.data());
+    }
+    state.counters["GB/s"] = benchmark::Counter(
+        double(fc6().w.bytes()) * double(state.iterations()) / 1e9, benchmark::Counter::kIsRate);
+}
+
+void Fc6_Batch(benchmark::State& state) {
+    setThreadCount(threads());
+    const int B = int(state.range(0));
+    Tensor x(B, 9216, 1, 1), y(B, 4096, 1, 1);
+    fillUniform(x, 2);
+    for (auto _ : state) {
+        gemmTransB(B, 4096, 9216, x.data(), fc6().w.data(), y.data());
+        benchmark::DoNotOptimize(y.data());
+    }
+    state.counters["images/s"] =
+        benchmark::Counter(double(B) * double(state.iterations()), benchmark::Counter::kIsRate);
+}
+
 void FmaPeak(benchmark::State& state) {
     double peak = 0;
     for (auto _ : state) peak = measurePeakGflops(int(state.range(0)), 0.1);
@@ -134,6 +182,9 @@ BENCHMARK_CAPTURE(Conv_ConvScope, conv4, std::string("conv4"))->Unit(benchmark::
 BENCHMARK_CAPTURE(Conv_OpenCV, conv4, std::string("conv4"))->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(Conv_ConvScope, conv5, std::string("conv5"))->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(Conv_OpenCV, conv5, std::string("conv5"))->Unit(benchmark::kMillisecond);
+BENCHMARK(Fc6_Gemv)->Unit(benchmark::kMillisecond);
+BENCHMARK(Fc6_GemmN1)->Unit(benchmark::kMillisecond);
+BENCHMARK(Fc6_Batch)->Arg(1)->Arg(8)->Arg(32)->Unit(benchmark::kMillisecond);
 BENCHMARK(Gemm_256x1152x192)->Arg(1)->Arg(2)->Unit(benchmark::kMicrosecond);
 
 BENCHMARK_MAIN();
