@@ -8,19 +8,7 @@
 #include "test_util.h"
 
 using namespace convscope::core;
-
-namespace {
-template <class F>
-void expectIoError(F&& f, ErrorCategory category, const std::string& phrase) {
-    try {
-        f();
-        FAIL() << "expected an error containing '" << phrase << "'";
-    } catch (const Error& e) {
-        EXPECT_EQ(e.category(), category) << e.what();
-        EXPECT_NE(std::string(e.what()).find(phrase), std::string::npos) << e.what();
-    }
-}
-}  // namespace
+using convscope::test::expectError;
 
 TEST(ImageIo, DefaultImageLoadsAsRgbAndGray) {
     const std::string path = CONVSCOPE_SOURCE_DIR "/resources/chelsea.png";
@@ -54,19 +42,18 @@ TEST(ImageIo, ChannelOrderScaleAndMean) {
 }
 
 TEST(ImageIo, MissingFileIsAnIoError) {
-    expectIoError([] { io::loadImage("/nonexistent/cat.png"); }, ErrorCategory::Io,
-                  "does not exist");
+    expectError([] { io::loadImage("/nonexistent/cat.png"); }, ErrorCategory::Io, "does not exist");
 }
 
 TEST(ImageIo, CorruptFileIsAnIoError) {
     const std::string path = testing::TempDir() + "corrupt.png";
     std::ofstream(path, std::ios::binary) << "\x89PNG\r\n\x1a\n this is not really a png";
-    expectIoError([&] { io::loadImage(path); }, ErrorCategory::Io,
-                  "is not an image OpenCV can decode");
+    expectError([&] { io::loadImage(path); }, ErrorCategory::Io,
+                "is not an image OpenCV can decode");
 }
 
 TEST(ImageIo, EmptyFileIsAnIoError) {
     const std::string path = testing::TempDir() + "empty.jpg";
     std::ofstream(path, std::ios::binary).flush();
-    expectIoError([&] { io::loadImage(path); }, ErrorCategory::Io, "is empty");
+    expectError([&] { io::loadImage(path); }, ErrorCategory::Io, "is empty");
 }

@@ -12,6 +12,7 @@
 #include "test_util.h"
 
 using namespace convscope::core;
+using convscope::test::expectError;
 using convscope::test::randomTensor;
 using convscope::test::tensorsClose;
 
@@ -24,17 +25,6 @@ Tensor run(const Layer& layer, std::vector<const Tensor*> inputs) {
     ForwardContext ctx;
     layer.forward(inputs, out, ctx);
     return out;
-}
-
-template <class F>
-void expectError(F&& f, ErrorCategory category, const std::string& phrase) {
-    try {
-        f();
-        FAIL() << "expected an error containing '" << phrase << "'";
-    } catch (const Error& e) {
-        EXPECT_EQ(e.category(), category) << e.what();
-        EXPECT_NE(std::string(e.what()).find(phrase), std::string::npos) << e.what();
-    }
 }
 
 }  // namespace

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <string>
 
+#include "error.h"
 #include "tensor.h"
 
 namespace convscope::test {
@@ -17,6 +18,18 @@ core::Tensor randomTensor(core::Shape shape, std::uint32_t seed, float lo = -1.0
 // `what`, the shapes, the number of mismatches and the first one.
 ::testing::AssertionResult tensorsClose(const core::Tensor& actual, const core::Tensor& expected,
                                         double absTol, double relTol, const std::string& what);
+
+// Runs f and expects it to throw core::Error of `category` whose message contains `phrase`.
+template <class F>
+void expectError(F&& f, core::ErrorCategory category, const std::string& phrase) {
+    try {
+        f();
+        ADD_FAILURE() << "expected an error containing '" << phrase << "'";
+    } catch (const core::Error& e) {
+        EXPECT_EQ(e.category(), category) << e.what();
+        EXPECT_NE(std::string(e.what()).find(phrase), std::string::npos) << e.what();
+    }
+}
 
 // The root of ../shared/data if it exists (tests that need it skip when it does not).
 std::string sharedDataDir();
