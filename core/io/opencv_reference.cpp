@@ -95,15 +95,16 @@ cv::dnn::LayerParams translate(const Layer& layer) {
         lp.set("beta", lrn->beta());
         lp.set("bias", lrn->k());
         lp.set("norm_region", "ACROSS_CHANNELS");
-    } else if (auto* bn = dynamic_cast<const BatchNormLayer*>(&layer)) {
-        // Already folded to y = a*x + b: OpenCV's Scale layer computes exactly that.
+    } else if (auto* scale = dynamic_cast<const ScaleLayer*>(&layer)) {
+        // BatchNorm is already folded to y = a*x + b: OpenCV's Scale layer computes exactly that.
         lp.type = "Scale";
         lp.set("bias_term", true);
         lp.set("axis", 1);
-        lp.blobs.push_back(rowMat(bn->foldedScale()));
-        lp.blobs.push_back(rowMat(bn->foldedShift()));
-    } else if (dynamic_cast<const ReluLayer*>(&layer)) {
+        lp.blobs.push_back(rowMat(scale->scale()));
+        lp.blobs.push_back(rowMat(scale->shift()));
+    } else if (auto* relu = dynamic_cast<const ReluLayer*>(&layer)) {
         lp.type = "ReLU";
+        if (relu->negativeSlope() != 0.0f) lp.set("negative_slope", relu->negativeSlope());
     } else if (dynamic_cast<const DropoutLayer*>(&layer)) {
         lp.type = "Dropout";
     } else if (dynamic_cast<const SoftmaxLayer*>(&layer)) {

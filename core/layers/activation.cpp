@@ -19,8 +19,9 @@ void ReluLayer::forward(std::span<const Tensor* const> inputs, Tensor& output,
     const float* s = inputs[0]->data();
     float* d = output.data();
     const std::int64_t n = output.count();
+    const float slope = m_negativeSlope;
 #pragma omp parallel for schedule(static) if (n > (1 << 16))
-    for (std::int64_t i = 0; i < n; ++i) d[i] = std::max(s[i], 0.0f);
+    for (std::int64_t i = 0; i < n; ++i) d[i] = s[i] > 0 ? s[i] : s[i] * slope;
 }
 
 SoftmaxLayer::SoftmaxLayer(std::string name, int axis, bool coerce2d)

@@ -5,15 +5,21 @@
 
 namespace convscope::core {
 
+// max(x, 0), or x * negativeSlope below 0 (leaky ReLU, Caffe's negative_slope).
 class ReluLayer : public Layer {
 public:
-    using Layer::Layer;
+    explicit ReluLayer(std::string name, float negativeSlope = 0.0f)
+        : Layer(std::move(name)), m_negativeSlope(negativeSlope) {}
     const char* type() const override { return "ReLU"; }
+    float negativeSlope() const { return m_negativeSlope; }
     LayerCategory category() const override { return LayerCategory::Activation; }
     Shape outputShape(std::span<const Shape> inputs) const override;
     void forward(std::span<const Tensor* const> inputs, Tensor& output,
                  ForwardContext& ctx) const override;
     std::int64_t flops(std::span<const Shape> inputs) const override { return inputs[0].count(); }
+
+private:
+    float m_negativeSlope;
 };
 
 // Softmax over one axis of the NCHW tensor (0..3; negative counts from the end). The tensor is seen

@@ -71,49 +71,39 @@ void LrnLayer::forward(std::span<const Tensor* const> inputs, Tensor& output,
     }
 }
 
-BatchNormLayer::BatchNormLayer(std::string name, std::vector<float> mean,
-                               std::vector<float> variance, std::vector<float> scale,
-                               std::vector<float> shift, float epsilon)
+ScaleLayer::ScaleLayer(std::string name, std::vector<float> scale, std::vector<float> shift)
     : Layer(std::move(name)) {
-    const std::size_t C = mean.size();
-    if (C == 0 || variance.size() != C || (!scale.empty() && scale.size() != C) ||
-        (!shift.empty() && shift.size() != C))
+    const std::size_t C = std::max(scale.size(), shift.size());
+    if (C == 0 || (!scale.empty() && scale.size() != C) || (!shift.empty() && shift.size() != C))
         fail(ErrorCategory::InvalidConfig,
-             "mean, variance, scale and shift must have one value per channel (got " +
-                 std::to_string(mean.size()) + ", " + std::to_string(variance.size()) + ", " +
-                 std::to_string(scale.size()) + ", " + std::to_string(shift.size()) + ")");
-    m_a.resize(C);
-    m_b.resize(C);
-    for (std::size_t c = 0; c < C; ++c) {
-        if (!(variance[c] + epsilon > 0))
-            fail(ErrorCategory::InvalidConfig,
-                 "variance + epsilon of channel " + std::to_string(c) + " is not positive");
-        const double inv = 1.0 / std::sqrt(double(variance[c]) + epsilon);
-        const double s = scale.empty() ? 1.0 : scale[c];
-        m_a[c] = float(s * inv);
-        m_b[c] = float((shift.empty() ? 0.0 : shift[c]) - s * inv * mean[c]);
-    }
+             "scale and shift must have one value per channel (got " +
+                 std::to_string(scale.size()) + " and " + std::to_string(shift.size()) + ")");
+    m_scale = scale.empty() ? std::vector<float>(C, 1.0f) : std::move(scale);
+    m_shift = shift.empty() ? std::vector<float>(C, 0.0f) : std::move(shift);
 }
 
-Shape BatchNormLayer::outputShape(std::span<const Shape> inputs) const {
+ScaleLayer::ScaleLayer(std::string name, Folded folded)
+    : Layer(std::move(name)), m_scale(std::move(folded.scale)), m_shift(std::move(folded.shift)) {}
+
+Shape ScaleLayer::outputShape(std::span<const Shape> inputs) const {
     expectInputs(inputs);
-    if (inputs[0].c != int(m_a.size()))
+    if (inputs[0].c != channels())
         fail(ErrorCategory::ShapeMismatch, "input " + inputs[0].toString() + " has " +
                                                std::to_string(inputs[0].c) +
-                                               " channels, expected " + std::to_string(m_a.size()));
+                                               " channels, expected " + std::to_string(channels()));
     return inputs[0];
 }
 
-std::int64_t BatchNormLayer::flops(std::span<const Shape> inputs) const {
+std::int64_t ScaleLayer::flops(std::span<const Shape> inputs) const {
     return 2 * inputs[0].count();
 }
 
-std::int64_t BatchNormLayer::weightBytes() const {
-    return std::int64_t(2 * m_a.size() * sizeof(float));
+std::int64_t ScaleLayer::weightBytes() const {
+    return std::int64_t(2 * m_scale.size() * sizeof(float));
 }
 
-void BatchNormLayer::forward(std::span<const Tensor* const> inputs, Tensor& output,
-                             ForwardContext& ctx) const {
+void ScaleLayer::forward(std::span<const Tensor* const> inputs, Tensor& output,
+                         ForwardContext& ctx) const {
     (void)ctx;
     const Tensor& in = *inputs[0];
     const int C = in.c();
@@ -121,11 +111,43 @@ void BatchNormLayer::forward(std::span<const Tensor* const> inputs, Tensor& outp
     const int rows = in.n() * C;
 #pragma omp parallel for schedule(static)
     for (int r = 0; r < rows; ++r) {
-        const float a = m_a[std::size_t(r % C)], b = m_b[std::size_t(r % C)];
+        const float a = m_scale[std::size_t(r % C)], b = m_shift[std::size_t(r % C)];
         const float* s = in.data() + r * plane;
         float* d = output.data() + r * plane;
         for (std::int64_t i = 0; i < plane; ++i) d[i] = a * s[i] + b;
     }
+}
+
+BatchNormLayer::BatchNormLayer(std::string name, std::vector<float> mean,
+                               std::vector<float> variance, std::vector<float> scale,
+                               std::vector<float> shift, float epsilon)
+    : ScaleLayer(name, fold(name, mean, variance, scale, shift, epsilon)) {}
+
+ScaleLayer::Folded BatchNormLayer::fold(const std::string& name, const std::vector<float>& mean,
+                                        const std::vector<float>& variance,
+                                        const std::vector<float>& scale,
+                                        const std::vector<float>& shift, float epsilon) {
+    auto fail = [&name](const std::string& what) {
+        throw Error(ErrorCategory::InvalidConfig, "BatchNorm layer '" + name + "': " + what);
+    };
+    const std::size_t C = mean.size();
+    if (C == 0 || variance.size() != C || (!scale.empty() && scale.size() != C) ||
+        (!shift.empty() && shift.size() != C))
+        fail("mean, variance, scale and shift must have one value per channel (got " +
+             std::to_string(mean.size()) + ", " + std::to_string(variance.size()) + ", " +
+             std::to_string(scale.size()) + ", " + std::to_string(shift.size()) + ")");
+    Folded f;
+    f.scale.resize(C);
+    f.shift.resize(C);
+    for (std::size_t c = 0; c < C; ++c) {
+        if (!(variance[c] + epsilon > 0))
+            fail("variance + epsilon of channel " + std::to_string(c) + " is not positive");
+        const double inv = 1.0 / std::sqrt(double(variance[c]) + epsilon);
+        const double s = scale.empty() ? 1.0 : scale[c];
+        f.scale[c] = float(s * inv);
+        f.shift[c] = float((shift.empty() ? 0.0 : shift[c]) - s * inv * mean[c]);
+    }
+    return f;
 }
 
 }  // namespace convscope::core

@@ -30,26 +30,46 @@ private:
     float m_alpha, m_beta, m_k;
 };
 
-// y = scale * (x - mean) / sqrt(var + epsilon) + shift, per channel, folded at construction into
-// y = a*x + b.
-class BatchNormLayer : public Layer {
+// y = scale[c] * x + shift[c] per channel (Caffe's Scale layer; also a constant per-channel bias).
+// An empty scale means 1, an empty shift 0.
+class ScaleLayer : public Layer {
 public:
-    BatchNormLayer(std::string name, std::vector<float> mean, std::vector<float> variance,
-                   std::vector<float> scale, std::vector<float> shift, float epsilon);
-    const char* type() const override { return "BatchNorm"; }
-    LayerCategory category() const override { return LayerCategory::Norm; }
+    ScaleLayer(std::string name, std::vector<float> scale, std::vector<float> shift);
+    const char* type() const override { return "Scale"; }
+    LayerCategory category() const override { return LayerCategory::Other; }
     Shape outputShape(std::span<const Shape> inputs) const override;
     void forward(std::span<const Tensor* const> inputs, Tensor& output,
                  ForwardContext& ctx) const override;
     std::int64_t flops(std::span<const Shape> inputs) const override;
     std::int64_t weightBytes() const override;
 
-    // The folded per-channel affine map y = scale[c] * x + shift[c].
-    const std::vector<float>& foldedScale() const { return m_a; }
-    const std::vector<float>& foldedShift() const { return m_b; }
+    int channels() const { return int(m_scale.size()); }
+    const std::vector<float>& scale() const { return m_scale; }
+    const std::vector<float>& shift() const { return m_shift; }
+
+protected:
+    struct Folded {
+        std::vector<float> scale, shift;
+    };
+    explicit ScaleLayer(std::string name, Folded folded);
 
 private:
-    std::vector<float> m_a, m_b;
+    std::vector<float> m_scale, m_shift;  // both with one value per channel
+};
+
+// y = scale * (x - mean) / sqrt(var + epsilon) + shift, per channel, folded at construction into
+// the ScaleLayer form y = a*x + b.
+class BatchNormLayer : public ScaleLayer {
+public:
+    BatchNormLayer(std::string name, std::vector<float> mean, std::vector<float> variance,
+                   std::vector<float> scale, std::vector<float> shift, float epsilon);
+    const char* type() const override { return "BatchNorm"; }
+    LayerCategory category() const override { return LayerCategory::Norm; }
+
+private:
+    static Folded fold(const std::string& name, const std::vector<float>& mean,
+                       const std::vector<float>& variance, const std::vector<float>& scale,
+                       const std::vector<float>& shift, float epsilon);
 };
 
 }  // namespace convscope::core

@@ -218,3 +218,30 @@ TEST(Layer, WrongInputCountIsAnError) {
         },
         ErrorCategory::ShapeMismatch, "takes 1 input(s), got 2");
 }
+
+TEST(Scale, PerChannelAffineWithDefaults) {
+    const Tensor in = randomTensor({2, 3, 2, 2}, 13);
+    const Tensor biasOnly = run(ScaleLayer("bias", {}, {1, 2, 3}), {&in});
+    const Tensor both = run(ScaleLayer("affine", {2, 0, -1}, {0, 1, 0}), {&in});
+    for (int n = 0; n < 2; ++n)
+        for (int c = 0; c < 3; ++c) {
+            EXPECT_FLOAT_EQ(biasOnly.at(n, c, 1, 0), in.at(n, c, 1, 0) + float(c + 1));
+            const float a[] = {2, 0, -1}, b[] = {0, 1, 0};
+            EXPECT_FLOAT_EQ(both.at(n, c, 0, 1), a[c] * in.at(n, c, 0, 1) + b[c]);
+        }
+    expectError([] { ScaleLayer("s", {1, 2}, {1, 2, 3}); }, ErrorCategory::InvalidConfig,
+                "one value per channel");
+}
+
+TEST(Relu, NegativeSlope) {
+    Tensor in(1, 1, 1, 4);
+    const float v[] = {-2, -0.5f, 0, 3};
+    std::copy_n(v, 4, in.data());
+    const Tensor plain = run(ReluLayer("r"), {&in});
+    const Tensor leaky = run(ReluLayer("l", 0.1f), {&in});
+    EXPECT_EQ(std::vector<float>(plain.span().begin(), plain.span().end()),
+              (std::vector<float>{0, 0, 0, 3}));
+    EXPECT_FLOAT_EQ(leaky.data()[0], -0.2f);
+    EXPECT_FLOAT_EQ(leaky.data()[1], -0.05f);
+    EXPECT_FLOAT_EQ(leaky.data()[3], 3);
+}
