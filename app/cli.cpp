@@ -1,17 +1,24 @@
 // Subcommands: parse options, call core, print a table or JSON. No engine logic lives here.
 #include "cli.h"
 
+#include <algorithm>
+#include <array>
 #include <cstdio>
+#include <sstream>
 #include <iostream>
 #include <new>
 #include <stdexcept>
 
 #include "arguments.h"
+#include "classify.h"
 #include "error.h"
+#include "filter_grid.h"
 #include "im2col.h"
 #include "io/image_io.h"
 #include "io/matrix_image.h"
+#include "io/model_import.h"
 #include "io/opencv_reference.h"
+#include "json_writer.h"
 #include "models.h"
 #include "report.h"
 #include "runtime.h"
@@ -27,19 +34,26 @@ const char* kUsage = R"(usage: convscope [SUBCOMMAND] [OPTIONS]
 Without a subcommand, opens the ConvScope window.
 
 Subcommands (each has --help):
+  run      classify an image with a trained model (ONNX, Caffe, TensorFlow, Darknet) in the
+           engine; --compare opencv checks every output against OpenCV dnn
+  filters  draw a model's learned conv filters as a grid of tiles (PNG)
   bench    time a network layer by layer (the classic per-layer breakdown)
   im2col   the im2col lowering of one conv layer: M, K, N, bytes, expansion
 )";
 
-const char* kBenchUsage = R"(usage: convscope bench [--net alexnet|lenet] [--batch N] [--threads T]
-                       [--repeat R] [--warmup W] [--method im2col|direct]
-                       [--col-limit MIB] [--compare opencv] [--seed S] [--json]
+const char* kBenchUsage = R"(usage: convscope bench [--net alexnet|lenet | --model F [--config F] [--size WxH]]
+                       [--batch N] [--threads T] [--repeat R] [--warmup W]
+                       [--method im2col|direct] [--col-limit MIB] [--compare opencv]
+                       [--seed S] [--json]
 
-Runs the built-in network (seeded random weights) on a seeded random input and prints, per layer:
+Runs a network (built in with seeded random weights, or a trained model file) on a seeded random
+input and prints, per layer:
 name, type, output shape, GEMM M x N x K, MFLOP, median ms, GFLOP/s, % of total, im2col ms,
 GEMM ms and col-buffer MB, then the split by category (conv / fc / pool / norm / ...).
 
   --net NAME        alexnet (CaffeNet, 227x227x3; default) or lenet (28x28x1)
+  --model F         a model file instead (see `convscope run --help`); --config F its second
+                    file; --size WxH the input size when the file declares none
   --batch N         images per forward (1..1024, default 1)
   --threads T       engine threads (default: all cores)
   --repeat R        timed runs; times are medians (default 10)
@@ -71,6 +85,41 @@ large is allocated unless --out asks to render the matrix.
   --json            JSON instead of text (fields: see README, "CLI reference")
 )";
 
+const char* kRunUsage =
+    R"(usage: convscope run --model F [--config F] --image I [--size WxH] [--scale S]
+                     [--mean A,B,C] [--swap-rb] [--crop] [--labels L] [--top K]
+                     [--compare opencv] [--per-layer] [--threads T] [--json]
+
+Runs a trained model on one image in the engine (im2col + GEMM) and prints the top-K classes.
+
+  --model F         ONNX (.onnx), Caffe (.caffemodel, with --config net.prototxt), TensorFlow
+                    (.pb, optional --config .pbtxt) or Darknet (.weights with --config .cfg)
+  --image I         any image OpenCV reads; gray models read it as gray
+  --size WxH        input size (default: what the model declares)
+  --scale S         multiply after subtracting the mean (e.g. 0.00390625 for LeNet)
+  --mean A,B,C      per-channel mean, in the model's channel order (default 0)
+  --swap-rb         the model takes R,G,B (OpenCV reads B,G,R)
+  --crop            centre-crop to the input's aspect ratio before resizing
+  --labels L        one class name per line
+  --top K           how many classes to print (default 5)
+  --compare opencv  run the same file and input in OpenCV dnn: largest absolute and relative
+                    difference of the output; --per-layer: of every layer's output too
+  --json            JSON instead of text
+)";
+
+const char* kFiltersUsage =
+    R"(usage: convscope filters --model F [--config F] [--layer NAME] --out grid.png [--scale N]
+                         [--norm per-filter|global] [--swap-rb] [--json]
+
+Draws a conv layer's learned filters (default: the first conv layer) as a grid: one RGB tile per
+filter when it has 3 input channels, else a row of grayscale tiles per filter (one per channel);
+groups side by side; nearest-neighbour enlargement by --scale (default 8).
+
+  --norm            per-filter (default: each tile uses its full range) or global (one scale)
+  --swap-rb         the model takes R,G,B; by default channel 0 is blue (OpenCV's order)
+  --json            print the layer, its shape and the grid geometry as JSON
+)";
+
 // "P" or "T,B,L,R": one non-negative value for every side, or one per side.
 std::vector<int> padding(const std::string& name, const std::string& text, std::size_t count) {
     std::vector<int> out;
@@ -97,17 +146,200 @@ std::vector<int> padding(const std::string& name, const std::string& text, std::
     return out;
 }
 
+std::array<float, 3> meanTriple(const std::string& text) {
+    std::array<float, 3> mean{0, 0, 0};
+    std::stringstream in(text);
+    std::string part;
+    for (std::size_t i = 0; std::getline(in, part, ','); ++i) {
+        try {
+            std::size_t used = 0;
+            if (i >= 3) throw std::invalid_argument(part);
+            mean[i] = std::stof(part, &used);
+            if (used != part.size()) throw std::invalid_argument(part);
+        } catch (const std::exception&) {
+            throw std::invalid_argument("--mean '" + text + "' must be one to three numbers, e.g. 104,117,123");
+        }
+        if (i == 0) mean.fill(mean[0]);
+    }
+    return mean;
+}
+
+io::ImportedModel loadModel(const Arguments& a) {
+    if (!a.has("model")) throw std::invalid_argument("--model FILE is required");
+    int w = 0, h = 0;
+    if (a.has("size")) {
+        const std::vector<int> d = Arguments::dims("size", a.text("size", ""), 2);
+        w = d[0], h = d[1];
+        if (w <= 0 || h <= 0) throw std::invalid_argument("--size must be positive, e.g. 28x28");
+    }
+    return io::importModel(a.text("model", ""), a.text("config", ""), w, h);
+}
+
+// The imported network, or an error naming what stops it from running.
+Network& runnable(io::ImportedModel& model) {
+    if (!model.runnable())
+        throw Error(ErrorCategory::InvalidConfig, "'" + model.modelPath + "' cannot run in the engine: " + model.problem);
+    return *model.network;
+}
+
+int run(const std::vector<std::string>& args) {
+    const Arguments a(args, {"json", "help", "swap-rb", "crop", "per-layer"},
+                      {"model", "config", "image", "size", "scale", "mean", "labels", "top",
+                       "compare", "threads"});
+    if (a.has("help")) {
+        std::cout << kRunUsage;
+        return 0;
+    }
+    if (!a.has("image")) throw std::invalid_argument("--image FILE is required");
+    const std::string peerName = a.text("compare", "");
+    if (!peerName.empty() && peerName != "opencv")
+        throw std::invalid_argument("--compare '" + peerName + "': the only peer is opencv");
+    setThreadCount(a.integer("threads", hardwareThreads(), 1, 1024));
+    io::ImportedModel model = loadModel(a);
+    Network& net = runnable(model);
+
+    io::ImageOptions pre;
+    const Shape in = net.inputShape(1);
+    pre.channels = in.c;
+    pre.width = in.w;
+    pre.height = in.h;
+    pre.scale = float(a.number("scale", 1.0));
+    pre.mean = meanTriple(a.text("mean", "0"));
+    pre.swapRB = a.has("swap-rb");
+    pre.crop = a.has("crop");
+    if (in.c != 1 && in.c != 3)
+        throw Error(ErrorCategory::InvalidConfig, "the model takes " + std::to_string(in.c) +
+                                                      " channels; images give 1 or 3");
+    const Tensor input = io::loadImage(a.text("image", ""), pre);
+    ForwardContext ctx;
+    const Tensor& output = net.forward(input, ctx);
+
+    std::vector<std::string> labels;
+    if (a.has("labels")) {
+        labels = readLabels(a.text("labels", ""));
+        checkLabels(labels, std::size_t(output.count()), a.text("labels", ""));
+    }
+    const std::vector<Prediction> top = topK(output.span(), a.integer("top", 5, 1, 100000), labels);
+
+    struct LayerDiff {
+        std::string name;
+        Difference d;
+    };
+    std::vector<LayerDiff> diffs;
+    Difference outputDiff;
+    if (!peerName.empty()) {
+        io::OpenCvNet peer(model.modelPath, model.configPath);
+        outputDiff = compare(output.span(), peer.forward(input).span());
+        if (a.has("per-layer")) {
+            peer.setFusion(false);  // fused layers overwrite intermediate outputs
+            for (const io::ModelLayer& l : model.layers)
+                if (l.engineIndex >= 0)
+                    diffs.push_back({l.name, compare(net.blob(l.engineIndex).span(),
+                                                     peer.forward(input, l.name).span())});
+        }
+    }
+
+    if (a.has("json")) {
+        JsonWriter j;
+        j.beginObject();
+        j.field("model", model.modelPath).field("format", model.format);
+        j.key("input").array({in.c, in.h, in.w});
+        j.key("top").beginArray();
+        for (const Prediction& p : top) {
+            j.beginObject().field("index", p.index).field("score", double(p.score));
+            if (!p.label.empty()) j.field("label", p.label);
+            j.endObject();
+        }
+        j.endArray();
+        if (!peerName.empty()) {
+            j.key("compare").beginObject().field("peer", "opencv-dnn");
+            j.field("max_abs_diff", outputDiff.maxAbs).field("max_rel_diff", outputDiff.maxRel);
+            j.key("layers").beginArray();
+            for (const LayerDiff& d : diffs)
+                j.beginObject().field("name", d.name).field("max_abs_diff", d.d.maxAbs)
+                    .field("max_rel_diff", d.d.maxRel).endObject();
+            j.endArray().endObject();
+        }
+        j.endObject();
+        std::cout << j.str() << "\n";
+        return 0;
+    }
+    std::printf("%s (%s), input %dx%dx%d\n", model.modelPath.c_str(), model.format.c_str(), in.c, in.h, in.w);
+    for (std::size_t i = 0; i < top.size(); ++i)
+        std::printf("%2zu. class %d%s%s  %.6g\n", i + 1, top[i].index, top[i].label.empty() ? "" : " ",
+                    top[i].label.c_str(), double(top[i].score));
+    if (!peerName.empty()) {
+        std::printf("opencv-dnn: output max |difference| %.3g, relative %.3g\n", outputDiff.maxAbs,
+                    outputDiff.maxRel);
+        for (const LayerDiff& d : diffs)
+            std::printf("  %-28s max |difference| %.3g, relative %.3g\n", d.name.c_str(), d.d.maxAbs, d.d.maxRel);
+    }
+    return 0;
+}
+
+int filters(const std::vector<std::string>& args) {
+    const Arguments a(args, {"json", "help", "swap-rb"},
+                      {"model", "config", "layer", "out", "scale", "norm", "size"});
+    if (a.has("help")) {
+        std::cout << kFiltersUsage;
+        return 0;
+    }
+    if (!a.has("out")) throw std::invalid_argument("--out FILE.png is required");
+    const io::ImportedModel model = loadModel(a);
+    if (model.convs.empty())
+        throw Error(ErrorCategory::InvalidConfig, "'" + model.modelPath + "' has no convolution layer");
+    const std::string wanted = a.text("layer", model.convs.front().layer);
+    const auto it = std::find_if(model.convs.begin(), model.convs.end(),
+                                 [&](const io::ConvFilters& c) { return c.layer == wanted; });
+    if (it == model.convs.end()) {
+        std::string names;
+        for (const io::ConvFilters& c : model.convs) names += (names.empty() ? "" : ", ") + c.layer;
+        throw std::invalid_argument("--layer '" + wanted + "' is not a conv layer of the model; its conv layers: " + names);
+    }
+    FilterGridOptions options;
+    options.scale = a.integer("scale", 8, 1, 64);
+    const std::string norm = a.text("norm", "per-filter");
+    if (norm == "global") options.norm = FilterNorm::Global;
+    else if (norm != "per-filter") throw std::invalid_argument("--norm must be per-filter or global");
+    options.inputIsBgr = !a.has("swap-rb");
+    FilterGridLayout layout;
+    const RgbImage grid = renderFilterGrid(it->weights, it->params.groups, options, &layout);
+    io::writeRgbImage(a.text("out", ""), grid);
+    const Shape& w = it->weights.shape();
+    if (a.has("json")) {
+        JsonWriter j;
+        j.beginObject().field("layer", it->layer).key("weights").array({w.n, w.c, w.h, w.w});
+        j.field("groups", it->params.groups).field("rgb", layout.rgb);
+        j.field("width", layout.width).field("height", layout.height).field("out", a.text("out", ""));
+        j.endObject();
+        std::cout << j.str() << "\n";
+    } else {
+        std::printf("%s: %d filters %dx%dx%d%s -> %s (%dx%d, %s)\n", it->layer.c_str(), w.n, w.c, w.h, w.w,
+                    it->params.groups > 1 ? (" in " + std::to_string(it->params.groups) + " groups").c_str() : "",
+                    a.text("out", "").c_str(), layout.width, layout.height,
+                    layout.rgb ? "RGB tiles" : "a row of gray tiles per filter");
+    }
+    return 0;
+}
+
 int bench(const std::vector<std::string>& args) {
-    const Arguments a(
-        args, {"json", "help"},
-        {"net", "batch", "threads", "repeat", "warmup", "method", "col-limit", "compare", "seed"});
+    const Arguments a(args, {"json", "help"},
+                      {"net", "model", "config", "size", "batch", "threads", "repeat", "warmup",
+                       "method", "col-limit", "compare", "seed"});
     if (a.has("help")) {
         std::cout << kBenchUsage;
         return 0;
     }
     const std::string netName = a.text("net", "alexnet");
     std::unique_ptr<Network> net;
-    if (netName == "alexnet")
+    io::ImportedModel model;
+    if (a.has("model") && a.has("net"))
+        throw std::invalid_argument("give either --net or --model, not both");
+    if (a.has("model")) {
+        model = loadModel(a);
+        runnable(model);
+        net = std::move(model.network);
+    } else if (netName == "alexnet")
         net = makeAlexNet();
     else if (netName == "lenet")
         net = makeLeNet();
@@ -140,7 +372,8 @@ int bench(const std::vector<std::string>& args) {
     const NetworkProfile profile = profileNetwork(*net, options);
     if (!peerName.empty()) {
         io::OpenCvNet::setThreads(threads);
-        io::OpenCvNet peer(*net);
+        io::OpenCvNet peer = model.modelPath.empty() ? io::OpenCvNet(*net)
+                                                     : io::OpenCvNet(model.modelPath, model.configPath);
         Tensor input(net->inputShape(options.batch));
         fillUniform(input, options.seed, 0.0f, 1.0f);
         const io::OpenCvNet::Timing t = peer.time(input, options.warmup + 1, options.repeat);
@@ -221,7 +454,7 @@ int im2colCommand(const std::vector<std::string>& args) {
 bool isCliInvocation(const std::vector<std::string>& args) {
     if (args.empty()) return false;
     const std::string& c = args[0];
-    return c == "bench" || c == "im2col" || c == "--help" || c == "-h" || c == "help" ||
+    return c == "run" || c == "filters" || c == "bench" || c == "im2col" || c == "--help" || c == "-h" || c == "help" ||
            c == "--version";
 }
 
@@ -229,6 +462,8 @@ int runCli(const std::vector<std::string>& args) {
     const std::string command = args.empty() ? "" : args[0];
     const std::vector<std::string> rest(args.begin() + (args.empty() ? 0 : 1), args.end());
     try {
+        if (command == "run") return run(rest);
+        if (command == "filters") return filters(rest);
         if (command == "bench") return bench(rest);
         if (command == "im2col") return im2colCommand(rest);
         if (command == "--version") {

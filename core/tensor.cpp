@@ -80,15 +80,19 @@ float* Scratch::get(std::size_t floats) {
 
 Difference compare(std::span<const float> actual, std::span<const float> expected) {
     Difference d;
+    double magnitude = 0;
     const std::size_t count = std::min(actual.size(), expected.size());
     for (std::size_t i = 0; i < count; ++i) {
         const double a = actual[i], e = expected[i];
         const double abs = std::isnan(a) != std::isnan(e) ? INFINITY : std::fabs(a - e);
-        const double rel = abs / std::max(std::fabs(e), 1e-6);
-        if (abs > d.maxAbs || (std::isinf(abs) && d.worstIndex < 0)) d.worstIndex = std::int64_t(i);
-        d.maxAbs = std::max(d.maxAbs, abs);
-        d.maxRel = std::max(d.maxRel, rel);
+        if (abs > d.maxAbs || (d.worstIndex < 0 && abs > 0)) {
+            d.maxAbs = std::max(d.maxAbs, abs);
+            d.worstIndex = std::int64_t(i);
+        }
+        if (std::isfinite(e)) magnitude = std::max(magnitude, std::fabs(e));
     }
+    if (actual.size() != expected.size()) d.maxAbs = INFINITY;
+    d.maxRel = d.maxAbs / std::max(magnitude, 1e-30);
     return d;
 }
 

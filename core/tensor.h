@@ -83,7 +83,8 @@ private:
     std::size_t m_capacity = 0;
 };
 
-// Largest |a-b| and largest |a-b| / max(|b|, 1e-6) over two tensors of equal count.
+// How far `actual` is from `expected`: the largest |a - e|, and that relative to the expected
+// values' magnitude (maxRel = maxAbs / max|e|), which stays meaningful where single values are ~0.
 struct Difference {
     double maxAbs = 0, maxRel = 0;
     std::int64_t worstIndex = -1;

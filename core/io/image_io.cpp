@@ -1,6 +1,7 @@
 // Image decoding via OpenCV with size checks and clear errors.
 #include "image_io.h"
 
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <opencv2/imgcodecs.hpp>
@@ -29,6 +30,14 @@ Tensor toTensor(const cv::Mat& decoded, const ImageOptions& o, const std::string
         cv::cvtColor(img, img, cv::COLOR_GRAY2BGR);
     else if (o.channels == 3 && img.channels() == 4)
         cv::cvtColor(img, img, cv::COLOR_BGRA2BGR);
+    if (o.crop && o.width > 0 && o.height > 0) {
+        // Largest centred window with the target's aspect ratio.
+        const double target = double(o.width) / o.height;
+        int w = img.cols, h = img.rows;
+        if (double(w) / h > target) w = std::max(1, int(std::lround(h * target)));
+        else h = std::max(1, int(std::lround(w / target)));
+        img = img(cv::Rect((img.cols - w) / 2, (img.rows - h) / 2, w, h)).clone();
+    }
     if (o.width > 0 && o.height > 0 && (img.cols != o.width || img.rows != o.height))
         cv::resize(img, img, cv::Size(o.width, o.height), 0, 0, cv::INTER_LINEAR);
     img.convertTo(img, CV_32F);

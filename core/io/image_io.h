@@ -14,6 +14,7 @@ struct ImageOptions {
     bool swapRB = false;        // colour order R,G,B instead of OpenCV's B,G,R
     float scale = 1.0f;         // applied after mean subtraction
     std::array<float, 3> mean{0, 0, 0};
+    bool crop = false;  // centre-crop to the target aspect ratio before resizing
 };
 
 // Pixels above this count are refused before decoding (OpenCV would try to allocate them).

@@ -8,6 +8,28 @@
 
 namespace convscope::core::io {
 
+namespace {
+void write(const std::string& path, const cv::Mat& bgr) {
+    bool ok = false;
+    try {
+        ok = cv::imwrite(path, bgr);
+    } catch (const cv::Exception& e) {
+        throw Error(ErrorCategory::Io, "could not write '" + path + "': " + e.err);
+    }
+    if (!ok)
+        throw Error(ErrorCategory::Io, "could not write '" + path +
+                                           "': check the folder exists and the extension is an "
+                                           "image format (.png, .jpg, .bmp)");
+}
+}  // namespace
+
+void writeRgbImage(const std::string& path, const RgbImage& image) {
+    const cv::Mat rgb(image.height, image.width, CV_8UC3, const_cast<std::uint8_t*>(image.pixels.data()));
+    cv::Mat bgr;
+    cv::cvtColor(rgb, bgr, cv::COLOR_RGB2BGR);
+    write(path, bgr);
+}
+
 void writeMatrixImage(const std::string& path, const float* data, int rows, int cols, int scale) {
     if (std::int64_t(rows) * cols * scale * scale > kMaxMatrixImageCells)
         throw Error(ErrorCategory::ResourceLimit,
@@ -21,16 +43,7 @@ void writeMatrixImage(const std::string& path, const float* data, int rows, int 
     cv::Mat colour;
     cv::applyColorMap(gray, colour, cv::COLORMAP_VIRIDIS);
     if (scale > 1) cv::resize(colour, colour, {}, scale, scale, cv::INTER_NEAREST);
-    bool ok = false;
-    try {
-        ok = cv::imwrite(path, colour);
-    } catch (const cv::Exception& e) {
-        throw Error(ErrorCategory::Io, "could not write '" + path + "': " + e.err);
-    }
-    if (!ok)
-        throw Error(ErrorCategory::Io, "could not write '" + path +
-                                           "': check the folder exists and the extension is an "
-                                           "image format (.png, .jpg, .bmp)");
+    write(path, colour);
 }
 
 }  // namespace convscope::core::io

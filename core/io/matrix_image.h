@@ -1,8 +1,10 @@
-// Colour-mapped images of matrices (the im2col matrix, weights) written with OpenCV.
+// Images written with OpenCV: colour-mapped matrices (the im2col matrix) and RGB grids (filters).
 #pragma once
 
 #include <cstdint>
 #include <string>
+
+#include "../filter_grid.h"
 
 namespace convscope::core::io {
 
@@ -14,5 +16,8 @@ constexpr std::int64_t kMaxMatrixImageCells = std::int64_t(1) << 26;
 // Throws Error(ResourceLimit) above kMaxMatrixImageCells, Error(Io) if the file cannot be written.
 void writeMatrixImage(const std::string& path, const float* data, int rows, int cols,
                       int scale = 1);
+
+// Writes an RGB image (the filter grid) in the format of the extension. Throws Error(Io).
+void writeRgbImage(const std::string& path, const RgbImage& image);
 
 }  // namespace convscope::core::io

@@ -149,7 +149,22 @@ OpenCvNet::OpenCvNet(const Network& net) : m_impl(std::make_unique<Impl>()) {
     cvNet.setPreferableTarget(cv::dnn::DNN_TARGET_CPU);
 }
 
+OpenCvNet::OpenCvNet(const std::string& model, const std::string& config)
+    : m_impl(std::make_unique<Impl>()) {
+    try {
+        m_impl->net = cv::dnn::readNet(model, config);
+        const std::vector<cv::String> outputs = m_impl->net.getUnconnectedOutLayersNames();
+        if (outputs.empty()) throw Error(ErrorCategory::Io, "'" + model + "' has no output layer");
+        m_impl->lastLayer = outputs.front();
+    } catch (const cv::Exception& e) {
+        throw Error(ErrorCategory::Io, "OpenCV could not read '" + model + "': " + e.err);
+    }
+    m_impl->net.setPreferableBackend(cv::dnn::DNN_BACKEND_OPENCV);
+    m_impl->net.setPreferableTarget(cv::dnn::DNN_TARGET_CPU);
+}
+
 OpenCvNet::~OpenCvNet() = default;
+OpenCvNet::OpenCvNet(OpenCvNet&&) noexcept = default;
 
 void OpenCvNet::setThreads(int threads) {
     cv::setNumThreads(threads);

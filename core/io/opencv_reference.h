@@ -1,5 +1,6 @@
 // The same network in OpenCV's dnn module: a peer to check our numbers against and to time in the
-// same run. Builds a cv::dnn::Net layer by layer from a core::Network, sharing its weights.
+// same run. Builds a cv::dnn::Net layer by layer from a core::Network, sharing its weights, or
+// reads a model file directly.
 #pragma once
 
 #include <memory>
@@ -14,7 +15,10 @@ class OpenCvNet {
 public:
     // Throws Error(InvalidConfig) naming the first layer OpenCV cannot express.
     explicit OpenCvNet(const Network& net);
+    // The model file itself, as OpenCV reads it (the peer for imported models). Throws Error(Io).
+    OpenCvNet(const std::string& model, const std::string& config);
     ~OpenCvNet();
+    OpenCvNet(OpenCvNet&&) noexcept;
     OpenCvNet(const OpenCvNet&) = delete;
     OpenCvNet& operator=(const OpenCvNet&) = delete;
 

@@ -15,11 +15,11 @@
 #include "layers/normalization.h"
 #include "layers/pooling.h"
 #include "layers/shape_ops.h"
-#include "onnx_proto.h"
+#include "io/onnx_proto.h"
 #include "test_util.h"
 
 using namespace convscope::core;
-namespace onnx = convscope::test::onnx;
+namespace onnx = convscope::core::io::onnx;
 namespace fs = std::filesystem;
 
 namespace {

@@ -6,7 +6,9 @@
 #include <sstream>
 #include <stdexcept>
 
-namespace convscope::test::onnx {
+#include "../error.h"
+
+namespace convscope::core::io::onnx {
 
 namespace {
 
@@ -170,9 +172,61 @@ Node parseNode(const std::string& buf) {
     return n;
 }
 
+ValueInfo parseValueInfo(const std::string& buf) {
+    ValueInfo v;
+    Reader r(buf.data(), buf.size());
+    while (!r.done()) {
+        int wire;
+        const int field = r.tag(wire);
+        if (field == 1) {
+            v.name = r.bytes();
+        } else if (field == 2) {  // TypeProto
+            const std::string type = r.bytes();
+            Reader t(type.data(), type.size());
+            while (!t.done()) {
+                int tw;
+                if (t.tag(tw) != 1) {  // tensor_type
+                    t.skip(tw);
+                    continue;
+                }
+                const std::string tensor = t.bytes();
+                Reader tt(tensor.data(), tensor.size());
+                while (!tt.done()) {
+                    int w2;
+                    if (tt.tag(w2) != 2) {  // shape
+                        tt.skip(w2);
+                        continue;
+                    }
+                    const std::string shape = tt.bytes();
+                    Reader sh(shape.data(), shape.size());
+                    while (!sh.done()) {
+                        int w3;
+                        if (sh.tag(w3) != 1) {  // dim
+                            sh.skip(w3);
+                            continue;
+                        }
+                        const std::string dim = sh.bytes();
+                        Reader d(dim.data(), dim.size());
+                        std::int64_t value = -1;
+                        while (!d.done()) {
+                            int w4;
+                            if (d.tag(w4) == 1) value = std::int64_t(d.varint());
+                            else d.skip(w4);
+                        }
+                        v.dims.push_back(value);
+                    }
+                }
+            }
+        } else {
+            r.skip(wire);
+        }
+    }
+    return v;
+}
+
 std::string slurp(const std::string& path) {
     std::ifstream f(path, std::ios::binary);
-    if (!f) throw std::runtime_error("cannot open " + path);
+    if (!f) throw Error(ErrorCategory::Io, "cannot open '" + path + "'");
     std::ostringstream s;
     s << f.rdbuf();
     return s.str();
@@ -197,8 +251,30 @@ std::vector<std::int64_t> Node::ints(const std::string& a) const {
     return it == attributes.end() ? std::vector<std::int64_t>{} : it->second.ints;
 }
 
+namespace {
+template <class F>
+auto withFileName(const std::string& path, F&& parse) {
+    try {
+        return parse();
+    } catch (const std::runtime_error& e) {
+        if (dynamic_cast<const Error*>(&e)) throw;
+        throw Error(ErrorCategory::Io, "'" + path + "' is not a valid ONNX protobuf file (" +
+                                           e.what() + ")");
+    }
+}
+}  // namespace
+
 Model readModel(const std::string& path) {
     const std::string buf = slurp(path);
+    return withFileName(path, [&] { return parseModel(buf); });
+}
+
+TensorData readTensor(const std::string& path) {
+    const std::string buf = slurp(path);
+    return withFileName(path, [&] { return parseTensor(buf); });
+}
+
+Model parseModel(const std::string& buf) {
     Model m;
     Reader r(buf.data(), buf.size());
     while (!r.done()) {
@@ -214,6 +290,8 @@ Model readModel(const std::string& path) {
                     m.nodes.push_back(parseNode(g.bytes()));
                 else if (gf == 5)
                     m.initializers.push_back(parseTensor(g.bytes()));
+                else if (gf == 11)
+                    m.inputs.push_back(parseValueInfo(g.bytes()));
                 else
                     g.skip(gw);
             }
@@ -240,8 +318,4 @@ Model readModel(const std::string& path) {
     return m;
 }
 
-TensorData readTensor(const std::string& path) {
-    return parseTensor(slurp(path));
-}
-
-}  // namespace convscope::test::onnx
+}  // namespace convscope::core::io::onnx

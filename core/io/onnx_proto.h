@@ -1,5 +1,6 @@
-// A minimal reader of ONNX protobuf files (ModelProto, TensorProto): just what the backend node
-// tests need (the node's op type, attributes, and float tensors). Wire format only; no libprotobuf.
+// A minimal reader of ONNX protobuf files (ModelProto, TensorProto): the graph's declared inputs
+// (OpenCV 4.6 does not expose them), and for the backend node tests the nodes' op types,
+// attributes and float tensors. Wire format only; no libprotobuf.
 #pragma once
 
 #include <cstdint>
@@ -7,7 +8,7 @@
 #include <string>
 #include <vector>
 
-namespace convscope::test::onnx {
+namespace convscope::core::io::onnx {
 
 struct TensorData {
     std::string name;
@@ -37,14 +38,22 @@ struct Node {
     std::vector<std::int64_t> ints(const std::string& a) const;
 };
 
+// A graph input: name and dims (-1 where symbolic, e.g. the batch "N").
+struct ValueInfo {
+    std::string name;
+    std::vector<std::int64_t> dims;
+};
+
 struct Model {
     std::int64_t opset = 0;  // default-domain opset version
     std::vector<Node> nodes;
     std::vector<TensorData> initializers;
+    std::vector<ValueInfo> inputs;  // as listed; older models also list their initializers here
 };
 
-// Throw std::runtime_error on a file that is missing or not valid protobuf.
+// Throw Error(Io) naming the file for a file that is missing or not valid protobuf.
 Model readModel(const std::string& path);
+Model parseModel(const std::string& bytes);  // throws std::runtime_error when malformed
 TensorData readTensor(const std::string& path);
 
-}  // namespace convscope::test::onnx
+}  // namespace convscope::core::io::onnx

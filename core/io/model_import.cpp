@@ -1,0 +1,509 @@
+// Model import: OpenCV dnn reads the file; each of its layer objects is mapped onto a core layer.
+#include "model_import.h"
+
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <opencv2/dnn.hpp>
+#include <opencv2/dnn/all_layers.hpp>
+#include <regex>
+#include <sstream>
+
+#include "../layers/activation.h"
+#include "../layers/convolution.h"
+#include "../layers/fully_connected.h"
+#include "../layers/normalization.h"
+#include "../layers/pooling.h"
+#include "../layers/shape_ops.h"
+#include "onnx_proto.h"
+
+namespace convscope::core::io {
+
+namespace {
+
+constexpr const char* kSupported =
+    "Convolution, InnerProduct, Pooling (max, average, global), LRN (across channels), ReLU "
+    "(leaky too), Softmax, Flatten, Reshape (to one vector per image), Concat, BatchNorm, Scale, "
+    "Eltwise (sum), Dropout, Identity, Split, Const (as a bias)";
+
+std::string lower(std::string s) {
+    std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
+    return s;
+}
+
+std::string extensionOf(const std::string& path) {
+    return lower(std::filesystem::path(path).extension().string());
+}
+
+std::string formatOf(const std::string& model, const std::string& config) {
+    for (const std::string& p : {model, config}) {
+        const std::string e = extensionOf(p);
+        if (e == ".onnx") return "onnx";
+        if (e == ".caffemodel" || e == ".prototxt") return "caffe";
+        if (e == ".pb" || e == ".pbtxt") return "tensorflow";
+        if (e == ".cfg" || e == ".weights") return "darknet";
+    }
+    return "unknown";
+}
+
+std::string firstLine(const std::string& s) {
+    const std::size_t nl = s.find('\n');
+    std::string line = s.substr(0, nl);
+    while (!line.empty() && std::isspace(static_cast<unsigned char>(line.back()))) line.pop_back();
+    return line;
+}
+
+std::vector<float> valuesOf(const cv::Mat& m) {
+    cv::Mat f;
+    if (m.depth() == CV_32F && m.isContinuous()) f = m;
+    else m.convertTo(f, CV_32F);
+    if (!f.isContinuous()) f = f.clone();
+    return std::vector<float>(f.ptr<float>(), f.ptr<float>() + f.total());
+}
+
+void checkFinite(const std::string& layer, const std::vector<float>& values, const char* what) {
+    const auto bad = std::count_if(values.begin(), values.end(), [](float v) { return !std::isfinite(v); });
+    if (bad)
+        throw Error(ErrorCategory::InvalidConfig,
+                    "layer '" + layer + "' has " + std::to_string(bad) + " NaN or infinite " + what +
+                        " of " + std::to_string(values.size()) +
+                        "; the model file is corrupt or was saved from a diverged training run");
+}
+
+// The input size a Caffe prototxt declares: input_param { shape { dim ... } }, input_shape, or
+// four input_dim lines. Only the first input is read.
+bool caffeDeclaredInput(const std::string& prototxt, int& c, int& h, int& w) {
+    std::ifstream in(prototxt);
+    if (!in) return false;
+    std::stringstream ss;
+    ss << in.rdbuf();
+    const std::string text = ss.str();
+    std::vector<int> dims;
+    const std::regex dimRe(R"((?:^|[^_a-z])(?:input_)?dim\s*:\s*(\d+))");
+    std::size_t start = text.find("input_param");
+    if (start == std::string::npos) start = text.find("input_shape");
+    if (start == std::string::npos) start = text.find("input_dim");
+    if (start == std::string::npos) return false;
+    const std::string tail = text.substr(start, 400);
+    for (auto it = std::sregex_iterator(tail.begin(), tail.end(), dimRe); it != std::sregex_iterator() && dims.size() < 4; ++it)
+        dims.push_back(std::stoi((*it)[1]));
+    if (dims.size() != 4) return false;
+    c = dims[1], h = dims[2], w = dims[3];
+    return c > 0 && h > 0 && w > 0;
+}
+
+bool onnxDeclaredInput(const std::string& path, int& c, int& h, int& w) {
+    onnx::Model m;
+    try {
+        m = onnx::readModel(path);
+    } catch (const Error&) {
+        return false;  // OpenCV's reader already accepted the file; the declaration is optional
+    }
+    for (const onnx::ValueInfo& v : m.inputs) {
+        const bool isWeight = std::any_of(m.initializers.begin(), m.initializers.end(),
+                                          [&](const onnx::TensorData& t) { return t.name == v.name; });
+        if (isWeight) continue;
+        if (v.dims.size() != 4 || v.dims[1] <= 0 || v.dims[2] <= 0 || v.dims[3] <= 0) return false;
+        c = int(v.dims[1]), h = int(v.dims[2]), w = int(v.dims[3]);
+        return true;
+    }
+    return false;
+}
+
+// EltwiseLayer keeps its operation private, so ask the layer: run it on (1,0), (0,1) and (2,3).
+std::string probeEltwise(const cv::Ptr<cv::dnn::Layer>& layer) {
+    auto apply = [&](float a, float b) {
+        const int dims[4] = {1, 1, 1, 1};
+        std::vector<cv::Mat> ins{cv::Mat(4, dims, CV_32F, cv::Scalar(a)),
+                                 cv::Mat(4, dims, CV_32F, cv::Scalar(b))};
+        std::vector<cv::Mat> outs{cv::Mat(4, dims, CV_32F, cv::Scalar(0))}, internals;
+        std::vector<cv::dnn::MatShape> inShapes{{1, 1, 1, 1}, {1, 1, 1, 1}}, outShapes, internalShapes;
+        layer->getMemoryShapes(inShapes, 1, outShapes, internalShapes);  // sets the channel count
+        layer->finalize(cv::_InputArray(ins), cv::_OutputArray(outs));
+        layer->forward(ins, outs, internals);
+        return outs[0].ptr<float>()[0];
+    };
+    try {
+        const float f10 = apply(1, 0), f01 = apply(0, 1), f23 = apply(2, 3);
+        if (f10 == 1 && f01 == 1 && f23 == 5) return "sum";
+        if (f10 == 0 && f01 == 0 && f23 == 6) return "prod";
+        if (f10 == 1 && f01 == 1 && f23 == 3) return "max";
+        return "weighted sum";
+    } catch (const cv::Exception&) {
+        return "unknown";
+    }
+}
+
+class Importer {
+public:
+    Importer(ImportedModel& model, cv::dnn::Net& net) : m_model(model), m_net(net) {}
+
+    void run(bool buildNetwork) {
+        m_building = buildNetwork;
+        for (const cv::String& name : m_net.getLayerNames()) visit(name);
+        if (m_building && m_model.network->size() == 0) stop("the model has no layers the engine runs");
+        if (!m_building) m_model.network.reset();
+    }
+
+private:
+    struct Blob {
+        std::string engineName;  // empty: a constant
+        int channels = 0;        // 0 when unknown (after a flatten without sizes)
+        cv::Mat constant;
+    };
+
+    void stop(const std::string& problem) {
+        if (m_model.problem.empty()) m_model.problem = problem;
+        m_building = false;
+    }
+
+    void visit(const std::string& name) {
+        const int id = m_net.getLayerId(name);
+        const cv::Ptr<cv::dnn::Layer> layer = m_net.getLayer(id);
+        ModelLayer info;
+        info.name = name;
+        info.type = layer->type;
+        std::vector<std::string> inputNames;
+        for (const cv::Ptr<cv::dnn::Layer>& in : m_net.getLayerInputs(id)) inputNames.push_back(in->name);
+        m_model.layers.push_back(info);
+        try {
+            map(m_model.layers.back(), layer, inputNames);
+        } catch (const Unsupported& u) {
+            ModelLayer& l = m_model.layers.back();
+            l.supported = false;
+            l.note = u.reason;
+            stop("layer '" + name + "' of type " + layer->type + " is not supported: " + u.reason +
+                 ". Supported: " + kSupported);
+            m_blobs[name] = Blob{};  // consumers cannot run either
+        }
+    }
+
+    struct Unsupported {
+        std::string reason;
+    };
+
+    const Blob& input(const std::string& name) const {
+        const auto it = m_blobs.find(name);
+        if (name == "_input") return m_inputBlob;
+        if (it == m_blobs.end()) throw Unsupported{"reads '" + name + "', which has no output"};
+        return it->second;
+    }
+
+    // Adds the layer to the engine network (while building) and records its output blob.
+    void add(ModelLayer& info, std::unique_ptr<Layer> layer, const std::vector<std::string>& inputs,
+             int channels) {
+        if (m_building) {
+            std::vector<std::string> blobs;
+            for (const std::string& in : inputs) {
+                const Blob& b = input(in);
+                if (b.engineName.empty()) {
+                    stop("layer '" + info.name + "' reads the output of a layer that could not be mapped");
+                    break;
+                }
+                blobs.push_back(b.engineName);
+            }
+            if (m_building) {
+                m_model.network->add(std::move(layer), blobs);
+                info.engineIndex = m_model.network->size() - 1;
+                m_shapes = m_model.network->inferShapes(1);
+            }
+        }
+        m_blobs[info.name] = Blob{info.name, channels, {}};
+    }
+
+    void alias(ModelLayer& info, const std::string& from, const std::string& note) {
+        m_blobs[info.name] = input(from);
+        info.note = note;
+    }
+
+    Shape shapeOf(const std::string& name) const {
+        if (name == "_input") return m_model.network->inputShape(1);
+        const int idx = m_model.network->indexOf(input(name).engineName);
+        return idx < 0 ? Shape{} : m_shapes[std::size_t(idx)];
+    }
+
+    static WindowParams window(const std::vector<std::size_t>& kernel, const std::vector<std::size_t>& strides,
+                               const std::vector<std::size_t>& begin, const std::vector<std::size_t>& end,
+                               const std::vector<std::size_t>& dilations) {
+        if (kernel.size() != 2) throw Unsupported{std::to_string(kernel.size()) + "-D kernels (only 2-D)"};
+        WindowParams p;
+        p.kernelH = int(kernel[0]), p.kernelW = int(kernel[1]);
+        if (strides.size() == 2) p.strideH = int(strides[0]), p.strideW = int(strides[1]);
+        if (begin.size() == 2) p.padTop = int(begin[0]), p.padLeft = int(begin[1]);
+        if (end.size() == 2) p.padBottom = int(end[0]), p.padRight = int(end[1]);
+        if (dilations.size() == 2) p.dilationH = int(dilations[0]), p.dilationW = int(dilations[1]);
+        return p;
+    }
+
+    void applyPadMode(WindowParams& p, const std::string& mode, const std::string& in) const {
+        if (mode.empty()) return;
+        if (mode == "VALID") {
+            p.padTop = p.padBottom = p.padLeft = p.padRight = 0;
+        } else if (mode == "SAME") {
+            if (!m_building) return;  // needs the input size; only the network needs it
+            const Shape s = shapeOf(in);
+            applySamePadding(p, s.h, s.w, true);
+        } else {
+            throw Unsupported{"padding mode '" + mode + "'"};
+        }
+    }
+
+    void map(ModelLayer& info, const cv::Ptr<cv::dnn::Layer>& layer, const std::vector<std::string>& inputs) {
+        const std::string& type = layer->type;
+        const std::string& name = info.name;
+        auto one = [&] {
+            if (inputs.size() != 1) throw Unsupported{std::to_string(inputs.size()) + " inputs (expects 1)"};
+            return inputs[0];
+        };
+        if (auto conv = layer.dynamicCast<cv::dnn::BaseConvolutionLayer>(); conv && type == "Convolution") {
+            const std::string in = one();
+            if (layer->blobs.empty())
+                throw Unsupported{"weights come from another layer's output (only constant weights)"};
+            const cv::Mat& w = layer->blobs[0];
+            if (w.dims != 4) throw Unsupported{"weights of " + std::to_string(w.dims) + " dimensions"};
+            WindowParams p = window(conv->kernel_size, conv->strides, conv->pads_begin,
+                                    conv->pads_end, conv->dilations);
+            const int M = w.size[0], Cg = w.size[1];
+            const int inC = input(in).channels;
+            p.groups = inC > 0 && inC % Cg == 0 ? inC / Cg : 1;
+            Tensor weights(M, Cg, w.size[2], w.size[3]);
+            const std::vector<float> wv = valuesOf(w);
+            checkFinite(name, wv, "weights");
+            std::copy(wv.begin(), wv.end(), weights.data());
+            std::vector<float> bias;
+            if (layer->blobs.size() > 1) bias = valuesOf(layer->blobs[1]);
+            checkFinite(name, bias, "biases");
+            m_model.convs.push_back({name, p, weights});
+            applyPadMode(p, conv->padMode, in);
+            m_model.convs.back().params = p;
+            add(info, std::make_unique<ConvolutionLayer>(name, p, std::move(weights), std::move(bias)),
+                {in}, M);
+        } else if (type == "InnerProduct") {
+            const std::string in = one();
+            auto fc = layer.dynamicCast<cv::dnn::InnerProductLayer>();
+            if (fc && fc->axis != 1) throw Unsupported{"axis " + std::to_string(fc->axis) + " (only 1)"};
+            if (layer->blobs.empty()) throw Unsupported{"weights from another layer (only constant)"};
+            const cv::Mat& w = layer->blobs[0];
+            const int M = w.size[0];
+            const int K = int(w.total() / std::size_t(M));
+            Tensor weights(M, K, 1, 1);
+            const std::vector<float> wv = valuesOf(w);
+            checkFinite(name, wv, "weights");
+            std::copy(wv.begin(), wv.end(), weights.data());
+            std::vector<float> bias;
+            if (layer->blobs.size() > 1) bias = valuesOf(layer->blobs[1]);
+            checkFinite(name, bias, "biases");
+            add(info, std::make_unique<FullyConnectedLayer>(name, std::move(weights), std::move(bias)), {in}, M);
+        } else if (auto pool = layer.dynamicCast<cv::dnn::PoolingLayer>(); pool && type == "Pooling") {
+            const std::string in = one();
+            // OpenCV's pooling types: 0 max, 1 average (then stochastic, sum, ROI, PSROI).
+            if (pool->type != 0 && pool->type != 1) throw Unsupported{"pooling type " + std::to_string(pool->type)};
+            const PoolMethod method = pool->type == 0 ? PoolMethod::Max : PoolMethod::Average;
+            const bool global = pool->globalPooling &&
+                                std::all_of(pool->isGlobalPooling.begin(), pool->isGlobalPooling.end(), [](bool b) { return b; });
+            if (pool->globalPooling && !global) throw Unsupported{"global pooling over one axis only"};
+            std::unique_ptr<Layer> engineLayer;
+            if (global) {
+                engineLayer = PoolingLayer::global(name, method);
+            } else {
+                WindowParams p = window(pool->kernel_size, pool->strides, pool->pads_begin, pool->pads_end, {});
+                p.ceilMode = pool->ceilMode;
+                applyPadMode(p, pool->padMode, in);
+                engineLayer = std::make_unique<PoolingLayer>(name, method, p, pool->avePoolPaddedArea);
+            }
+            add(info, std::move(engineLayer), {in}, input(in).channels);
+        } else if (auto lrn = layer.dynamicCast<cv::dnn::LRNLayer>(); lrn && type == "LRN") {
+            const std::string in = one();
+            if (lrn->type != 0) throw Unsupported{"within-channel LRN (only across channels)"};
+            // Our alpha is divided by size, as Caffe and ONNX do; OpenCV's normBySize=false means not.
+            const float alpha = lrn->normBySize ? lrn->alpha : lrn->alpha * float(lrn->size);
+            add(info, std::make_unique<LrnLayer>(name, lrn->size, alpha, lrn->beta, lrn->bias), {in},
+                input(in).channels);
+        } else if (auto relu = layer.dynamicCast<cv::dnn::ReLULayer>(); relu && type == "ReLU") {
+            const std::string in = one();
+            add(info, std::make_unique<ReluLayer>(name, relu->negativeSlope), {in}, input(in).channels);
+        } else if (auto softmax = layer.dynamicCast<cv::dnn::SoftmaxLayer>(); softmax && type == "Softmax") {
+            const std::string in = one();
+            if (softmax->logSoftMax) throw Unsupported{"log-softmax"};
+            add(info, std::make_unique<SoftmaxLayer>(name, 1), {in}, input(in).channels);
+        } else if (type == "Flatten") {
+            const std::string in = one();
+            add(info, std::make_unique<FlattenLayer>(name, 1), {in}, 0);
+        } else if (auto reshape = layer.dynamicCast<cv::dnn::ReshapeLayer>(); reshape && type == "Reshape") {
+            const std::string in = one();
+            const cv::dnn::MatShape& d = reshape->newShapeDesc;
+            // Only the reshape that makes one vector per image: [-1 or 0 or N, K] or [N, -1].
+            const bool toVector = d.size() == 2 && (d[0] <= 0 || d[1] <= 0 || m_building);
+            if (!toVector) throw Unsupported{"a reshape to " + std::to_string(d.size()) + " dimensions"};
+            if (m_building) {
+                const Shape s = shapeOf(in);
+                const bool ok = (d[1] == -1 && (d[0] == 0 || d[0] == s.n || d[0] == -1)) ||
+                                (d[1] == s.perImage() && (d[0] <= 0 || d[0] == s.n));
+                if (!ok) throw Unsupported{"a reshape of " + s.toString() + " that is not a flatten"};
+            }
+            add(info, std::make_unique<FlattenLayer>(name, 1), {in}, 0);
+        } else if (auto concat = layer.dynamicCast<cv::dnn::ConcatLayer>(); concat && type == "Concat") {
+            if (concat->padding) throw Unsupported{"concat with padding"};
+            int channels = 0;
+            for (const std::string& in : inputs) channels += input(in).channels;
+            add(info, std::make_unique<ConcatLayer>(name, concat->axis), inputs, concat->axis == 1 ? channels : 0);
+        } else if (auto bn = layer.dynamicCast<cv::dnn::BatchNormLayer>(); bn && type == "BatchNorm") {
+            const std::string in = one();
+            const std::vector<cv::Mat>& b = layer->blobs;
+            if (b.size() < 2) throw Unsupported{"batch norm without mean and variance"};
+            // OpenCV's layout: mean, variance, [Caffe's moving-average factor], [scale], [shift].
+            float factor = 1;
+            if (!bn->hasWeights && !bn->hasBias && b.size() == 3) {
+                factor = b[2].ptr<float>()[0];
+                factor = factor == 0 ? 0 : 1 / factor;
+            }
+            std::vector<float> mean = valuesOf(b[0]), var = valuesOf(b[1]), scale, shift;
+            for (float& v : mean) v *= factor;
+            for (float& v : var) v *= factor;
+            const std::size_t last = b.size() - 1;
+            if (bn->hasBias) shift = valuesOf(b[last]);
+            if (bn->hasWeights) scale = valuesOf(b[last - (bn->hasBias ? 1 : 0)]);
+            for (const auto* v : {&mean, &var, &scale, &shift}) checkFinite(name, *v, "statistics");
+            add(info, std::make_unique<BatchNormLayer>(name, mean, var, scale, shift, bn->epsilon), {in},
+                int(mean.size()));
+        } else if (auto sc = layer.dynamicCast<cv::dnn::ScaleLayer>(); sc && type == "Scale") {
+            const std::string in = one();
+            const std::vector<cv::Mat>& b = layer->blobs;
+            if (b.empty() || b.size() > 2) throw Unsupported{"a scale taken from another layer's output"};
+            std::vector<float> scale, shift;
+            if (b.size() == 2) {
+                scale = valuesOf(b[0]);
+                shift = valuesOf(b[1]);
+            } else if (sc->hasBias) {
+                shift = valuesOf(b[0]);  // ONNX Add of a constant
+            } else {
+                scale = valuesOf(b[0]);  // ONNX Mul by a constant
+            }
+            checkFinite(name, scale, "scales");
+            checkFinite(name, shift, "shifts");
+            const int channels = int(std::max(scale.size(), shift.size()));
+            add(info, std::make_unique<ScaleLayer>(name, std::move(scale), std::move(shift)), {in}, channels);
+        } else if (type == "Eltwise") {
+            const std::string op = probeEltwise(layer);
+            if (op != "sum") throw Unsupported{"element-wise " + op + " (only sum)"};
+            std::vector<std::string> variable;
+            const cv::Mat* constant = nullptr;
+            for (const std::string& in : inputs) {
+                if (input(in).constant.empty()) variable.push_back(in);
+                else constant = &m_blobs.at(in).constant;
+            }
+            if (constant) {
+                if (variable.size() != 1) throw Unsupported{"a sum of several constants"};
+                std::vector<float> bias = valuesOf(*constant);
+                const int channels = input(variable[0]).channels;
+                if (bias.size() == 1 && channels > 0) bias.assign(std::size_t(channels), bias[0]);
+                if (channels > 0 && int(bias.size()) != channels)
+                    throw Unsupported{"adding a constant of " + std::to_string(bias.size()) +
+                                      " values that is not one per channel"};
+                checkFinite(name, bias, "constants");
+                info.note = "constant added as a per-channel bias";
+                add(info, std::make_unique<ScaleLayer>(name, std::vector<float>{}, std::move(bias)),
+                    variable, channels);
+            } else {
+                add(info, std::make_unique<AddLayer>(name), inputs, input(inputs[0]).channels);
+            }
+        } else if (type == "Const") {
+            if (layer->blobs.size() != 1) throw Unsupported{"a constant without one value blob"};
+            m_blobs[name] = Blob{"", 0, layer->blobs[0]};
+            info.note = "constant";
+        } else if (type == "Dropout") {
+            const std::string in = one();
+            add(info, std::make_unique<DropoutLayer>(name), {in}, input(in).channels);
+        } else if (type == "Identity" || type == "Split") {
+            alias(info, one(), "identity: reads '" + one() + "'");
+        } else {
+            throw Unsupported{"the engine has no " + type + " layer"};
+        }
+    }
+
+    ImportedModel& m_model;
+    cv::dnn::Net& m_net;
+    bool m_building = false;
+    Blob m_inputBlob;
+    std::map<std::string, Blob> m_blobs;
+    std::vector<Shape> m_shapes;
+
+public:
+    void setInput(int channels) { m_inputBlob = Blob{"data", channels, {}}; }
+};
+
+}  // namespace
+
+const char* supportedLayerTypes() { return kSupported; }
+
+ImportedModel importModel(const std::string& model, const std::string& config, int width, int height) {
+    std::error_code ec;
+    for (const std::string& p : {model, config})
+        if (!p.empty() && !std::filesystem::is_regular_file(p, ec))
+            throw Error(ErrorCategory::Io, "'" + p + "' does not exist or is not a file");
+    ImportedModel result;
+    result.modelPath = model;
+    result.configPath = config;
+    result.format = formatOf(model, config);
+    if (result.format == "caffe" && extensionOf(model) == ".prototxt" && config.empty())
+        throw Error(ErrorCategory::Io,
+                    "'" + model + "' is a Caffe network description without weights; give the "
+                    ".caffemodel too (--model weights.caffemodel --config " + model + ")");
+
+    cv::dnn::Net net;
+    try {
+        net = cv::dnn::readNet(model, config);
+    } catch (const cv::Exception& e) {
+        throw Error(ErrorCategory::Io, "could not read model '" + model + "'" +
+                                           (config.empty() ? "" : " with '" + config + "'") +
+                                           ": the file is truncated, corrupt or not a model OpenCV "
+                                           "reads (" + firstLine(e.err) + ")");
+    }
+    if (net.empty())
+        throw Error(ErrorCategory::Io, "'" + model + "' contains no network");
+
+    int c = 0, h = 0, w = 0;
+    if (result.format == "onnx") onnxDeclaredInput(model, c, h, w);
+    if (result.format == "caffe") caffeDeclaredInput(extensionOf(model) == ".prototxt" ? model : config, c, h, w);
+    result.declaredHeight = h;
+    result.declaredWidth = w;
+    if (c <= 0) {
+        // Undeclared: the first convolution's weights tell the channel count.
+        for (const cv::String& name : net.getLayerNames()) {
+            const cv::Ptr<cv::dnn::Layer> l = net.getLayer(net.getLayerId(name));
+            if (l->type == "Convolution" && !l->blobs.empty() && l->blobs[0].dims == 4) {
+                c = l->blobs[0].size[1];
+                break;
+            }
+        }
+    }
+    result.inputChannels = c;
+    if (width > 0 && height > 0) w = width, h = height;
+
+    Importer importer(result, net);
+    importer.setInput(c);
+    const bool sized = c > 0 && h > 0 && w > 0;
+    if (sized) {
+        result.network = std::make_unique<Network>(std::filesystem::path(model).stem().string());
+        result.network->setInput("data", c, h, w);
+    } else {
+        result.problem = "the input size is unknown: the file declares none; give it (--size WxH)";
+    }
+    try {
+        importer.run(sized);
+    } catch (const Error& e) {
+        if (e.category() != ErrorCategory::ShapeMismatch) throw;
+        std::string hint;
+        if (result.declaredWidth > 0 && (result.declaredWidth != w || result.declaredHeight != h))
+            hint = "; the model declares " + std::to_string(result.declaredWidth) + "x" +
+                   std::to_string(result.declaredHeight) + " inputs";
+        throw Error(e.category(), std::string(e.what()) + " (input " + std::to_string(c) + "x" +
+                                      std::to_string(h) + "x" + std::to_string(w) + hint + ")");
+    }
+    return result;
+}
+
+}  // namespace convscope::core::io

@@ -1,0 +1,66 @@
+// Trained models into the engine: reads any file OpenCV 4.6's dnn module reads (ONNX, Caffe
+// prototxt + caffemodel, TensorFlow pb, Darknet cfg + weights) and maps its layers, with their
+// parameters and weights as OpenCV's own layer objects hold them, onto core layers. Start at
+// importModel().
+#pragma once
+
+#include <array>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "../conv_geometry.h"
+#include "../network.h"
+
+namespace convscope::core::io {
+
+// How an image becomes the network input: resize (after an optional centre crop to the target
+// aspect ratio), channel order, (pixel - mean) * scale. Remembered per model by the GUI.
+struct Preprocessing {
+    int width = 0, height = 0;  // 0: the size the model declares
+    float scale = 1.0f;
+    std::array<float, 3> mean{0, 0, 0};
+    bool swapRB = false;  // feed R,G,B instead of OpenCV's B,G,R
+    bool crop = false;
+};
+
+// One layer of the file as OpenCV sees it, and what the engine made of it.
+struct ModelLayer {
+    std::string name, type;  // OpenCV's layer name and type
+    bool supported = true;
+    std::string note;  // why unsupported; or how it was mapped ("folded into ...", "identity")
+    int engineIndex = -1;  // index in ImportedModel::network, or -1
+};
+
+// The weights of one conv layer, kept even when the model cannot run (the filter gallery).
+struct ConvFilters {
+    std::string layer;
+    WindowParams params;
+    Tensor weights;  // M x C/groups x kh x kw
+};
+
+struct ImportedModel {
+    std::string modelPath, configPath;
+    std::string format;   // "onnx", "caffe", "tensorflow", "darknet"
+    int inputChannels = 0;
+    int declaredHeight = 0, declaredWidth = 0;  // 0 when the file does not declare a size
+    std::vector<ModelLayer> layers;
+    std::vector<ConvFilters> convs;
+    std::unique_ptr<Network> network;  // null when a layer is unsupported or the size unknown
+    std::string problem;  // why network is null: one line naming the layer, type and what works
+
+    bool runnable() const { return network != nullptr; }
+};
+
+// Reads the model. width/height (both > 0) set the input size; otherwise the declared size is
+// used. Throws Error(Io) for a missing, truncated or corrupt file (or a prototxt whose weights are
+// missing), Error(InvalidConfig) for NaN or infinite weights and impossible layer parameters.
+// An unsupported layer does not throw: the result lists every layer and all conv filters, with
+// network == nullptr and `problem` set.
+ImportedModel importModel(const std::string& model, const std::string& config = {}, int width = 0,
+                          int height = 0);
+
+// The names of the layer types the importer maps, for messages and the README.
+const char* supportedLayerTypes();
+
+}  // namespace convscope::core::io
