@@ -4,9 +4,9 @@
 #include <algorithm>
 #include <array>
 #include <cstdio>
-#include <sstream>
 #include <iostream>
 #include <new>
+#include <sstream>
 #include <stdexcept>
 
 #include "arguments.h"
@@ -41,7 +41,8 @@ Subcommands (each has --help):
   im2col   the im2col lowering of one conv layer: M, K, N, bytes, expansion
 )";
 
-const char* kBenchUsage = R"(usage: convscope bench [--net alexnet|lenet | --model F [--config F] [--size WxH]]
+const char* kBenchUsage =
+    R"(usage: convscope bench [--net alexnet|lenet | --model F [--config F] [--size WxH]]
                        [--batch N] [--threads T] [--repeat R] [--warmup W]
                        [--method im2col|direct] [--col-limit MIB] [--compare opencv]
                        [--seed S] [--json]
@@ -157,7 +158,8 @@ std::array<float, 3> meanTriple(const std::string& text) {
             mean[i] = std::stof(part, &used);
             if (used != part.size()) throw std::invalid_argument(part);
         } catch (const std::exception&) {
-            throw std::invalid_argument("--mean '" + text + "' must be one to three numbers, e.g. 104,117,123");
+            throw std::invalid_argument("--mean '" + text +
+                                        "' must be one to three numbers, e.g. 104,117,123");
         }
         if (i == 0) mean.fill(mean[0]);
     }
@@ -178,7 +180,8 @@ io::ImportedModel loadModel(const Arguments& a) {
 // The imported network, or an error naming what stops it from running.
 Network& runnable(io::ImportedModel& model) {
     if (!model.runnable())
-        throw Error(ErrorCategory::InvalidConfig, "'" + model.modelPath + "' cannot run in the engine: " + model.problem);
+        throw Error(ErrorCategory::InvalidConfig,
+                    "'" + model.modelPath + "' cannot run in the engine: " + model.problem);
     return *model.network;
 }
 
@@ -208,8 +211,8 @@ int run(const std::vector<std::string>& args) {
     pre.swapRB = a.has("swap-rb");
     pre.crop = a.has("crop");
     if (in.c != 1 && in.c != 3)
-        throw Error(ErrorCategory::InvalidConfig, "the model takes " + std::to_string(in.c) +
-                                                      " channels; images give 1 or 3");
+        throw Error(ErrorCategory::InvalidConfig,
+                    "the model takes " + std::to_string(in.c) + " channels; images give 1 or 3");
     const Tensor input = io::loadImage(a.text("image", ""), pre);
     ForwardContext ctx;
     const Tensor& output = net.forward(input, ctx);
@@ -256,23 +259,28 @@ int run(const std::vector<std::string>& args) {
             j.field("max_abs_diff", outputDiff.maxAbs).field("max_rel_diff", outputDiff.maxRel);
             j.key("layers").beginArray();
             for (const LayerDiff& d : diffs)
-                j.beginObject().field("name", d.name).field("max_abs_diff", d.d.maxAbs)
-                    .field("max_rel_diff", d.d.maxRel).endObject();
+                j.beginObject()
+                    .field("name", d.name)
+                    .field("max_abs_diff", d.d.maxAbs)
+                    .field("max_rel_diff", d.d.maxRel)
+                    .endObject();
             j.endArray().endObject();
         }
         j.endObject();
         std::cout << j.str() << "\n";
         return 0;
     }
-    std::printf("%s (%s), input %dx%dx%d\n", model.modelPath.c_str(), model.format.c_str(), in.c, in.h, in.w);
+    std::printf("%s (%s), input %dx%dx%d\n", model.modelPath.c_str(), model.format.c_str(), in.c,
+                in.h, in.w);
     for (std::size_t i = 0; i < top.size(); ++i)
-        std::printf("%2zu. class %d%s%s  %.6g\n", i + 1, top[i].index, top[i].label.empty() ? "" : " ",
-                    top[i].label.c_str(), double(top[i].score));
+        std::printf("%2zu. class %d%s%s  %.6g\n", i + 1, top[i].index,
+                    top[i].label.empty() ? "" : " ", top[i].label.c_str(), double(top[i].score));
     if (!peerName.empty()) {
         std::printf("opencv-dnn: output max |difference| %.3g, relative %.3g\n", outputDiff.maxAbs,
                     outputDiff.maxRel);
         for (const LayerDiff& d : diffs)
-            std::printf("  %-28s max |difference| %.3g, relative %.3g\n", d.name.c_str(), d.d.maxAbs, d.d.maxRel);
+            std::printf("  %-28s max |difference| %.3g, relative %.3g\n", d.name.c_str(),
+                        d.d.maxAbs, d.d.maxRel);
     }
     return 0;
 }
@@ -287,20 +295,24 @@ int filters(const std::vector<std::string>& args) {
     if (!a.has("out")) throw std::invalid_argument("--out FILE.png is required");
     const io::ImportedModel model = loadModel(a);
     if (model.convs.empty())
-        throw Error(ErrorCategory::InvalidConfig, "'" + model.modelPath + "' has no convolution layer");
+        throw Error(ErrorCategory::InvalidConfig,
+                    "'" + model.modelPath + "' has no convolution layer");
     const std::string wanted = a.text("layer", model.convs.front().layer);
     const auto it = std::find_if(model.convs.begin(), model.convs.end(),
                                  [&](const io::ConvFilters& c) { return c.layer == wanted; });
     if (it == model.convs.end()) {
         std::string names;
         for (const io::ConvFilters& c : model.convs) names += (names.empty() ? "" : ", ") + c.layer;
-        throw std::invalid_argument("--layer '" + wanted + "' is not a conv layer of the model; its conv layers: " + names);
+        throw std::invalid_argument(
+            "--layer '" + wanted + "' is not a conv layer of the model; its conv layers: " + names);
     }
     FilterGridOptions options;
     options.scale = a.integer("scale", 8, 1, 64);
     const std::string norm = a.text("norm", "per-filter");
-    if (norm == "global") options.norm = FilterNorm::Global;
-    else if (norm != "per-filter") throw std::invalid_argument("--norm must be per-filter or global");
+    if (norm == "global")
+        options.norm = FilterNorm::Global;
+    else if (norm != "per-filter")
+        throw std::invalid_argument("--norm must be per-filter or global");
     options.inputIsBgr = !a.has("swap-rb");
     FilterGridLayout layout;
     const RgbImage grid = renderFilterGrid(it->weights, it->params.groups, options, &layout);
@@ -310,14 +322,18 @@ int filters(const std::vector<std::string>& args) {
         JsonWriter j;
         j.beginObject().field("layer", it->layer).key("weights").array({w.n, w.c, w.h, w.w});
         j.field("groups", it->params.groups).field("rgb", layout.rgb);
-        j.field("width", layout.width).field("height", layout.height).field("out", a.text("out", ""));
+        j.field("width", layout.width)
+            .field("height", layout.height)
+            .field("out", a.text("out", ""));
         j.endObject();
         std::cout << j.str() << "\n";
     } else {
-        std::printf("%s: %d filters %dx%dx%d%s -> %s (%dx%d, %s)\n", it->layer.c_str(), w.n, w.c, w.h, w.w,
-                    it->params.groups > 1 ? (" in " + std::to_string(it->params.groups) + " groups").c_str() : "",
-                    a.text("out", "").c_str(), layout.width, layout.height,
-                    layout.rgb ? "RGB tiles" : "a row of gray tiles per filter");
+        std::printf(
+            "%s: %d filters %dx%dx%d%s -> %s (%dx%d, %s)\n", it->layer.c_str(), w.n, w.c, w.h, w.w,
+            it->params.groups > 1 ? (" in " + std::to_string(it->params.groups) + " groups").c_str()
+                                  : "",
+            a.text("out", "").c_str(), layout.width, layout.height,
+            layout.rgb ? "RGB tiles" : "a row of gray tiles per filter");
     }
     return 0;
 }
@@ -372,8 +388,9 @@ int bench(const std::vector<std::string>& args) {
     const NetworkProfile profile = profileNetwork(*net, options);
     if (!peerName.empty()) {
         io::OpenCvNet::setThreads(threads);
-        io::OpenCvNet peer = model.modelPath.empty() ? io::OpenCvNet(*net)
-                                                     : io::OpenCvNet(model.modelPath, model.configPath);
+        io::OpenCvNet peer = model.modelPath.empty()
+                                 ? io::OpenCvNet(*net)
+                                 : io::OpenCvNet(model.modelPath, model.configPath);
         Tensor input(net->inputShape(options.batch));
         fillUniform(input, options.seed, 0.0f, 1.0f);
         const io::OpenCvNet::Timing t = peer.time(input, options.warmup + 1, options.repeat);
@@ -454,8 +471,8 @@ int im2colCommand(const std::vector<std::string>& args) {
 bool isCliInvocation(const std::vector<std::string>& args) {
     if (args.empty()) return false;
     const std::string& c = args[0];
-    return c == "run" || c == "filters" || c == "bench" || c == "im2col" || c == "--help" || c == "-h" || c == "help" ||
-           c == "--version";
+    return c == "run" || c == "filters" || c == "bench" || c == "im2col" || c == "--help" ||
+           c == "-h" || c == "help" || c == "--version";
 }
 
 int runCli(const std::vector<std::string>& args) {

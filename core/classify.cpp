@@ -9,19 +9,22 @@
 
 namespace convscope::core {
 
-std::vector<Prediction> topK(std::span<const float> scores, int k, const std::vector<std::string>& labels) {
+std::vector<Prediction> topK(std::span<const float> scores, int k,
+                             const std::vector<std::string>& labels) {
     std::vector<int> order(scores.size());
     std::iota(order.begin(), order.end(), 0);
     const std::size_t n = std::min<std::size_t>(std::size_t(std::max(k, 0)), order.size());
-    std::partial_sort(order.begin(), order.begin() + std::ptrdiff_t(n), order.end(), [&](int a, int b) {
-        return scores[std::size_t(a)] > scores[std::size_t(b)] ||
-               (scores[std::size_t(a)] == scores[std::size_t(b)] && a < b);
-    });
+    std::partial_sort(order.begin(), order.begin() + std::ptrdiff_t(n), order.end(),
+                      [&](int a, int b) {
+                          return scores[std::size_t(a)] > scores[std::size_t(b)] ||
+                                 (scores[std::size_t(a)] == scores[std::size_t(b)] && a < b);
+                      });
     std::vector<Prediction> result;
     for (std::size_t i = 0; i < n; ++i) {
         const int idx = order[i];
-        result.push_back({idx, scores[std::size_t(idx)],
-                          std::size_t(idx) < labels.size() ? labels[std::size_t(idx)] : std::string()});
+        result.push_back(
+            {idx, scores[std::size_t(idx)],
+             std::size_t(idx) < labels.size() ? labels[std::size_t(idx)] : std::string()});
     }
     return result;
 }
@@ -40,7 +43,8 @@ std::vector<std::string> readLabels(const std::string& path) {
     return labels;
 }
 
-void checkLabels(const std::vector<std::string>& labels, std::size_t outputs, const std::string& path) {
+void checkLabels(const std::vector<std::string>& labels, std::size_t outputs,
+                 const std::string& path) {
     if (labels.size() < outputs)
         throw Error(ErrorCategory::ShapeMismatch,
                     "labels file '" + path + "' has " + std::to_string(labels.size()) +

@@ -23,6 +23,7 @@ std::vector<Prediction> topK(std::span<const float> scores, int k,
 std::vector<std::string> readLabels(const std::string& path);
 
 // Throws Error(ShapeMismatch) when a labels file has fewer lines than the model has outputs.
-void checkLabels(const std::vector<std::string>& labels, std::size_t outputs, const std::string& path);
+void checkLabels(const std::vector<std::string>& labels, std::size_t outputs,
+                 const std::string& path);
 
 }  // namespace convscope::core

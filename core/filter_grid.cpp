@@ -45,11 +45,13 @@ bool FilterGridLayout::hit(int x, int y, int& m, int& c) const {
 }
 
 FilterGridLayout filterGridLayout(const Shape& w, int groups, int scale) {
-    if (w.count() <= 0) throw Error(ErrorCategory::InvalidConfig, "the layer has no weights to show");
+    if (w.count() <= 0)
+        throw Error(ErrorCategory::InvalidConfig, "the layer has no weights to show");
     if (scale < 1) throw Error(ErrorCategory::InvalidConfig, "scale must be at least 1");
     if (groups < 1 || w.n % groups != 0)
-        throw Error(ErrorCategory::InvalidConfig,
-                    std::to_string(w.n) + " filters do not split into " + std::to_string(groups) + " groups");
+        throw Error(ErrorCategory::InvalidConfig, std::to_string(w.n) +
+                                                      " filters do not split into " +
+                                                      std::to_string(groups) + " groups");
     FilterGridLayout l;
     l.rgb = w.c == 3;
     l.filters = w.n;
@@ -66,8 +68,10 @@ FilterGridLayout filterGridLayout(const Shape& w, int groups, int scale) {
         l.rowsPerGroup = perGroup;
     }
     l.groupWidth = l.separator + l.columns * (l.tileW + l.separator);
-    const std::int64_t width = std::int64_t(groups) * l.groupWidth + std::int64_t(groups - 1) * l.groupGap;
-    const std::int64_t height = l.separator + std::int64_t(l.rowsPerGroup) * (l.tileH + l.separator);
+    const std::int64_t width =
+        std::int64_t(groups) * l.groupWidth + std::int64_t(groups - 1) * l.groupGap;
+    const std::int64_t height =
+        l.separator + std::int64_t(l.rowsPerGroup) * (l.tileH + l.separator);
     if (width * height > kMaxFilterGridPixels)
         throw Error(ErrorCategory::ResourceLimit,
                     "a grid of " + std::to_string(w.n) + " filters x " + std::to_string(w.c) +
@@ -99,7 +103,9 @@ RgbImage renderFilterGrid(const Tensor& weights, int groups, const FilterGridOpt
     auto put = [&](int x, int y, std::uint8_t r, std::uint8_t g, std::uint8_t b) {
         for (int dy = 0; dy < o.scale; ++dy)
             for (int dx = 0; dx < o.scale; ++dx) {
-                std::uint8_t* p = &img.pixels[(std::size_t(y + dy) * std::size_t(l.width) + std::size_t(x + dx)) * 3];
+                std::uint8_t* p =
+                    &img.pixels[(std::size_t(y + dy) * std::size_t(l.width) + std::size_t(x + dx)) *
+                                3];
                 p[0] = r, p[1] = g, p[2] = b;
             }
     };
@@ -108,7 +114,9 @@ RgbImage renderFilterGrid(const Tensor& weights, int groups, const FilterGridOpt
         float lo = globalLo, hi = globalHi;
         if (o.norm == FilterNorm::PerFilter) range(f, perFilter, lo, hi);
         const float span = hi > lo ? hi - lo : 1.0f;
-        auto level = [&](float v) { return std::uint8_t(std::lround(255.0f * std::clamp((v - lo) / span, 0.0f, 1.0f))); };
+        auto level = [&](float v) {
+            return std::uint8_t(std::lround(255.0f * std::clamp((v - lo) / span, 0.0f, 1.0f)));
+        };
         for (int c = 0; c < (l.rgb ? 1 : C); ++c) {
             int x0 = 0, y0 = 0;
             l.tileRect(m, c, x0, y0);
@@ -119,8 +127,10 @@ RgbImage renderFilterGrid(const Tensor& weights, int groups, const FilterGridOpt
                         const std::uint8_t c0 = level(f[(0 * kh + i) * kw + j]);
                         const std::uint8_t c1 = level(f[(1 * kh + i) * kw + j]);
                         const std::uint8_t c2 = level(f[(2 * kh + i) * kw + j]);
-                        if (o.inputIsBgr) put(x, y, c2, c1, c0);
-                        else put(x, y, c0, c1, c2);
+                        if (o.inputIsBgr)
+                            put(x, y, c2, c1, c0);
+                        else
+                            put(x, y, c0, c1, c2);
                     } else {
                         const std::uint8_t v = level(f[(c * kh + i) * kw + j]);
                         put(x, y, v, v, v);

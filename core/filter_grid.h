@@ -22,17 +22,17 @@ enum class FilterNorm {
 };
 
 struct FilterGridOptions {
-    int scale = 8;          // each weight becomes a scale x scale block (nearest neighbour)
+    int scale = 8;  // each weight becomes a scale x scale block (nearest neighbour)
     FilterNorm norm = FilterNorm::PerFilter;
     bool inputIsBgr = true;  // channel 0 is blue (OpenCV's order); false when the model takes RGB
 };
 
 // Where each filter's tile is: geometry only, testable without pixels.
 struct FilterGridLayout {
-    bool rgb = false;           // one RGB tile per filter, else one gray tile per channel in a row
+    bool rgb = false;  // one RGB tile per filter, else one gray tile per channel in a row
     int filters = 0, channels = 0, groups = 1;
-    int tileW = 0, tileH = 0;   // one tile, scaled
-    int columns = 0;            // tiles per row within a group (RGB) or channels per row (gray)
+    int tileW = 0, tileH = 0;  // one tile, scaled
+    int columns = 0;           // tiles per row within a group (RGB) or channels per row (gray)
     int rowsPerGroup = 0;
     int separator = 1, groupGap = 8;
     int groupWidth = 0;

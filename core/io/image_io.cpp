@@ -34,8 +34,10 @@ Tensor toTensor(const cv::Mat& decoded, const ImageOptions& o, const std::string
         // Largest centred window with the target's aspect ratio.
         const double target = double(o.width) / o.height;
         int w = img.cols, h = img.rows;
-        if (double(w) / h > target) w = std::max(1, int(std::lround(h * target)));
-        else h = std::max(1, int(std::lround(w / target)));
+        if (double(w) / h > target)
+            w = std::max(1, int(std::lround(h * target)));
+        else
+            h = std::max(1, int(std::lround(w / target)));
         img = img(cv::Rect((img.cols - w) / 2, (img.rows - h) / 2, w, h)).clone();
     }
     if (o.width > 0 && o.height > 0 && (img.cols != o.width || img.rows != o.height))

@@ -24,7 +24,8 @@ void write(const std::string& path, const cv::Mat& bgr) {
 }  // namespace
 
 void writeRgbImage(const std::string& path, const RgbImage& image) {
-    const cv::Mat rgb(image.height, image.width, CV_8UC3, const_cast<std::uint8_t*>(image.pixels.data()));
+    const cv::Mat rgb(image.height, image.width, CV_8UC3,
+                      const_cast<std::uint8_t*>(image.pixels.data()));
     cv::Mat bgr;
     cv::cvtColor(rgb, bgr, cv::COLOR_RGB2BGR);
     write(path, bgr);

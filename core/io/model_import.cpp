@@ -58,18 +58,21 @@ std::string firstLine(const std::string& s) {
 
 std::vector<float> valuesOf(const cv::Mat& m) {
     cv::Mat f;
-    if (m.depth() == CV_32F && m.isContinuous()) f = m;
-    else m.convertTo(f, CV_32F);
+    if (m.depth() == CV_32F && m.isContinuous())
+        f = m;
+    else
+        m.convertTo(f, CV_32F);
     if (!f.isContinuous()) f = f.clone();
     return std::vector<float>(f.ptr<float>(), f.ptr<float>() + f.total());
 }
 
 void checkFinite(const std::string& layer, const std::vector<float>& values, const char* what) {
-    const auto bad = std::count_if(values.begin(), values.end(), [](float v) { return !std::isfinite(v); });
+    const auto bad =
+        std::count_if(values.begin(), values.end(), [](float v) { return !std::isfinite(v); });
     if (bad)
         throw Error(ErrorCategory::InvalidConfig,
-                    "layer '" + layer + "' has " + std::to_string(bad) + " NaN or infinite " + what +
-                        " of " + std::to_string(values.size()) +
+                    "layer '" + layer + "' has " + std::to_string(bad) + " NaN or infinite " +
+                        what + " of " + std::to_string(values.size()) +
                         "; the model file is corrupt or was saved from a diverged training run");
 }
 
@@ -88,7 +91,8 @@ bool caffeDeclaredInput(const std::string& prototxt, int& c, int& h, int& w) {
     if (start == std::string::npos) start = text.find("input_dim");
     if (start == std::string::npos) return false;
     const std::string tail = text.substr(start, 400);
-    for (auto it = std::sregex_iterator(tail.begin(), tail.end(), dimRe); it != std::sregex_iterator() && dims.size() < 4; ++it)
+    for (auto it = std::sregex_iterator(tail.begin(), tail.end(), dimRe);
+         it != std::sregex_iterator() && dims.size() < 4; ++it)
         dims.push_back(std::stoi((*it)[1]));
     if (dims.size() != 4) return false;
     c = dims[1], h = dims[2], w = dims[3];
@@ -103,8 +107,9 @@ bool onnxDeclaredInput(const std::string& path, int& c, int& h, int& w) {
         return false;  // OpenCV's reader already accepted the file; the declaration is optional
     }
     for (const onnx::ValueInfo& v : m.inputs) {
-        const bool isWeight = std::any_of(m.initializers.begin(), m.initializers.end(),
-                                          [&](const onnx::TensorData& t) { return t.name == v.name; });
+        const bool isWeight =
+            std::any_of(m.initializers.begin(), m.initializers.end(),
+                        [&](const onnx::TensorData& t) { return t.name == v.name; });
         if (isWeight) continue;
         if (v.dims.size() != 4 || v.dims[1] <= 0 || v.dims[2] <= 0 || v.dims[3] <= 0) return false;
         c = int(v.dims[1]), h = int(v.dims[2]), w = int(v.dims[3]);
@@ -120,7 +125,8 @@ std::string probeEltwise(const cv::Ptr<cv::dnn::Layer>& layer) {
         std::vector<cv::Mat> ins{cv::Mat(4, dims, CV_32F, cv::Scalar(a)),
                                  cv::Mat(4, dims, CV_32F, cv::Scalar(b))};
         std::vector<cv::Mat> outs{cv::Mat(4, dims, CV_32F, cv::Scalar(0))}, internals;
-        std::vector<cv::dnn::MatShape> inShapes{{1, 1, 1, 1}, {1, 1, 1, 1}}, outShapes, internalShapes;
+        std::vector<cv::dnn::MatShape> inShapes{{1, 1, 1, 1}, {1, 1, 1, 1}}, outShapes,
+            internalShapes;
         layer->getMemoryShapes(inShapes, 1, outShapes, internalShapes);  // sets the channel count
         layer->finalize(cv::_InputArray(ins), cv::_OutputArray(outs));
         layer->forward(ins, outs, internals);
@@ -144,7 +150,8 @@ public:
     void run(bool buildNetwork) {
         m_building = buildNetwork;
         for (const cv::String& name : m_net.getLayerNames()) visit(name);
-        if (m_building && m_model.network->size() == 0) stop("the model has no layers the engine runs");
+        if (m_building && m_model.network->size() == 0)
+            stop("the model has no layers the engine runs");
         if (!m_building) m_model.network.reset();
     }
 
@@ -167,7 +174,8 @@ private:
         info.name = name;
         info.type = layer->type;
         std::vector<std::string> inputNames;
-        for (const cv::Ptr<cv::dnn::Layer>& in : m_net.getLayerInputs(id)) inputNames.push_back(in->name);
+        for (const cv::Ptr<cv::dnn::Layer>& in : m_net.getLayerInputs(id))
+            inputNames.push_back(in->name);
         m_model.layers.push_back(info);
         try {
             map(m_model.layers.back(), layer, inputNames);
@@ -200,7 +208,8 @@ private:
             for (const std::string& in : inputs) {
                 const Blob& b = input(in);
                 if (b.engineName.empty()) {
-                    stop("layer '" + info.name + "' reads the output of a layer that could not be mapped");
+                    stop("layer '" + info.name +
+                         "' reads the output of a layer that could not be mapped");
                     break;
                 }
                 blobs.push_back(b.engineName);
@@ -225,10 +234,13 @@ private:
         return idx < 0 ? Shape{} : m_shapes[std::size_t(idx)];
     }
 
-    static WindowParams window(const std::vector<std::size_t>& kernel, const std::vector<std::size_t>& strides,
-                               const std::vector<std::size_t>& begin, const std::vector<std::size_t>& end,
+    static WindowParams window(const std::vector<std::size_t>& kernel,
+                               const std::vector<std::size_t>& strides,
+                               const std::vector<std::size_t>& begin,
+                               const std::vector<std::size_t>& end,
                                const std::vector<std::size_t>& dilations) {
-        if (kernel.size() != 2) throw Unsupported{std::to_string(kernel.size()) + "-D kernels (only 2-D)"};
+        if (kernel.size() != 2)
+            throw Unsupported{std::to_string(kernel.size()) + "-D kernels (only 2-D)"};
         WindowParams p;
         p.kernelH = int(kernel[0]), p.kernelW = int(kernel[1]);
         if (strides.size() == 2) p.strideH = int(strides[0]), p.strideW = int(strides[1]);
@@ -251,19 +263,24 @@ private:
         }
     }
 
-    void map(ModelLayer& info, const cv::Ptr<cv::dnn::Layer>& layer, const std::vector<std::string>& inputs) {
+    void map(ModelLayer& info, const cv::Ptr<cv::dnn::Layer>& layer,
+             const std::vector<std::string>& inputs) {
         const std::string& type = layer->type;
         const std::string& name = info.name;
         auto one = [&] {
-            if (inputs.size() != 1) throw Unsupported{std::to_string(inputs.size()) + " inputs (expects 1)"};
+            if (inputs.size() != 1)
+                throw Unsupported{std::to_string(inputs.size()) + " inputs (expects 1)"};
             return inputs[0];
         };
-        if (auto conv = layer.dynamicCast<cv::dnn::BaseConvolutionLayer>(); conv && type == "Convolution") {
+        if (auto conv = layer.dynamicCast<cv::dnn::BaseConvolutionLayer>();
+            conv && type == "Convolution") {
             const std::string in = one();
             if (layer->blobs.empty())
-                throw Unsupported{"weights come from another layer's output (only constant weights)"};
+                throw Unsupported{
+                    "weights come from another layer's output (only constant weights)"};
             const cv::Mat& w = layer->blobs[0];
-            if (w.dims != 4) throw Unsupported{"weights of " + std::to_string(w.dims) + " dimensions"};
+            if (w.dims != 4)
+                throw Unsupported{"weights of " + std::to_string(w.dims) + " dimensions"};
             WindowParams p = window(conv->kernel_size, conv->strides, conv->pads_begin,
                                     conv->pads_end, conv->dilations);
             const int M = w.size[0], Cg = w.size[1];
@@ -279,13 +296,16 @@ private:
             m_model.convs.push_back({name, p, weights});
             applyPadMode(p, conv->padMode, in);
             m_model.convs.back().params = p;
-            add(info, std::make_unique<ConvolutionLayer>(name, p, std::move(weights), std::move(bias)),
+            add(info,
+                std::make_unique<ConvolutionLayer>(name, p, std::move(weights), std::move(bias)),
                 {in}, M);
         } else if (type == "InnerProduct") {
             const std::string in = one();
             auto fc = layer.dynamicCast<cv::dnn::InnerProductLayer>();
-            if (fc && fc->axis != 1) throw Unsupported{"axis " + std::to_string(fc->axis) + " (only 1)"};
-            if (layer->blobs.empty()) throw Unsupported{"weights from another layer (only constant)"};
+            if (fc && fc->axis != 1)
+                throw Unsupported{"axis " + std::to_string(fc->axis) + " (only 1)"};
+            if (layer->blobs.empty())
+                throw Unsupported{"weights from another layer (only constant)"};
             const cv::Mat& w = layer->blobs[0];
             const int M = w.size[0];
             const int K = int(w.total() / std::size_t(M));
@@ -296,61 +316,78 @@ private:
             std::vector<float> bias;
             if (layer->blobs.size() > 1) bias = valuesOf(layer->blobs[1]);
             checkFinite(name, bias, "biases");
-            add(info, std::make_unique<FullyConnectedLayer>(name, std::move(weights), std::move(bias)), {in}, M);
-        } else if (auto pool = layer.dynamicCast<cv::dnn::PoolingLayer>(); pool && type == "Pooling") {
+            add(info,
+                std::make_unique<FullyConnectedLayer>(name, std::move(weights), std::move(bias)),
+                {in}, M);
+        } else if (auto pool = layer.dynamicCast<cv::dnn::PoolingLayer>();
+                   pool && type == "Pooling") {
             const std::string in = one();
             // OpenCV's pooling types: 0 max, 1 average (then stochastic, sum, ROI, PSROI).
-            if (pool->type != 0 && pool->type != 1) throw Unsupported{"pooling type " + std::to_string(pool->type)};
+            if (pool->type != 0 && pool->type != 1)
+                throw Unsupported{"pooling type " + std::to_string(pool->type)};
             const PoolMethod method = pool->type == 0 ? PoolMethod::Max : PoolMethod::Average;
             const bool global = pool->globalPooling &&
-                                std::all_of(pool->isGlobalPooling.begin(), pool->isGlobalPooling.end(), [](bool b) { return b; });
-            if (pool->globalPooling && !global) throw Unsupported{"global pooling over one axis only"};
+                                std::all_of(pool->isGlobalPooling.begin(),
+                                            pool->isGlobalPooling.end(), [](bool b) { return b; });
+            if (pool->globalPooling && !global)
+                throw Unsupported{"global pooling over one axis only"};
             std::unique_ptr<Layer> engineLayer;
             if (global) {
                 engineLayer = PoolingLayer::global(name, method);
             } else {
-                WindowParams p = window(pool->kernel_size, pool->strides, pool->pads_begin, pool->pads_end, {});
+                WindowParams p =
+                    window(pool->kernel_size, pool->strides, pool->pads_begin, pool->pads_end, {});
                 p.ceilMode = pool->ceilMode;
                 applyPadMode(p, pool->padMode, in);
-                engineLayer = std::make_unique<PoolingLayer>(name, method, p, pool->avePoolPaddedArea);
+                engineLayer =
+                    std::make_unique<PoolingLayer>(name, method, p, pool->avePoolPaddedArea);
             }
             add(info, std::move(engineLayer), {in}, input(in).channels);
         } else if (auto lrn = layer.dynamicCast<cv::dnn::LRNLayer>(); lrn && type == "LRN") {
             const std::string in = one();
             if (lrn->type != 0) throw Unsupported{"within-channel LRN (only across channels)"};
-            // Our alpha is divided by size, as Caffe and ONNX do; OpenCV's normBySize=false means not.
+            // Our alpha is divided by size, as Caffe and ONNX do; OpenCV's normBySize=false means
+            // not.
             const float alpha = lrn->normBySize ? lrn->alpha : lrn->alpha * float(lrn->size);
-            add(info, std::make_unique<LrnLayer>(name, lrn->size, alpha, lrn->beta, lrn->bias), {in},
-                input(in).channels);
+            add(info, std::make_unique<LrnLayer>(name, lrn->size, alpha, lrn->beta, lrn->bias),
+                {in}, input(in).channels);
         } else if (auto relu = layer.dynamicCast<cv::dnn::ReLULayer>(); relu && type == "ReLU") {
             const std::string in = one();
-            add(info, std::make_unique<ReluLayer>(name, relu->negativeSlope), {in}, input(in).channels);
-        } else if (auto softmax = layer.dynamicCast<cv::dnn::SoftmaxLayer>(); softmax && type == "Softmax") {
+            add(info, std::make_unique<ReluLayer>(name, relu->negativeSlope), {in},
+                input(in).channels);
+        } else if (auto softmax = layer.dynamicCast<cv::dnn::SoftmaxLayer>();
+                   softmax && type == "Softmax") {
             const std::string in = one();
             if (softmax->logSoftMax) throw Unsupported{"log-softmax"};
             add(info, std::make_unique<SoftmaxLayer>(name, 1), {in}, input(in).channels);
         } else if (type == "Flatten") {
             const std::string in = one();
             add(info, std::make_unique<FlattenLayer>(name, 1), {in}, 0);
-        } else if (auto reshape = layer.dynamicCast<cv::dnn::ReshapeLayer>(); reshape && type == "Reshape") {
+        } else if (auto reshape = layer.dynamicCast<cv::dnn::ReshapeLayer>();
+                   reshape && type == "Reshape") {
             const std::string in = one();
             const cv::dnn::MatShape& d = reshape->newShapeDesc;
             // Only the reshape that makes one vector per image: [-1 or 0 or N, K] or [N, -1].
             const bool toVector = d.size() == 2 && (d[0] <= 0 || d[1] <= 0 || m_building);
-            if (!toVector) throw Unsupported{"a reshape to " + std::to_string(d.size()) + " dimensions"};
+            if (!toVector)
+                throw Unsupported{"a reshape to " + std::to_string(d.size()) + " dimensions"};
             if (m_building) {
                 const Shape s = shapeOf(in);
                 const bool ok = (d[1] == -1 && (d[0] == 0 || d[0] == s.n || d[0] == -1)) ||
                                 (d[1] == s.perImage() && (d[0] <= 0 || d[0] == s.n));
-                if (!ok) throw Unsupported{"a reshape of " + s.toString() + " that is not a flatten"};
+                if (!ok)
+                    throw Unsupported{"a reshape of " + s.toString() + " that is not a flatten"};
             }
             add(info, std::make_unique<FlattenLayer>(name, 1), {in}, 0);
-        } else if (auto concat = layer.dynamicCast<cv::dnn::ConcatLayer>(); concat && type == "Concat") {
+        } else if (auto concat = layer.dynamicCast<cv::dnn::ConcatLayer>();
+                   concat && type == "Concat") {
             if (concat->padding) throw Unsupported{"concat with padding"};
             int channels = 0;
             for (const std::string& in : inputs) channels += input(in).channels;
-            add(info, std::make_unique<ConcatLayer>(name, concat->axis), inputs, concat->axis == 1 ? channels : 0);
-        } else if (auto bn = layer.dynamicCast<cv::dnn::BatchNormLayer>(); bn && type == "BatchNorm") {
+            add(info, std::make_unique<ConcatLayer>(name, concat->axis), inputs,
+                concat->axis == 1 ? channels : 0);
+        } else if (auto bn = layer.dynamicCast<cv::dnn::BatchNormLayer>();
+                   bn && type == "BatchNorm") {
             const std::string in = one();
             const std::vector<cv::Mat>& b = layer->blobs;
             if (b.size() < 2) throw Unsupported{"batch norm without mean and variance"};
@@ -367,12 +404,13 @@ private:
             if (bn->hasBias) shift = valuesOf(b[last]);
             if (bn->hasWeights) scale = valuesOf(b[last - (bn->hasBias ? 1 : 0)]);
             for (const auto* v : {&mean, &var, &scale, &shift}) checkFinite(name, *v, "statistics");
-            add(info, std::make_unique<BatchNormLayer>(name, mean, var, scale, shift, bn->epsilon), {in},
-                int(mean.size()));
+            add(info, std::make_unique<BatchNormLayer>(name, mean, var, scale, shift, bn->epsilon),
+                {in}, int(mean.size()));
         } else if (auto sc = layer.dynamicCast<cv::dnn::ScaleLayer>(); sc && type == "Scale") {
             const std::string in = one();
             const std::vector<cv::Mat>& b = layer->blobs;
-            if (b.empty() || b.size() > 2) throw Unsupported{"a scale taken from another layer's output"};
+            if (b.empty() || b.size() > 2)
+                throw Unsupported{"a scale taken from another layer's output"};
             std::vector<float> scale, shift;
             if (b.size() == 2) {
                 scale = valuesOf(b[0]);
@@ -385,15 +423,18 @@ private:
             checkFinite(name, scale, "scales");
             checkFinite(name, shift, "shifts");
             const int channels = int(std::max(scale.size(), shift.size()));
-            add(info, std::make_unique<ScaleLayer>(name, std::move(scale), std::move(shift)), {in}, channels);
+            add(info, std::make_unique<ScaleLayer>(name, std::move(scale), std::move(shift)), {in},
+                channels);
         } else if (type == "Eltwise") {
             const std::string op = probeEltwise(layer);
             if (op != "sum") throw Unsupported{"element-wise " + op + " (only sum)"};
             std::vector<std::string> variable;
             const cv::Mat* constant = nullptr;
             for (const std::string& in : inputs) {
-                if (input(in).constant.empty()) variable.push_back(in);
-                else constant = &m_blobs.at(in).constant;
+                if (input(in).constant.empty())
+                    variable.push_back(in);
+                else
+                    constant = &m_blobs.at(in).constant;
             }
             if (constant) {
                 if (variable.size() != 1) throw Unsupported{"a sum of several constants"};
@@ -437,9 +478,12 @@ public:
 
 }  // namespace
 
-const char* supportedLayerTypes() { return kSupported; }
+const char* supportedLayerTypes() {
+    return kSupported;
+}
 
-ImportedModel importModel(const std::string& model, const std::string& config, int width, int height) {
+ImportedModel importModel(const std::string& model, const std::string& config, int width,
+                          int height) {
     std::error_code ec;
     for (const std::string& p : {model, config})
         if (!p.empty() && !std::filesystem::is_regular_file(p, ec))
@@ -450,8 +494,10 @@ ImportedModel importModel(const std::string& model, const std::string& config, i
     result.format = formatOf(model, config);
     if (result.format == "caffe" && extensionOf(model) == ".prototxt" && config.empty())
         throw Error(ErrorCategory::Io,
-                    "'" + model + "' is a Caffe network description without weights; give the "
-                    ".caffemodel too (--model weights.caffemodel --config " + model + ")");
+                    "'" + model +
+                        "' is a Caffe network description without weights; give the "
+                        ".caffemodel too (--model weights.caffemodel --config " +
+                        model + ")");
 
     cv::dnn::Net net;
     try {
@@ -460,14 +506,15 @@ ImportedModel importModel(const std::string& model, const std::string& config, i
         throw Error(ErrorCategory::Io, "could not read model '" + model + "'" +
                                            (config.empty() ? "" : " with '" + config + "'") +
                                            ": the file is truncated, corrupt or not a model OpenCV "
-                                           "reads (" + firstLine(e.err) + ")");
+                                           "reads (" +
+                                           firstLine(e.err) + ")");
     }
-    if (net.empty())
-        throw Error(ErrorCategory::Io, "'" + model + "' contains no network");
+    if (net.empty()) throw Error(ErrorCategory::Io, "'" + model + "' contains no network");
 
     int c = 0, h = 0, w = 0;
     if (result.format == "onnx") onnxDeclaredInput(model, c, h, w);
-    if (result.format == "caffe") caffeDeclaredInput(extensionOf(model) == ".prototxt" ? model : config, c, h, w);
+    if (result.format == "caffe")
+        caffeDeclaredInput(extensionOf(model) == ".prototxt" ? model : config, c, h, w);
     result.declaredHeight = h;
     result.declaredWidth = w;
     if (c <= 0) {

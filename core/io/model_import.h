@@ -28,7 +28,7 @@ struct Preprocessing {
 struct ModelLayer {
     std::string name, type;  // OpenCV's layer name and type
     bool supported = true;
-    std::string note;  // why unsupported; or how it was mapped ("folded into ...", "identity")
+    std::string note;      // why unsupported; or how it was mapped ("folded into ...", "identity")
     int engineIndex = -1;  // index in ImportedModel::network, or -1
 };
 
@@ -41,7 +41,7 @@ struct ConvFilters {
 
 struct ImportedModel {
     std::string modelPath, configPath;
-    std::string format;   // "onnx", "caffe", "tensorflow", "darknet"
+    std::string format;  // "onnx", "caffe", "tensorflow", "darknet"
     int inputChannels = 0;
     int declaredHeight = 0, declaredWidth = 0;  // 0 when the file does not declare a size
     std::vector<ModelLayer> layers;

@@ -210,8 +210,10 @@ ValueInfo parseValueInfo(const std::string& buf) {
                         std::int64_t value = -1;
                         while (!d.done()) {
                             int w4;
-                            if (d.tag(w4) == 1) value = std::int64_t(d.varint());
-                            else d.skip(w4);
+                            if (d.tag(w4) == 1)
+                                value = std::int64_t(d.varint());
+                            else
+                                d.skip(w4);
                         }
                         v.dims.push_back(value);
                     }
@@ -258,8 +260,8 @@ auto withFileName(const std::string& path, F&& parse) {
         return parse();
     } catch (const std::runtime_error& e) {
         if (dynamic_cast<const Error*>(&e)) throw;
-        throw Error(ErrorCategory::Io, "'" + path + "' is not a valid ONNX protobuf file (" +
-                                           e.what() + ")");
+        throw Error(ErrorCategory::Io,
+                    "'" + path + "' is not a valid ONNX protobuf file (" + e.what() + ")");
     }
 }
 }  // namespace

@@ -229,8 +229,11 @@ TEST(Scale, PerChannelAffineWithDefaults) {
             const float a[] = {2, 0, -1}, b[] = {0, 1, 0};
             EXPECT_FLOAT_EQ(both.at(n, c, 0, 1), a[c] * in.at(n, c, 0, 1) + b[c]);
         }
-    expectError([] { ScaleLayer("s", {1, 2}, {1, 2, 3}); }, ErrorCategory::InvalidConfig,
-                "one value per channel");
+    expectError(
+        [] {
+            ScaleLayer("s", {1, 2}, {1, 2, 3});
+        },
+        ErrorCategory::InvalidConfig, "one value per channel");
 }
 
 TEST(Relu, NegativeSlope) {

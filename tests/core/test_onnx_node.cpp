@@ -9,13 +9,13 @@
 #include <filesystem>
 
 #include "conv_geometry.h"
+#include "io/onnx_proto.h"
 #include "layers/activation.h"
 #include "layers/convolution.h"
 #include "layers/fully_connected.h"
 #include "layers/normalization.h"
 #include "layers/pooling.h"
 #include "layers/shape_ops.h"
-#include "io/onnx_proto.h"
 #include "test_util.h"
 
 using namespace convscope::core;
