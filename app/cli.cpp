@@ -333,7 +333,9 @@ int filters(const std::vector<std::string>& args) {
             it->params.groups > 1 ? (" in " + std::to_string(it->params.groups) + " groups").c_str()
                                   : "",
             a.text("out", "").c_str(), layout.width, layout.height,
-            layout.rgb ? "RGB tiles" : "a row of gray tiles per filter");
+            layout.rgb             ? "RGB tiles"
+            : layout.tilePerFilter ? "gray tiles"
+                                   : "a row of gray tiles per filter");
     }
     return 0;
 }

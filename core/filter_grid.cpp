@@ -12,7 +12,7 @@ void FilterGridLayout::tileRect(int m, int c, int& x, int& y) const {
     const int perGroup = filters / groups;
     const int g = m / perGroup, i = m % perGroup;
     const int stepX = tileW + separator, stepY = tileH + separator;
-    if (rgb) {
+    if (tilePerFilter) {
         x = g * (groupWidth + groupGap) + separator + (i % columns) * stepX;
         y = separator + (i / columns) * stepY;
     } else {
@@ -30,7 +30,7 @@ bool FilterGridLayout::hit(int x, int y, int& m, int& c) const {
     if (g >= groups || gx < 0 || gy < 0 || gx % stepX >= tileW || gy % stepY >= tileH) return false;
     const int col = gx / stepX, row = gy / stepY;
     const int perGroup = filters / groups;
-    if (rgb) {
+    if (tilePerFilter) {
         if (col >= columns) return false;
         const int i = row * columns + col;
         if (i >= perGroup) return false;
@@ -54,13 +54,14 @@ FilterGridLayout filterGridLayout(const Shape& w, int groups, int scale) {
                                                       std::to_string(groups) + " groups");
     FilterGridLayout l;
     l.rgb = w.c == 3;
+    l.tilePerFilter = w.c == 3 || w.c == 1;
     l.filters = w.n;
     l.channels = w.c;
     l.groups = groups;
     l.tileW = w.w * scale;
     l.tileH = w.h * scale;
     const int perGroup = w.n / groups;
-    if (l.rgb) {
+    if (l.tilePerFilter) {
         l.columns = int(std::ceil(std::sqrt(double(perGroup))));
         l.rowsPerGroup = (perGroup + l.columns - 1) / l.columns;
     } else {
@@ -89,7 +90,13 @@ RgbImage renderFilterGrid(const Tensor& weights, int groups, const FilterGridOpt
     RgbImage img;
     img.width = l.width;
     img.height = l.height;
-    img.pixels.assign(std::size_t(l.width) * std::size_t(l.height) * 3, 96);  // gray separators
+    // Separators in a dark blue that no gray tile can be mistaken for.
+    img.pixels.resize(std::size_t(l.width) * std::size_t(l.height) * 3);
+    for (std::size_t i = 0; i < img.pixels.size(); i += 3) {
+        img.pixels[i] = kSeparatorRgb[0];
+        img.pixels[i + 1] = kSeparatorRgb[1];
+        img.pixels[i + 2] = kSeparatorRgb[2];
+    }
     const int M = weights.n(), C = weights.c(), kh = weights.h(), kw = weights.w();
     const std::int64_t perFilter = weights.shape().perImage();
 
@@ -117,7 +124,7 @@ RgbImage renderFilterGrid(const Tensor& weights, int groups, const FilterGridOpt
         auto level = [&](float v) {
             return std::uint8_t(std::lround(255.0f * std::clamp((v - lo) / span, 0.0f, 1.0f)));
         };
-        for (int c = 0; c < (l.rgb ? 1 : C); ++c) {
+        for (int c = 0; c < (l.tilePerFilter ? 1 : C); ++c) {
             int x0 = 0, y0 = 0;
             l.tileRect(m, c, x0, y0);
             for (int i = 0; i < kh; ++i)

@@ -1,6 +1,7 @@
-// The learned-filter grid (a model's conv weights as tiles): RGB tiles for 3-channel filters,
-// one grayscale tile per channel otherwise, groups set apart. One renderer for the CLI's PNG and
-// the GUI's gallery; FilterGridLayout maps pixels back to filters for hover and clicks.
+// The learned-filter grid (a model's conv weights as tiles): RGB tiles for 3-channel filters, gray
+// tiles for 1-channel ones, a row of gray tiles (one per channel) otherwise; groups set apart. One
+// renderer for the CLI's PNG and the GUI's gallery; FilterGridLayout maps pixels back to filters
+// for hover and clicks.
 #pragma once
 
 #include <cstdint>
@@ -29,10 +30,12 @@ struct FilterGridOptions {
 
 // Where each filter's tile is: geometry only, testable without pixels.
 struct FilterGridLayout {
-    bool rgb = false;  // one RGB tile per filter, else one gray tile per channel in a row
+    bool rgb = false;            // one RGB tile per filter (3 input channels)
+    bool tilePerFilter = false;  // one tile per filter in a square-ish grid (RGB, or 1 channel);
+                                 // otherwise a row of gray tiles, one per channel, per filter
     int filters = 0, channels = 0, groups = 1;
     int tileW = 0, tileH = 0;  // one tile, scaled
-    int columns = 0;           // tiles per row within a group (RGB) or channels per row (gray)
+    int columns = 0;           // tiles per row within a group (tilePerFilter) or channels per row
     int rowsPerGroup = 0;
     int separator = 1, groupGap = 8;
     int groupWidth = 0;
@@ -43,6 +46,9 @@ struct FilterGridLayout {
     // The filter (and channel) under pixel (x, y); false on separators and gaps.
     bool hit(int x, int y, int& m, int& c) const;
 };
+
+// Colour of separators and gaps.
+constexpr std::uint8_t kSeparatorRgb[3] = {28, 48, 88};
 
 // Largest grid rendered, in pixels.
 constexpr std::int64_t kMaxFilterGridPixels = std::int64_t(1) << 26;

@@ -33,8 +33,8 @@ TEST(FilterGrid, RgbLayoutAndHitTestingRoundTrip) {
         EXPECT_EQ(hc, -1);
     }
     int m = 0, c = 0;
-    EXPECT_FALSE(l.hit(0, 0, m, c));             // the outer separator
-    EXPECT_FALSE(l.hit(28 + 3, 5, m, c));        // the gap between the two groups
+    EXPECT_FALSE(l.hit(0, 0, m, c));                   // the outer separator
+    EXPECT_FALSE(l.hit(28 + 3, 5, m, c));              // the gap between the two groups
     EXPECT_FALSE(l.hit(1 + 2 * 9 + 2, 14 + 2, m, c));  // the empty sixth cell of a group
 }
 
@@ -62,12 +62,13 @@ TEST(FilterGrid, ChannelOrderAndPerFilterNormalisation) {
     const RgbImage bgr = renderFilterGrid(w, 1, o);
     EXPECT_EQ(pixel(bgr, 1, 1)[0], 255);  // red <- channel 2
     EXPECT_EQ(pixel(bgr, 1, 1)[1], 128);
-    EXPECT_EQ(pixel(bgr, 1, 1)[2], 0);    // blue <- channel 0
+    EXPECT_EQ(pixel(bgr, 1, 1)[2], 0);  // blue <- channel 0
     o.inputIsBgr = false;
     const RgbImage rgb = renderFilterGrid(w, 1, o);
     EXPECT_EQ(pixel(rgb, 2, 2)[0], 0);
     EXPECT_EQ(pixel(rgb, 2, 2)[2], 255);
-    EXPECT_EQ(pixel(rgb, 0, 0)[0], 96);  // separator gray
+    EXPECT_EQ(pixel(rgb, 0, 0)[0], kSeparatorRgb[0]);
+    EXPECT_EQ(pixel(rgb, 0, 0)[2], kSeparatorRgb[2]);
 }
 
 TEST(FilterGrid, GlobalNormalisationComparesFilters) {
@@ -88,8 +89,14 @@ TEST(FilterGrid, GlobalNormalisationComparesFilters) {
 }
 
 TEST(FilterGrid, Errors) {
-    expectError([] { filterGridLayout({5, 3, 3, 3}, 2, 4); }, ErrorCategory::InvalidConfig,
-                "5 filters do not split into 2 groups");
-    expectError([] { filterGridLayout({4096, 256, 3, 3}, 1, 64); }, ErrorCategory::ResourceLimit,
-                "use a smaller --scale");
+    expectError(
+        [] {
+            filterGridLayout({5, 3, 3, 3}, 2, 4);
+        },
+        ErrorCategory::InvalidConfig, "5 filters do not split into 2 groups");
+    expectError(
+        [] {
+            filterGridLayout({4096, 256, 3, 3}, 1, 64);
+        },
+        ErrorCategory::ResourceLimit, "use a smaller --scale");
 }
