@@ -9,7 +9,6 @@
 #include <map>
 #include <opencv2/dnn.hpp>
 #include <opencv2/dnn/all_layers.hpp>
-#include <regex>
 #include <sstream>
 
 #include "../layers/activation.h"
@@ -84,16 +83,27 @@ bool caffeDeclaredInput(const std::string& prototxt, int& c, int& h, int& w) {
     std::stringstream ss;
     ss << in.rdbuf();
     const std::string text = ss.str();
+    std::size_t pos = text.find("input_param");
+    if (pos == std::string::npos) pos = text.find("input_shape");
+    if (pos == std::string::npos) pos = text.find("input_dim");
+    if (pos == std::string::npos) return false;
+    // The next four "dim: N" (or "input_dim: N") values. No std::regex: GCC 12 warns inside it.
     std::vector<int> dims;
-    const std::regex dimRe(R"((?:^|[^_a-z])(?:input_)?dim\s*:\s*(\d+))");
-    std::size_t start = text.find("input_param");
-    if (start == std::string::npos) start = text.find("input_shape");
-    if (start == std::string::npos) start = text.find("input_dim");
-    if (start == std::string::npos) return false;
-    const std::string tail = text.substr(start, 400);
-    for (auto it = std::sregex_iterator(tail.begin(), tail.end(), dimRe);
-         it != std::sregex_iterator() && dims.size() < 4; ++it)
-        dims.push_back(std::stoi((*it)[1]));
+    while (dims.size() < 4 && (pos = text.find("dim", pos)) != std::string::npos) {
+        const bool wordStart = pos == 0 || !std::isalnum(static_cast<unsigned char>(text[pos - 1]));
+        std::size_t i = pos + 3;
+        pos = i;
+        while (i < text.size() && std::isspace(static_cast<unsigned char>(text[i]))) ++i;
+        if (!wordStart || i >= text.size() || text[i] != ':') continue;
+        ++i;
+        while (i < text.size() && std::isspace(static_cast<unsigned char>(text[i]))) ++i;
+        std::size_t digits = i;
+        while (digits < text.size() && std::isdigit(static_cast<unsigned char>(text[digits])))
+            ++digits;
+        if (digits == i || digits - i > 9) return false;
+        dims.push_back(std::stoi(text.substr(i, digits - i)));
+        pos = digits;
+    }
     if (dims.size() != 4) return false;
     c = dims[1], h = dims[2], w = dims[3];
     return c > 0 && h > 0 && w > 0;

@@ -163,6 +163,21 @@ TEST(ModelImport, UnknownSizeStillListsFilters) {
     EXPECT_TRUE(sized.runnable()) << sized.problem;
 }
 
+TEST(ModelImport, LegacyInputDimDeclaration) {
+    const WrittenModel w = writeModel("inputdim");
+    std::string proto = kWrittenPrototxt;
+    proto.replace(proto.find("ACTIVATION"), 10, "");
+    const std::string input =
+        R"(layer { name: "data" type: "Input" top: "data" input_param { shape { dim: 1 dim: 3 dim: 13 dim: 11 } } })";
+    proto.replace(proto.find(input), input.size(),
+                  "input: \"data\"\ninput_dim: 1\ninput_dim: 3\ninput_dim: 13\ninput_dim: 11");
+    convscope::test::writeFile(w.prototxt, proto);
+    const io::ImportedModel m = io::importModel(w.caffemodel, w.prototxt);
+    EXPECT_TRUE(m.runnable()) << m.problem;
+    EXPECT_EQ(m.declaredHeight, 13);
+    EXPECT_EQ(m.declaredWidth, 11);
+}
+
 TEST(ModelImportErrors, NaNWeights) {
     const WrittenModel w = writeModel("nan", "", true);
     expectError([&] { io::importModel(w.caffemodel, w.prototxt); }, ErrorCategory::InvalidConfig,
@@ -181,7 +196,7 @@ TEST(ModelImportErrors, TruncatedWeights) {
 TEST(ModelImportErrors, CorruptOnnx) {
     const std::string path = testing::TempDir() + "corrupt.onnx";
     convscope::test::writeFile(
-        path, std::string("\x08\x07\x12\xff\xff\xff garbage that is not protobuf", 40));
+        path, std::string("\x08\x07\x12\xff\xff\xff garbage that is not protobuf"));
     expectError([&] { io::importModel(path); }, ErrorCategory::Io, "could not read model");
 }
 
