@@ -10,6 +10,7 @@
 #include "conv_stepper.h"
 #include "im2col.h"
 #include "layers/convolution.h"
+#include "linked_selection.h"
 #include "test_util.h"
 
 using namespace convscope::core;
@@ -139,4 +140,53 @@ TEST(ConvStepper, FormulaSpellsOutTheStep) {
 TEST(ConvStepper, InvalidConfigurationIsTheEnginesError) {
     convscope::test::expectError([] { ConvStepper(3, 5, 5, WindowParams::square(7), 1); },
                                  ErrorCategory::InvalidConfig, "larger than the padded input 5x5");
+}
+
+TEST(LinkedSelection, EveryKindMapsToItsCounterparts) {
+    const Config t = kConfigs[3];  // dilation 2, groups 2: rows of the second group start at K
+    const ConvStepper s(t.c, t.h, t.w, paramsOf(t), t.m);
+    const int K = s.groupRows();
+
+    // A pixel: every entry is a copy of it, every column and output those entries are in.
+    // (x = 5 is never read at stride 2 with these pads: copiesOf is empty there.)
+    EXPECT_TRUE(highlightsFor(s, Selection::pixel(1, 4, 5)).entries.empty());
+    const Highlights p = highlightsFor(s, Selection::pixel(1, 4, 4));
+    ASSERT_FALSE(p.entries.empty());
+    for (const ConvStepper::Entry& e : p.entries) {
+        const ColSource src = s.source(e.row, e.step);
+        EXPECT_TRUE(src.inside && src.channel == 1 && src.y == 4 && src.x == 4);
+        EXPECT_TRUE(std::binary_search(p.columns.begin(), p.columns.end(), e.step));
+    }
+    EXPECT_EQ(p.outputSteps, p.columns);
+
+    // An output cell of a second-group filter: its column's rows of that group, its taps' pixels.
+    const int m = t.m - 1, step = s.stepOf(2, 3);
+    const Highlights o = highlightsFor(s, Selection::output(m, step));
+    ASSERT_EQ(int(o.entries.size()), K);
+    EXPECT_EQ(o.entries.front().row, K);  // group 1 starts at row K
+    EXPECT_EQ(o.filter, m);
+    EXPECT_EQ(o.columns, std::vector<int>{step});
+    int inside = 0;
+    for (const Tap& tap : s.window(step))
+        if (tap.row >= K && tap.inside) ++inside;
+    EXPECT_EQ(int(o.pixels.size()), inside);
+
+    // A col entry: its source pixel, its weight column, its output.
+    const int row = K + 4;
+    const Highlights c = highlightsFor(s, Selection::colEntry(row, step));
+    EXPECT_EQ(c.weightRows, std::vector<int>{4});
+    EXPECT_EQ(c.outputSteps, std::vector<int>{step});
+    const ColSource src = s.source(row, step);
+    EXPECT_EQ(c.pixels.size(), src.inside ? 1u : 0u);
+
+    // A weight: its im2col row, and every pixel that row copies.
+    const Highlights w = highlightsFor(s, Selection::weight(m, 4));
+    EXPECT_EQ(w.rows, std::vector<int>{row});
+    for (const Highlights::Pixel& px : w.pixels) {
+        bool found = false;
+        for (const ConvStepper::Entry& e : s.copiesOf(px.channel, px.y, px.x))
+            found |= e.row == row;
+        EXPECT_TRUE(found) << px.channel << "," << px.y << "," << px.x;
+    }
+    EXPECT_TRUE(highlightsFor(s, Selection{}).pixels.empty());
 }
