@@ -191,6 +191,7 @@ void ConvolutionLayer::forwardGemm(const Tensor& in, Tensor& out, ForwardContext
         }
         ctx.conv.gemmSeconds += secondsSince(t0);
         ++ctx.conv.tiles;
+        if (ctx.progress) ctx.progress(double(j1) / double(totalCols));
     }
 }
 

@@ -46,6 +46,8 @@ struct ForwardContext {
     // Polled between layers and between GEMM tiles; when it returns true, forward throws
     // Error(Cancelled).
     std::function<bool()> cancelled;
+    // Called after each GEMM column tile of a conv with the fraction of that layer done (0..1].
+    std::function<void(double)> progress;
 
     Scratch colScratch;   // im2col tiles
     Scratch gemmScratch;  // GEMM output of a tile spanning several images
