@@ -1,6 +1,7 @@
 // ConvStepper: step <-> window <-> im2col column <-> output cell arithmetic.
 #include "conv_stepper.h"
 
+#include <cmath>
 #include <cstdio>
 
 namespace convscope::core {
@@ -104,15 +105,19 @@ std::string ConvStepper::formula(const DotProduct& d, int m, int step, int terms
     std::string s = buf;
     const int K = int(d.weights.size());
     for (int k = 0; k < std::min(K, terms); ++k) {
-        std::snprintf(buf, sizeof buf, "%s%.3g·%.3g", k ? " + " : "",
-                      double(d.weights[std::size_t(k)]), double(d.inputs[std::size_t(k)]));
+        const double w = d.weights[std::size_t(k)];
+        // "a − 0.3·x" rather than "a + -0.3·x"
+        const char* sign = k == 0 ? (w < 0 ? "−" : "") : (w < 0 ? " − " : " + ");
+        std::snprintf(buf, sizeof buf, "%s%.3g·%.3g", sign, std::fabs(w),
+                      double(d.inputs[std::size_t(k)]));
         s += buf;
     }
     if (K > terms) {
         std::snprintf(buf, sizeof buf, " + … (%d products)", K);
         s += buf;
     }
-    std::snprintf(buf, sizeof buf, " + %.3g = %.4g", d.bias, d.value);
+    std::snprintf(buf, sizeof buf, " %s %.3g = %.4g", d.bias < 0 ? "−" : "+", std::fabs(d.bias),
+                  d.value);
     return s + buf;
 }
 

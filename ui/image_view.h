@@ -15,6 +15,9 @@ public:
     const QImage& image() const { return m_image; }
     // Where the image is drawn inside the widget (the fitted, centred rectangle).
     QRect imageRect() const;
+    // Widget position -> image pixel (clamped to the image), and an image rectangle -> widget.
+    QPoint toImage(const QPoint& widgetPos) const;
+    QRect toWidget(const QRect& imageRect) const;
     QSize sizeHint() const override { return {640, 480}; }
 
 protected:
@@ -22,6 +25,29 @@ protected:
 
 private:
     QImage m_image;
+};
+
+// The whole image with the region of interest; drag a rectangle to choose a new one.
+class RoiView : public ImageView {
+    Q_OBJECT
+public:
+    explicit RoiView(QWidget* parent = nullptr);
+    void setRoi(const QRect& roi);
+    QRect roi() const { return m_roi; }
+
+signals:
+    void roiChosen(const QRect& roi);
+
+protected:
+    void paintEvent(QPaintEvent* event) override;
+    void mousePressEvent(QMouseEvent* event) override;
+    void mouseMoveEvent(QMouseEvent* event) override;
+    void mouseReleaseEvent(QMouseEvent* event) override;
+
+private:
+    QRect m_roi;
+    QPoint m_anchor;
+    bool m_dragging = false;
 };
 
 }  // namespace convscope::ui

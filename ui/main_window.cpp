@@ -1,73 +1,251 @@
-// MainWindow: menus, the image view, status line, remembered geometry and last folder.
+// MainWindow: layout, menus and shortcuts, image loading off the GUI thread, drag & drop, recent
+// files, export, and settings.
 #include "main_window.h"
 
 #include <QAction>
 #include <QApplication>
 #include <QCloseEvent>
 #include <QDockWidget>
+#include <QDragEnterEvent>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QImageReader>
 #include <QKeySequence>
 #include <QLabel>
 #include <QMenuBar>
+#include <QMimeData>
+#include <QProgressBar>
+#include <QScrollArea>
 #include <QSettings>
+#include <QSplitter>
 #include <QStatusBar>
+#include <QToolButton>
+#include <QVBoxLayout>
 #include <QtConcurrent/QtConcurrentRun>
 
+#include "controls_panel.h"
+#include "convolution_view.h"
+#include "gemm_view.h"
+#include "im2col_view.h"
 #include "image_view.h"
-#include "lowering_panel.h"
+#include "playback_bar.h"
 #include "runtime.h"
+#include "teaching_controller.h"
 
 namespace convscope::ui {
 
-MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
+namespace {
+constexpr int kMaxRecent = 8;
+
+QWidget* titled(const QString& title, QWidget* content, QWidget* parent, QLabel* below = nullptr) {
+    auto* box = new QWidget(parent);
+    auto* layout = new QVBoxLayout(box);
+    layout->setContentsMargins(2, 2, 2, 2);
+    auto* label = new QLabel(QStringLiteral("<b>%1</b>").arg(title), box);
+    layout->addWidget(label);
+    layout->addWidget(content, 1);
+    if (below) layout->addWidget(below);
+    return box;
+}
+}  // namespace
+
+MainWindow::MainWindow(QWidget* parent)
+    : QMainWindow(parent), m_controller(new TeachingController(this)) {
     setWindowTitle(tr("ConvScope"));
-    m_view = new ImageView(this);
-    m_view->setToolTip(tr("The input image the convolution runs on"));
-    setCentralWidget(m_view);
-    m_lowering = new LoweringPanel(this);
-    auto* dock = new QDockWidget(tr("im2col: 3×3 conv"), this);
-    dock->setObjectName(QStringLiteral("loweringDock"));
-    dock->setWidget(m_lowering);
-    dock->setFeatures(QDockWidget::DockWidgetMovable | QDockWidget::DockWidgetFloatable);
-    addDockWidget(Qt::RightDockWidgetArea, dock);
-    resizeDocks({dock}, {340}, Qt::Horizontal);
+    setAcceptDrops(true);
+
+    m_conv = new ConvolutionView(m_controller, this);
+    m_formula = new QLabel(this);
+    m_formula->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_formula->setToolTip(
+        tr("The dot product of the current step: the kernel's weights times the "
+           "window's pixels, plus the bias."));
+    m_im2col = new Im2colPanel(m_controller, this);
+    m_gemm = new GemmPanel(m_controller, this);
+    auto* right = new QSplitter(Qt::Vertical, this);
+    right->addWidget(titled(tr("2 · im2col: one column per output position"), m_im2col, right));
+    right->addWidget(titled(tr("3 · GEMM: W · col = out"), m_gemm, right));
+    auto* split = new QSplitter(Qt::Horizontal, this);
+    split->setObjectName(QStringLiteral("viewsSplitter"));
+    split->addWidget(
+        titled(tr("1 · Convolution: the kernel slides over the input"), m_conv, split, m_formula));
+    split->addWidget(right);
+    split->setStretchFactor(0, 1);
+    split->setStretchFactor(1, 1);
+    split->setSizes({600, 600});
+    m_playback = new PlaybackBar(m_controller, this);
+    auto* central = new QWidget(this);
+    auto* layout = new QVBoxLayout(central);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(split, 1);
+    layout->addWidget(m_playback);
+    setCentralWidget(central);
+
+    m_controls = new ControlsPanel(m_controller, this);
+    auto* scroll = new QScrollArea(this);
+    scroll->setWidget(m_controls);
+    scroll->setWidgetResizable(true);
+    auto* controlsDock = new QDockWidget(tr("Layer"), this);
+    controlsDock->setObjectName(QStringLiteral("layerDock"));
+    controlsDock->setWidget(scroll);
+    addDockWidget(Qt::LeftDockWidgetArea, controlsDock);
+
+    m_roiView = new RoiView(this);
+    m_fullView = new ImageView(this);
+    m_fullView->setToolTip(
+        tr("The current kernel's output over the whole image, computed in the background."));
+    auto* overview = new QWidget(this);
+    auto* ol = new QVBoxLayout(overview);
+    ol->addWidget(new QLabel(tr("Whole image (drag to choose the region):"), overview));
+    ol->addWidget(m_roiView, 1);
+    ol->addWidget(new QLabel(tr("Output of the current kernel, full size:"), overview));
+    ol->addWidget(m_fullView, 1);
+    auto* overviewDock = new QDockWidget(tr("Image"), this);
+    overviewDock->setObjectName(QStringLiteral("imageDock"));
+    overviewDock->setWidget(overview);
+    addDockWidget(Qt::LeftDockWidgetArea, overviewDock);
+    for (QWidget* w : {static_cast<QWidget*>(m_roiView), static_cast<QWidget*>(m_fullView)})
+        w->setMinimumSize(120, 90);
+
     m_info = new QLabel(this);
+    m_progress = new QProgressBar(this);
+    m_progress->setMaximumWidth(160);
+    m_progress->setRange(0, 100);
+    m_progress->setToolTip(tr("The full-size convolution running in the background."));
+    m_progress->hide();
+    m_cancel = new QToolButton(this);
+    m_cancel->setText(tr("Cancel"));
+    m_cancel->setToolTip(tr("Stop the full-size convolution (Esc)."));
+    m_cancel->hide();
+    statusBar()->addPermanentWidget(m_progress);
+    statusBar()->addPermanentWidget(m_cancel);
     statusBar()->addPermanentWidget(m_info);
 
-    QMenu* file = menuBar()->addMenu(tr("&File"));
-    QAction* open = file->addAction(tr("&Open Image…"), this, &MainWindow::chooseImage);
-    open->setShortcut(QKeySequence::Open);
-    open->setStatusTip(tr("Load any image OpenCV or Qt can read as the input"));
-    file->addSeparator();
-    QAction* quit = file->addAction(tr("&Quit"), qApp, &QApplication::closeAllWindows);
-    quit->setShortcut(QKeySequence::Quit);
+    connect(m_roiView, &RoiView::roiChosen, m_controller, &TeachingController::setRoi);
+    connect(m_cancel, &QToolButton::clicked, m_controller, &TeachingController::cancelFull);
+    connect(m_controller, &TeachingController::changed, this, [this] {
+        m_roiView->setRoi(m_controller->roi());
+        showStatus();
+    });
+    auto updateFormula = [this] {
+        const auto& s = m_controller->stepper();
+        if (s.steps() == 0) return;
+        m_formula->setText(QString::fromStdString(s.formula(
+            m_controller->currentDot(), m_controller->filter(), m_controller->step(), 6)));
+    };
+    connect(m_controller, &TeachingController::stepChanged, this, updateFormula);
+    connect(m_controller, &TeachingController::changed, this, updateFormula);
+    connect(m_controller, &TeachingController::errorOccurred, this,
+            [this](const QString& m) { statusBar()->showMessage(m, 8000); });
+    connect(m_controller, &TeachingController::fullStarted, this, [this] {
+        m_progress->setValue(0);
+        m_progress->show();
+        m_cancel->show();
+    });
+    connect(m_controller, &TeachingController::fullProgress, m_progress, &QProgressBar::setValue);
+    auto fullDone = [this] {
+        m_progress->hide();
+        m_cancel->hide();
+    };
+    connect(m_controller, &TeachingController::fullFinished, this, [this, fullDone] {
+        fullDone();
+        m_fullView->setImage(m_controller->fullOutputImage());
+    });
+    connect(m_controller, &TeachingController::fullFailed, this,
+            [this, fullDone](const QString& m) {
+                fullDone();
+                statusBar()->showMessage(tr("Full-size convolution failed: %1").arg(m), 10000);
+            });
 
-    // The embedded default: a CC0 photo (Stefan van der Walt's "chelsea", from scikit-image).
-    showImage(QImage(QStringLiteral(":/chelsea.png")), tr("chelsea.png (built in)"));
+    createMenus();
 
     QSettings settings;
     if (!restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray()))
-        resize(1100, 720);
+        resize(1500, 900);
     restoreState(settings.value(QStringLiteral("window/state")).toByteArray());
+    // The embedded default: a CC0 photo (Stefan van der Walt's "chelsea", from scikit-image), and
+    // a region around the cat's left eye.
+    m_roiView->setImage(QImage(QStringLiteral(":/chelsea.png")));
+    m_controller->setImage(QImage(QStringLiteral(":/chelsea.png")), tr("chelsea.png (built in)"));
+    m_controller->setRoi(QRect(136, 86, 32, 32));
+    m_controller->setStep(0);
 }
 
 MainWindow::~MainWindow() = default;
 
 QSize MainWindow::imageSize() const {
-    return m_view->image().size();
+    return m_controller->image().size();
+}
+QString MainWindow::imageName() const {
+    return m_controller->imageName();
 }
 
-void MainWindow::showImage(const QImage& image, const QString& name) {
-    m_view->setImage(image);
-    m_imageName = name;
-    // The default teaching layer: one 3x3 RGB kernel, stride 1, "same" padding.
-    m_lowering->setLayer(3, image.height(), image.width(), core::WindowParams::square(3, 1, 1), 1);
-    m_info->setText(tr("%1 — %2×%3 — engine threads: %4")
-                        .arg(name)
-                        .arg(image.width())
-                        .arg(image.height())
+void MainWindow::createMenus() {
+    QMenu* file = menuBar()->addMenu(tr("&File"));
+    QAction* open = file->addAction(tr("&Open Image…"), this, &MainWindow::chooseImage);
+    open->setShortcut(QKeySequence::Open);
+    open->setStatusTip(tr("Load any image OpenCV or Qt can read as the input"));
+    m_recentMenu = file->addMenu(tr("Open &Recent"));
+    rebuildRecentMenu();
+    QMenu* exportMenu = file->addMenu(tr("&Export View as PNG"));
+    exportMenu->addAction(tr("&Convolution view…"), this, [this] { exportView(0); });
+    exportMenu->addAction(tr("&im2col view…"), this, [this] { exportView(1); });
+    exportMenu->addAction(tr("&GEMM view…"), this, [this] { exportView(2); });
+    file->addSeparator();
+    QAction* quit = file->addAction(tr("&Quit"), qApp, &QApplication::closeAllWindows);
+    quit->setShortcut(QKeySequence::Quit);
+
+    QMenu* play = menuBar()->addMenu(tr("&Playback"));
+    auto add = [this, play](const QString& text, const QKeySequence& key, auto slot) {
+        QAction* a = play->addAction(text, this, slot);
+        a->setShortcut(key);
+        a->setShortcutContext(Qt::WindowShortcut);
+        return a;
+    };
+    add(tr("&Play / Pause"), QKeySequence(Qt::Key_Space), [this] { m_playback->togglePlay(); });
+    add(tr("Step &Forward"), QKeySequence(Qt::Key_Right), [this] { m_controller->stepBy(1); });
+    add(tr("Step &Back"), QKeySequence(Qt::Key_Left), [this] { m_controller->stepBy(-1); });
+    add(tr("F&irst Step"), QKeySequence(Qt::Key_Home), [this] { m_controller->setStep(0); });
+    add(tr("&Last Step"), QKeySequence(Qt::Key_End),
+        [this] { m_controller->setStep(m_controller->stepper().steps() - 1); });
+    add(tr("F&aster"), QKeySequence(Qt::Key_Plus), [this] { m_playback->faster(); });
+    add(tr("&Slower"), QKeySequence(Qt::Key_Minus), [this] { m_playback->slower(); });
+    add(tr("&Cancel Full-Size Run"), QKeySequence(Qt::Key_Escape),
+        [this] { m_controller->cancelFull(); });
+
+    QMenu* view = menuBar()->addMenu(tr("&View"));
+    QAction* zoomIn = view->addAction(tr("Zoom &In"), this, [this] {
+        m_conv->zoomIn();
+        m_im2col->view()->zoomIn();
+        m_gemm->view()->zoomIn();
+    });
+    zoomIn->setShortcut(QKeySequence::ZoomIn);
+    QAction* zoomOut = view->addAction(tr("Zoom &Out"), this, [this] {
+        m_conv->zoomOut();
+        m_im2col->view()->zoomOut();
+        m_gemm->view()->zoomOut();
+    });
+    zoomOut->setShortcut(QKeySequence::ZoomOut);
+    QAction* safe = view->addAction(tr("Colour-&Blind-Safe Palette"));
+    safe->setCheckable(true);
+    safe->setStatusTip(tr("Blue-orange instead of blue-red for signed values"));
+    connect(safe, &QAction::toggled, this, [this](bool on) {
+        m_conv->setColorMap(on ? core::ColorMapKind::DivergingSafe : core::ColorMapKind::Diverging);
+        QSettings().setValue(QStringLiteral("view/colorBlindSafe"), on);
+    });
+    safe->setChecked(QSettings().value(QStringLiteral("view/colorBlindSafe"), false).toBool());
+}
+
+void MainWindow::showStatus() {
+    const QRect roi = m_controller->roi();
+    m_info->setText(tr("%1 — %2×%3, region %4×%5 at (%6, %7) — engine threads: %8")
+                        .arg(m_controller->imageName())
+                        .arg(m_controller->image().width())
+                        .arg(m_controller->image().height())
+                        .arg(roi.width())
+                        .arg(roi.height())
+                        .arg(roi.x())
+                        .arg(roi.y())
                         .arg(core::threadCount()));
 }
 
@@ -89,7 +267,10 @@ void MainWindow::openImage(const QString& path) {
             return;
         }
         statusBar()->clearMessage();
-        showImage(loaded.image, QFileInfo(path).fileName());
+        m_roiView->setImage(loaded.image);
+        m_fullView->setImage(QImage());
+        m_controller->setImage(loaded.image, QFileInfo(path).fileName());
+        addRecent(path);
         emit imageLoaded();
     });
     watcher->setFuture(QtConcurrent::run([path] {
@@ -115,6 +296,47 @@ void MainWindow::chooseImage() {
     if (path.isEmpty()) return;
     settings.setValue(QStringLiteral("files/lastFolder"), QFileInfo(path).absolutePath());
     openImage(path);
+}
+
+void MainWindow::addRecent(const QString& path) {
+    QSettings settings;
+    QStringList recent = settings.value(QStringLiteral("files/recent")).toStringList();
+    recent.removeAll(path);
+    recent.prepend(path);
+    while (recent.size() > kMaxRecent) recent.removeLast();
+    settings.setValue(QStringLiteral("files/recent"), recent);
+    rebuildRecentMenu();
+}
+
+void MainWindow::rebuildRecentMenu() {
+    m_recentMenu->clear();
+    const QStringList recent = QSettings().value(QStringLiteral("files/recent")).toStringList();
+    for (const QString& path : recent)
+        m_recentMenu->addAction(QFileInfo(path).fileName(), this, [this, path] { openImage(path); })
+            ->setStatusTip(path);
+    m_recentMenu->setEnabled(!recent.isEmpty());
+}
+
+void MainWindow::exportView(int which) {
+    const QString names[] = {QStringLiteral("convolution"), QStringLiteral("im2col"),
+                             QStringLiteral("gemm")};
+    const QString path = QFileDialog::getSaveFileName(
+        this, tr("Export View"), names[which] + QStringLiteral(".png"), tr("PNG images (*.png)"));
+    if (path.isEmpty()) return;
+    const CellCanvas* canvas = which == 0   ? static_cast<CellCanvas*>(m_conv)
+                               : which == 1 ? static_cast<CellCanvas*>(m_im2col->view())
+                                            : static_cast<CellCanvas*>(m_gemm->view());
+    if (!canvas->renderContent().save(path))
+        statusBar()->showMessage(tr("Could not write %1").arg(path), 8000);
+}
+
+void MainWindow::dragEnterEvent(QDragEnterEvent* event) {
+    if (event->mimeData()->hasUrls()) event->acceptProposedAction();
+}
+
+void MainWindow::dropEvent(QDropEvent* event) {
+    const QList<QUrl> urls = event->mimeData()->urls();
+    if (!urls.isEmpty() && urls.first().isLocalFile()) openImage(urls.first().toLocalFile());
 }
 
 void MainWindow::closeEvent(QCloseEvent* event) {

@@ -1,6 +1,6 @@
-// The ConvScope main window. For now: the current input image (the embedded default photo, or one
-// the user opens), the im2col figures of a 3x3 conv on it, and the engine's thread count. The
-// teaching views build on this.
+// The ConvScope main window: the three linked teaching views (convolution, im2col, GEMM) of one
+// TeachingController, the layer form, the whole image with its region of interest and full-size
+// result, playback, menus and shortcuts, remembered settings. It only wires widgets together.
 #pragma once
 
 #include <QFutureWatcher>
@@ -9,11 +9,20 @@
 #include <QString>
 
 class QLabel;
+class QMenu;
+class QProgressBar;
+class QToolButton;
 
 namespace convscope::ui {
 
+class ConvolutionView;
+class ControlsPanel;
+class GemmPanel;
+class Im2colPanel;
 class ImageView;
-class LoweringPanel;
+class PlaybackBar;
+class RoiView;
+class TeachingController;
 
 class MainWindow : public QMainWindow {
     Q_OBJECT
@@ -25,8 +34,14 @@ public:
     // imageLoadFailed() with the reason (also shown in the status bar; the current image is kept).
     void openImage(const QString& path);
     QSize imageSize() const;
-    QString imageName() const { return m_imageName; }
-    const LoweringPanel* loweringPanel() const { return m_lowering; }
+    QString imageName() const;
+
+    TeachingController* controller() const { return m_controller; }
+    ConvolutionView* convolutionView() const { return m_conv; }
+    Im2colPanel* im2colPanel() const { return m_im2col; }
+    GemmPanel* gemmPanel() const { return m_gemm; }
+    ControlsPanel* controlsPanel() const { return m_controls; }
+    PlaybackBar* playbackBar() const { return m_playback; }
 
 signals:
     void imageLoaded();
@@ -34,19 +49,34 @@ signals:
 
 protected:
     void closeEvent(QCloseEvent* event) override;
+    void dragEnterEvent(QDragEnterEvent* event) override;
+    void dropEvent(QDropEvent* event) override;
 
 private:
     struct LoadedImage {
         QImage image;
         QString error;
     };
-    void showImage(const QImage& image, const QString& name);
+    void createMenus();
     void chooseImage();
+    void exportView(int which);
+    void addRecent(const QString& path);
+    void rebuildRecentMenu();
+    void showStatus();
 
-    ImageView* m_view = nullptr;
-    LoweringPanel* m_lowering = nullptr;
+    TeachingController* m_controller;
+    ConvolutionView* m_conv = nullptr;
+    QLabel* m_formula = nullptr;
+    Im2colPanel* m_im2col = nullptr;
+    GemmPanel* m_gemm = nullptr;
+    ControlsPanel* m_controls = nullptr;
+    PlaybackBar* m_playback = nullptr;
+    RoiView* m_roiView = nullptr;
+    ImageView* m_fullView = nullptr;
     QLabel* m_info = nullptr;
-    QString m_imageName;
+    QProgressBar* m_progress = nullptr;
+    QToolButton* m_cancel = nullptr;
+    QMenu* m_recentMenu = nullptr;
     int m_loadRequest = 0;
 };
 

@@ -135,6 +135,9 @@ TEST(ConvStepper, FormulaSpellsOutTheStep) {
     EXPECT_DOUBLE_EQ(d.value, 5 + 6 + 8 + 9 + 0.5);
     EXPECT_EQ(s.formula(d, 0, 3), "out[0, 1, 1] = 1·5 + 1·6 + 1·8 + 1·9 + 0.5 = 28.5");
     EXPECT_EQ(s.formula(d, 0, 3, 2), "out[0, 1, 1] = 1·5 + 1·6 + … (4 products) + 0.5 = 28.5");
+    w.data()[1] = -2;
+    const ConvStepper::DotProduct neg = s.dot(image, w, {-1.0f}, 0, 3);
+    EXPECT_EQ(s.formula(neg, 0, 3), "out[0, 1, 1] = 1·5 − 2·6 + 1·8 + 1·9 − 1 = 9");
 }
 
 TEST(ConvStepper, InvalidConfigurationIsTheEnginesError) {

@@ -7,8 +7,8 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
-#include "lowering_panel.h"
 #include "main_window.h"
+#include "teaching_controller.h"
 
 using convscope::ui::MainWindow;
 
@@ -25,10 +25,12 @@ private slots:
         w.show();
         QCOMPARE(w.imageSize(), QSize(451, 300));
         QVERIFY(w.imageName().contains(QStringLiteral("chelsea")));
-        // 3x300x451 with a 3x3 kernel, pad 1: K = 27, N = 135300, col = 27*135300*4 bytes.
-        const QString figures = w.loweringPanel()->text();
-        QVERIFY2(figures.contains(QStringLiteral("K=27 × N=135300")), qPrintable(figures));
-        QVERIFY2(figures.contains(QStringLiteral("×9.00")), qPrintable(figures));
+        // The default lesson: a 32x32 region of the cat, a 3x3 RGB Sobel kernel, stride 1, pad 1.
+        const auto* c = w.controller();
+        QCOMPARE(c->roi(), QRect(136, 86, 32, 32));
+        QCOMPARE(c->stepper().steps(), 32 * 32);
+        QCOMPARE(c->stepper().rows(), 27);
+        QCOMPARE(c->step(), 0);
     }
 
     void corruptFileKeepsTheCurrentImage() {
@@ -59,7 +61,7 @@ private slots:
         QVERIFY(loaded.wait(5000));
         QCOMPARE(w.imageSize(), QSize(40, 30));
         QCOMPARE(w.imageName(), QStringLiteral("small.png"));
-        QVERIFY(w.loweringPanel()->text().contains(QStringLiteral("N=1200")));
+        QCOMPARE(w.controller()->roi().size(), QSize(30, 30));  // the default region, clamped
     }
 
     void onlyTheNewestRequestIsShown() {

@@ -1,0 +1,54 @@
+// CellCanvas: a scrollable, zoomable surface for grids of cells (pixels, matrix entries). It paints
+// only the visible part (subclasses get the exposed rectangle in content pixels), keeps cells
+// crisp, and reports clicks in content coordinates. The base of the three teaching views.
+#pragma once
+
+#include <QAbstractScrollArea>
+
+namespace convscope::ui {
+
+class CellCanvas : public QAbstractScrollArea {
+    Q_OBJECT
+public:
+    explicit CellCanvas(QWidget* parent = nullptr);
+
+    int cellSize() const { return m_cell; }
+    void setCellSize(int pixels);  // clamped to [1, 96]
+    // Renders the whole content (not just the viewport) at the current zoom, for export.
+    QImage renderContent() const;
+    // Scrolls so that the content rectangle is visible.
+    void ensureVisible(const QRect& contentRect);
+    // Picks the cell size that fits `cells` (columns x rows of cells) plus `margins` pixels into
+    // the viewport, within [minCell, maxCell].
+    void fitCells(const QSize& cells, const QSize& margins, int minCell, int maxCell);
+
+public slots:
+    void zoomIn();
+    void zoomOut();
+    void refresh();  // recompute the content size and repaint
+
+protected:
+    // Chooses a cell size for the current content and viewport (fitCells); called on resize and
+    // by subclasses when their content changes. Manual zoom lasts until then.
+    virtual void autoFit() {}
+    virtual QSize contentSize() const = 0;
+    virtual void paintContent(QPainter& painter, const QRect& exposed) const = 0;
+    virtual void contentClicked(const QPoint& contentPos) { Q_UNUSED(contentPos); }
+    virtual QString contentToolTip(const QPoint& contentPos) const {
+        Q_UNUSED(contentPos);
+        return {};
+    }
+
+    void paintEvent(QPaintEvent* event) override;
+    void resizeEvent(QResizeEvent* event) override;
+    void mousePressEvent(QMouseEvent* event) override;
+    void wheelEvent(QWheelEvent* event) override;
+    bool viewportEvent(QEvent* event) override;
+
+private:
+    QPoint toContent(const QPoint& viewportPos) const;
+    void updateScrollBars();
+    int m_cell = 16;
+};
+
+}  // namespace convscope::ui

@@ -1,0 +1,40 @@
+// The convolution view: the padded input with the kernel window of the current step (dilation
+// holes visible, padding drawn as dashed zeros) and the output map filling cell by cell. Paints
+// what TeachingController and its ConvStepper say; clicks select pixels and output cells.
+#pragma once
+
+#include "cell_canvas.h"
+#include "color_map.h"
+
+namespace convscope::ui {
+
+class TeachingController;
+
+class ConvolutionView : public CellCanvas {
+    Q_OBJECT
+public:
+    explicit ConvolutionView(TeachingController* controller, QWidget* parent = nullptr);
+    void setColorMap(core::ColorMapKind kind);
+
+    // Content geometry (pixels), public for tests and the shot command.
+    QRect inputCellRect(int y, int x) const;  // image coordinates (may be in the padding)
+    QRect outputCellRect(int oy, int ox) const;
+    QString accessibleStep() const;  // "output row 3, column 5 = sum of 27 products = 0.42"
+
+protected:
+    void autoFit() override;
+    QSize contentSize() const override;
+    void paintContent(QPainter& painter, const QRect& exposed) const override;
+    void contentClicked(const QPoint& pos) override;
+    QString contentToolTip(const QPoint& pos) const override;
+
+private:
+    void followStep();
+    int outputLeft() const;
+
+    TeachingController* m_controller;
+    core::ColorMapKind m_map = core::ColorMapKind::Diverging;
+    static constexpr int kMargin = 22;
+};
+
+}  // namespace convscope::ui

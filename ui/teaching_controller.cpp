@@ -1,0 +1,304 @@
+// TeachingController: state changes, the ROI convolution, and the background full-size run.
+#include "teaching_controller.h"
+
+#include <QtConcurrent/QtConcurrentRun>
+#include <algorithm>
+
+#include "color_map.h"
+#include "error.h"
+#include "layers/convolution.h"
+
+namespace convscope::ui {
+
+bool LayerSettings::operator==(const LayerSettings& o) const {
+    const core::WindowParams &a = params, &b = o.params;
+    return a.kernelH == b.kernelH && a.kernelW == b.kernelW && a.strideH == b.strideH &&
+           a.strideW == b.strideW && a.padTop == b.padTop && a.padBottom == b.padBottom &&
+           a.padLeft == b.padLeft && a.padRight == b.padRight && a.dilationH == b.dilationH &&
+           a.dilationW == b.dilationW && a.groups == b.groups && filters == o.filters &&
+           rgb == o.rgb && samePadding == o.samePadding && preset == o.preset;
+}
+
+core::Tensor imageToTensor(const QImage& image, bool rgb) {
+    const QImage img = image.convertToFormat(QImage::Format_RGB32);
+    core::Tensor t(1, rgb ? 3 : 1, img.height(), img.width());
+    for (int y = 0; y < img.height(); ++y) {
+        const QRgb* line = reinterpret_cast<const QRgb*>(img.constScanLine(y));
+        for (int x = 0; x < img.width(); ++x) {
+            const QRgb p = line[x];
+            if (rgb) {
+                t.at(0, 0, y, x) = float(qRed(p)) / 255.0f;
+                t.at(0, 1, y, x) = float(qGreen(p)) / 255.0f;
+                t.at(0, 2, y, x) = float(qBlue(p)) / 255.0f;
+            } else {
+                t.at(0, 0, y, x) = (0.299f * float(qRed(p)) + 0.587f * float(qGreen(p)) +
+                                    0.114f * float(qBlue(p))) /
+                                   255.0f;
+            }
+        }
+    }
+    return t;
+}
+
+namespace {
+
+core::WindowParams effectiveParams(const LayerSettings& layer, int h, int w) {
+    core::WindowParams p = layer.params;
+    if (layer.samePadding) core::applySamePadding(p, h, w, true);
+    return p;
+}
+
+// A centred square of up to 32 pixels: small enough to follow step by step.
+QRect defaultRoi(const QSize& size) {
+    const int side = std::min({32, size.width(), size.height()});
+    return QRect((size.width() - side) / 2, (size.height() - side) / 2, side, side);
+}
+
+}  // namespace
+
+TeachingController::TeachingController(QObject* parent) : QObject(parent) {}
+
+TeachingController::~TeachingController() {
+    // Every earlier request was cancelled when the next started; stop the newest and wait for all
+    // (their workers post progress to this object).
+    cancelFull();
+    for (auto* watcher : findChildren<QFutureWatcher<FullResult>*>()) watcher->waitForFinished();
+}
+
+QString TeachingController::check(const LayerSettings& layer) const {
+    if (m_roi.isEmpty()) return tr("No image.");
+    const core::WindowParams p = effectiveParams(layer, m_roi.height(), m_roi.width());
+    try {
+        core::ConvStepper(layer.rgb ? 3 : 1, m_roi.height(), m_roi.width(), p, layer.filters);
+    } catch (const core::Error& e) {
+        return QString::fromStdString(e.what());
+    }
+    return {};
+}
+
+void TeachingController::setImage(const QImage& image, const QString& name) {
+    if (image.isNull()) return;
+    m_image = image.convertToFormat(QImage::Format_RGB32);
+    m_imageName = name;
+    m_fullImage = QImage();
+    const QRect roi = defaultRoi(m_image.size());
+    m_roi = roi;
+    // The layer may not fit a tiny image: fall back to the defaults, say why.
+    const QString problem = check(m_layer);
+    if (!problem.isEmpty()) {
+        emit errorOccurred(problem);
+        m_layer = LayerSettings{};
+        if (!check(m_layer).isEmpty()) m_layer.params = core::WindowParams::square(1);
+        m_weights = core::Tensor();
+    }
+    m_selection = {};
+    rebuild();
+    computeFull();
+}
+
+void TeachingController::setRoi(const QRect& requested) {
+    if (m_image.isNull()) return;
+    QRect roi = requested.normalized().intersected(m_image.rect());
+    roi.setWidth(std::clamp(roi.width(), 1, kMaxRoiSide));
+    roi.setHeight(std::clamp(roi.height(), 1, kMaxRoiSide));
+    if (roi == m_roi || roi.isEmpty()) return;
+    const QRect previous = m_roi;
+    m_roi = roi;
+    const QString problem = check(m_layer);
+    if (!problem.isEmpty()) {
+        m_roi = previous;
+        emit errorOccurred(tr("That region is too small for the layer: %1").arg(problem));
+        return;
+    }
+    m_selection = {};
+    rebuild();
+}
+
+bool TeachingController::setLayer(const LayerSettings& layer) {
+    const QString problem = check(layer);
+    if (!problem.isEmpty()) {
+        emit errorOccurred(problem);
+        return false;
+    }
+    if (layer == m_layer && !m_weights.empty()) return true;
+    const bool shapeChanged = layer.filters != m_layer.filters || layer.rgb != m_layer.rgb ||
+                              layer.params.kernelH != m_layer.params.kernelH ||
+                              layer.params.kernelW != m_layer.params.kernelW ||
+                              layer.params.groups != m_layer.params.groups ||
+                              layer.preset != m_layer.preset;
+    m_layer = layer;
+    if (shapeChanged) m_weights = core::Tensor();
+    m_selection = {};
+    rebuild();
+    computeFull();
+    return true;
+}
+
+void TeachingController::applyPreset(int preset) {
+    LayerSettings layer = m_layer;
+    layer.preset = preset;
+    m_weights = core::Tensor();
+    setLayer(layer);
+}
+
+void TeachingController::setWeight(int m, int c, int i, int j, float value) {
+    if (m_weights.empty() || m < 0 || m >= m_weights.n() || c < 0 || c >= m_weights.c() || i < 0 ||
+        i >= m_weights.h() || j < 0 || j >= m_weights.w() || !std::isfinite(value))
+        return;
+    m_weights.at(m, c, i, j) = value;
+    rebuild();
+    computeFull();
+}
+
+void TeachingController::setBias(int m, float value) {
+    if (m < 0 || m >= int(m_bias.size()) || !std::isfinite(value)) return;
+    m_bias[std::size_t(m)] = value;
+    rebuild();
+    computeFull();
+}
+
+void TeachingController::rebuild() {
+    if (m_image.isNull()) return;
+    const int C = m_layer.rgb ? 3 : 1;
+    const core::WindowParams p = effectiveParams(m_layer, m_roi.height(), m_roi.width());
+    m_stepper = core::ConvStepper(C, m_roi.height(), m_roi.width(), p, m_layer.filters);
+    m_input = imageToTensor(m_image.copy(m_roi), m_layer.rgb);
+    const int Cg = C / p.groups;
+    if (m_weights.empty() || m_weights.n() != m_layer.filters || m_weights.c() != Cg) {
+        m_weights = core::kernelWeights(core::KernelPreset(m_layer.preset), m_layer.filters, Cg,
+                                        p.kernelH, p.kernelW);
+        m_bias.assign(std::size_t(m_layer.filters), 0.0f);
+    }
+    core::ConvolutionLayer conv("teaching", p, m_weights, m_bias);
+    const core::Shape in = m_input.shape();
+    m_output = core::Tensor(conv.outputShape(std::span<const core::Shape>(&in, 1)));
+    const core::Tensor* inputs[] = {&m_input};
+    core::ForwardContext ctx;
+    conv.forward(inputs, m_output, ctx);
+    const auto [lo, hi] = std::minmax_element(m_output.data(), m_output.data() + m_output.count());
+    m_outMin = *lo;
+    m_outMax = *hi;
+    m_step = std::clamp(m_step, 0, m_stepper.steps() - 1);
+    m_filter = std::clamp(m_filter, 0, m_layer.filters - 1);
+    updateHighlights();
+    emit changed();
+    emit stepChanged(m_step);
+}
+
+void TeachingController::updateHighlights() {
+    m_highlights = core::highlightsFor(m_stepper, m_selection);
+}
+
+core::ConvStepper::DotProduct TeachingController::currentDot() const {
+    return m_stepper.dot(m_input, m_weights, m_bias, m_filter, m_step);
+}
+
+void TeachingController::setStep(int step) {
+    if (m_stepper.steps() == 0) return;
+    step = std::clamp(step, 0, m_stepper.steps() - 1);
+    if (step == m_step) return;
+    m_step = step;
+    emit stepChanged(m_step);
+}
+
+void TeachingController::stepBy(int delta) {
+    if (m_stepper.steps() == 0) return;
+    setStep((m_step + delta + m_stepper.steps()) % m_stepper.steps());
+}
+
+void TeachingController::setFilter(int m) {
+    m = std::clamp(m, 0, std::max(0, m_layer.filters - 1));
+    if (m == m_filter) return;
+    m_filter = m;
+    emit changed();
+    computeFull();
+}
+
+void TeachingController::select(const core::Selection& selection) {
+    m_selection = selection;
+    if (selection.kind == core::Selection::Kind::OutputCell) {
+        m_filter = std::clamp(selection.filter, 0, m_layer.filters - 1);
+        m_step = selection.step;
+        emit stepChanged(m_step);
+    }
+    updateHighlights();
+    emit selectionChanged();
+}
+
+void TeachingController::cancelFull() {
+    if (m_cancel) *m_cancel = true;
+}
+
+void TeachingController::computeFull() {
+    if (m_image.isNull() || m_weights.empty()) return;
+    cancelFull();  // the newest request wins; the old one stops at its next tile
+    const int request = ++m_fullRequest;
+    auto cancel = std::make_shared<std::atomic_bool>(false);
+    m_cancel = cancel;
+    const QImage image = m_image;
+    const LayerSettings layer = m_layer;
+    const core::Tensor weights = m_weights;
+    const std::vector<float> bias = m_bias;
+    const int m = m_filter;
+
+    auto* watcher = new QFutureWatcher<FullResult>(this);
+    m_fullWatcher = watcher;
+    connect(watcher, &QFutureWatcher<FullResult>::finished, this, [this, watcher, request] {
+        watcher->deleteLater();
+        if (request != m_fullRequest) return;  // stale
+        m_fullWatcher = nullptr;
+        const FullResult r = watcher->result();
+        if (r.cancelled) return;
+        if (!r.error.isEmpty()) {
+            emit fullFailed(r.error);
+            return;
+        }
+        m_fullImage = r.image;
+        emit fullFinished();
+    });
+    emit fullStarted();
+    watcher->setFuture(QtConcurrent::run([this, cancel, image, layer, weights, bias, m, request] {
+        FullResult result;
+        try {
+            const core::Tensor in = imageToTensor(image, layer.rgb);
+            const core::WindowParams p = effectiveParams(layer, in.h(), in.w());
+            core::ConvolutionLayer conv("full image", p, weights, bias);
+            const core::Shape shape = in.shape();
+            core::Tensor out(conv.outputShape(std::span<const core::Shape>(&shape, 1)));
+            const core::Tensor* inputs[] = {&in};
+            core::ForwardContext ctx;
+            ctx.colMemoryLimit = std::int64_t(64) << 20;  // tiles: progress and a prompt cancel
+            ctx.cancelled = [cancel] { return cancel->load(); };
+            ctx.progress = [this, request](double f) {
+                const int percent = int(f * 100);
+                QMetaObject::invokeMethod(
+                    this,
+                    [this, request, percent] {
+                        if (request == m_fullRequest) emit fullProgress(percent);
+                    },
+                    Qt::QueuedConnection);
+            };
+            conv.forward(inputs, out, ctx);
+            const float* plane = out.image(0) + std::int64_t(m) * out.shape().plane();
+            const auto [lo, hi] = std::minmax_element(plane, plane + out.shape().plane());
+            QImage img(out.w(), out.h(), QImage::Format_RGB32);
+            for (int y = 0; y < out.h(); ++y) {
+                QRgb* line = reinterpret_cast<QRgb*>(img.scanLine(y));
+                for (int x = 0; x < out.w(); ++x) {
+                    const core::Rgb c = core::mapValue(core::ColorMapKind::Diverging,
+                                                       plane[y * out.w() + x], *lo, *hi);
+                    line[x] = qRgb(c.r, c.g, c.b);
+                }
+            }
+            result.image = img;
+        } catch (const core::Error& e) {
+            if (e.category() == core::ErrorCategory::Cancelled)
+                result.cancelled = true;
+            else
+                result.error = QString::fromStdString(e.what());
+        }
+        return result;
+    }));
+}
+
+}  // namespace convscope::ui

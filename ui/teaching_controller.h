@@ -1,0 +1,122 @@
+// TeachingController: the one UI object that calls the engine. It holds the teaching state (the
+// input image and its region of interest, the conv layer, its weights, the current step, filter
+// and selection), answers the views from core::ConvStepper, and runs the full-size convolution
+// in the background (progress, cancel, newest request wins). Views and panels only read it and
+// send requests through its slots.
+#pragma once
+
+#include <QFutureWatcher>
+#include <QImage>
+#include <QObject>
+#include <QRect>
+#include <atomic>
+#include <memory>
+
+#include "conv_stepper.h"
+#include "kernel_presets.h"
+#include "linked_selection.h"
+
+namespace convscope::ui {
+
+// The largest region of interest the step-by-step views animate (the full image is still
+// convolved in the background).
+constexpr int kMaxRoiSide = 512;
+
+// The layer the user edits: geometry, number of kernels, colour or gray input.
+struct LayerSettings {
+    core::WindowParams params = core::WindowParams::square(3, 1, 1);
+    int filters = 1;
+    bool rgb = true;
+    bool samePadding = false;  // recompute pads for "same" output size on every input change
+    int preset = int(core::KernelPreset::SobelX);
+    bool operator==(const LayerSettings&) const;
+};
+
+// QImage (any format) -> 1 x C x H x W tensor in [0, 1], channels R,G,B or luminance.
+core::Tensor imageToTensor(const QImage& image, bool rgb);
+
+class TeachingController : public QObject {
+    Q_OBJECT
+public:
+    explicit TeachingController(QObject* parent = nullptr);
+    ~TeachingController() override;
+
+    // --- state, for the views -------------------------------------------------------------
+    const QImage& image() const { return m_image; }
+    QString imageName() const { return m_imageName; }
+    QRect roi() const { return m_roi; }
+    const LayerSettings& layer() const { return m_layer; }
+    const core::ConvStepper& stepper() const { return m_stepper; }
+    const core::Tensor& input() const { return m_input; }      // the ROI, 1 x C x h x w
+    const core::Tensor& weights() const { return m_weights; }  // M x C/groups x kh x kw
+    const std::vector<float>& bias() const { return m_bias; }
+    const core::Tensor& output() const { return m_output; }  // the ROI's conv, 1 x M x oh x ow
+    float outputMin() const { return m_outMin; }
+    float outputMax() const { return m_outMax; }
+    int step() const { return m_step; }
+    int filter() const { return m_filter; }
+    const core::Selection& selection() const { return m_selection; }
+    const core::Highlights& highlights() const { return m_highlights; }
+    core::ConvStepper::DotProduct currentDot() const;
+
+    // The engine's validation of a layer for the current input: empty when valid.
+    QString check(const LayerSettings& layer) const;
+
+    // Full-size result: the current filter's output map over the whole image, colour-mapped.
+    bool fullRunning() const { return m_fullWatcher != nullptr; }
+    const QImage& fullOutputImage() const { return m_fullImage; }
+
+public slots:
+    void setImage(const QImage& image, const QString& name);
+    void setRoi(const QRect& roi);
+    // Applies a valid layer (regenerating the preset weights when their shape changes); an
+    // invalid one emits errorOccurred with the engine's message and changes nothing.
+    bool setLayer(const LayerSettings& layer);
+    void applyPreset(int preset);
+    void setWeight(int m, int c, int i, int j, float value);
+    void setBias(int m, float value);
+    void setStep(int step);
+    void stepBy(int delta);
+    void setFilter(int m);
+    void select(const core::Selection& selection);
+    void computeFull();
+    void cancelFull();
+
+signals:
+    void changed();  // input, layer or weights: everything needs repainting
+    void stepChanged(int step);
+    void selectionChanged();
+    void errorOccurred(const QString& message);
+    void fullStarted();
+    void fullProgress(int percent);
+    void fullFinished();
+    void fullFailed(const QString& message);
+
+private:
+    void rebuild();  // stepper, ROI tensor, output, clamps step and filter; emits changed()
+    void updateHighlights();
+
+    QImage m_image;
+    QString m_imageName;
+    QRect m_roi;
+    LayerSettings m_layer;
+    core::ConvStepper m_stepper;
+    core::Tensor m_input, m_weights, m_output;
+    std::vector<float> m_bias;
+    float m_outMin = 0, m_outMax = 0;
+    int m_step = 0, m_filter = 0;
+    core::Selection m_selection;
+    core::Highlights m_highlights;
+
+    struct FullResult {
+        QImage image;
+        QString error;
+        bool cancelled = false;
+    };
+    QImage m_fullImage;
+    QFutureWatcher<FullResult>* m_fullWatcher = nullptr;
+    std::shared_ptr<std::atomic_bool> m_cancel;
+    int m_fullRequest = 0;
+};
+
+}  // namespace convscope::ui
