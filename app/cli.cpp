@@ -39,6 +39,7 @@ Subcommands (each has --help):
   filters  draw a model's learned conv filters as a grid of tiles (PNG)
   bench    time a network layer by layer (the classic per-layer breakdown)
   im2col   the im2col lowering of one conv layer: M, K, N, bytes, expansion
+  shot     render a teaching view (convolution, im2col, GEMM) to a PNG, headless
 )";
 
 const char* kBenchUsage =

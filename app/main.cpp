@@ -5,10 +5,19 @@
 
 #include "cli.h"
 #include "main_window.h"
+#include "runtime.h"
+#include "shot_command.h"
 
 int main(int argc, char** argv) {
     const std::vector<std::string> args(argv + 1, argv + argc);
     if (convscope::app::isCliInvocation(args)) return convscope::app::runCli(args);
+    if (!args.empty() && args[0] == "shot") {
+        // Headless: render with the window's code on Qt's offscreen platform.
+        if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM")) qputenv("QT_QPA_PLATFORM", "offscreen");
+        QApplication app(argc, argv);
+        return convscope::app::runShot({args.begin() + 1, args.end()});
+    }
+    convscope::core::setThreadCount(0);
 
     QApplication app(argc, argv);
     QApplication::setOrganizationName(QStringLiteral("ConvScope"));

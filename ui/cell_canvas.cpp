@@ -46,6 +46,11 @@ void CellCanvas::updateScrollBars() {
     verticalScrollBar()->setRange(0, std::max(0, content.height() - view.height()));
 }
 
+QRect CellCanvas::visibleContent() const {
+    return QRect(QPoint(horizontalScrollBar()->value(), verticalScrollBar()->value()),
+                 viewport()->size());
+}
+
 void CellCanvas::ensureVisible(const QRect& r) {
     const QRect view(QPoint(horizontalScrollBar()->value(), verticalScrollBar()->value()),
                      viewport()->size());

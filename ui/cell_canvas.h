@@ -16,6 +16,8 @@ public:
     void setCellSize(int pixels);  // clamped to [1, 96]
     // Renders the whole content (not just the viewport) at the current zoom, for export.
     QImage renderContent() const;
+    // The part of the content the viewport shows, in content pixels.
+    QRect visibleContent() const;
     // Scrolls so that the content rectangle is visible.
     void ensureVisible(const QRect& contentRect);
     // Picks the cell size that fits `cells` (columns x rows of cells) plus `margins` pixels into

@@ -33,10 +33,9 @@ GemmView::GemmView(TeachingController* controller, QWidget* parent)
            "of the im2col matrix."));
     setCellSize(10);
     connect(controller, &TeachingController::changed, this, [this] { autoFit(); });
-    connect(controller, &TeachingController::stepChanged, this, [this](int step) {
-        viewport()->update();
-        ensureVisible(colRect(0, step));
-    });
+    connect(controller, &TeachingController::stepChanged, viewport(),
+            qOverload<>(&QWidget::update));
+    setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
     connect(controller, &TeachingController::selectionChanged, viewport(),
             qOverload<>(&QWidget::update));
 }
@@ -57,18 +56,29 @@ int GemmView::bottomTop() const {
 QRect GemmView::weightRect(int m, int k) const {
     return QRect(kLeft + k * cellSize(), bottomTop() + m * cellSize(), cellSize(), cellSize());
 }
+int GemmView::visibleColumns() const {
+    const int room = (viewport()->width() - rightLeft() - 8) / std::max(1, cellSize());
+    return std::clamp(room, 1, std::max(1, m_controller->stepper().steps()));
+}
+
+int GemmView::firstColumn() const {
+    const int n = m_controller->stepper().steps(), v = visibleColumns();
+    return std::clamp(m_controller->step() - v / 2, 0, std::max(0, n - v));
+}
+
 QRect GemmView::colRect(int k, int n) const {
-    return QRect(rightLeft() + n * cellSize(), kTop + k * cellSize(), cellSize(), cellSize());
+    return QRect(rightLeft() + (n - firstColumn()) * cellSize(), kTop + k * cellSize(), cellSize(),
+                 cellSize());
 }
 QRect GemmView::outRect(int m, int n) const {
-    return QRect(rightLeft() + n * cellSize(), bottomTop() + m * cellSize(), cellSize(),
-                 cellSize());
+    return QRect(rightLeft() + (n - firstColumn()) * cellSize(), bottomTop() + m * cellSize(),
+                 cellSize(), cellSize());
 }
 
 QSize GemmView::contentSize() const {
     const core::ConvStepper& s = m_controller->stepper();
     if (s.steps() == 0) return {};
-    return {rightLeft() + s.steps() * cellSize() + 8, bottomTop() + mg() * cellSize() + 8};
+    return {viewport()->width(), bottomTop() + mg() * cellSize() + 8};
 }
 
 void GemmView::paintContent(QPainter& painter, const QRect& exposed) const {
@@ -83,8 +93,10 @@ void GemmView::paintContent(QPainter& painter, const QRect& exposed) const {
     for (float v : w.span()) wMax = std::max(wMax, std::fabs(v));
 
     painter.setPen(palette().color(QPalette::Text));
-    painter.drawText(QRect(rightLeft(), 0, 400, kTop - 2), Qt::AlignLeft | Qt::AlignVCenter,
-                     tr("col (K=%1 × N=%2)").arg(K).arg(N));
+    const int first = firstColumn(), last = std::min(N, first + visibleColumns()) - 1;
+    painter.drawText(
+        QRect(rightLeft(), 0, 600, kTop - 2), Qt::AlignLeft | Qt::AlignVCenter,
+        tr("col (K=%1 × N=%2), columns %3–%4 shown").arg(K).arg(N).arg(first).arg(last));
     painter.drawText(QRect(kLeft, bottomTop() - kGap + 4, 400, kGap - 6),
                      Qt::AlignLeft | Qt::AlignVCenter, tr("W (M=%1 × K=%2)").arg(M).arg(K));
     painter.drawText(QRect(rightLeft(), bottomTop() - kGap + 4, 400, kGap - 6),
@@ -100,8 +112,7 @@ void GemmView::paintContent(QPainter& painter, const QRect& exposed) const {
                                                       w.image(firstFilter + i)[k], -wMax, wMax))));
         }
     // col and out: only the exposed columns.
-    const int n0 = std::max(0, (exposed.left() - rightLeft()) / c);
-    const int n1 = std::min(N - 1, (exposed.right() - rightLeft()) / c);
+    const int n0 = first, n1 = last;
     if (n1 >= n0) {
         QImage colCells(n1 - n0 + 1, K, QImage::Format_RGB32);
         QImage outCells(n1 - n0 + 1, M, QImage::Format_RGB32);
@@ -122,9 +133,8 @@ void GemmView::paintContent(QPainter& painter, const QRect& exposed) const {
                                        out.at(0, firstFilter + i, s.outY(n), s.outX(n)),
                                        m_controller->outputMin(), m_controller->outputMax())));
         }
-        painter.drawImage(QRect(rightLeft() + n0 * c, kTop, colCells.width() * c, K * c), colCells);
-        painter.drawImage(QRect(rightLeft() + n0 * c, bottomTop(), outCells.width() * c, M * c),
-                          outCells);
+        painter.drawImage(QRect(rightLeft(), kTop, colCells.width() * c, K * c), colCells);
+        painter.drawImage(QRect(rightLeft(), bottomTop(), outCells.width() * c, M * c), outCells);
     }
     // Selection, then the current row · column = cell.
     const core::Highlights& h = m_controller->highlights();
@@ -136,11 +146,12 @@ void GemmView::paintContent(QPainter& painter, const QRect& exposed) const {
             painter.drawRect(weightRect(h.filter >= 0 ? h.filter - firstFilter : mLocal, k)
                                  .adjusted(0, 0, -1, -1));
     for (const auto& e : h.entries)
-        if (e.row >= firstRow && e.row < firstRow + K)
+        if (e.row >= firstRow && e.row < firstRow + K && e.step >= first && e.step <= last)
             painter.drawRect(colRect(e.row - firstRow, e.step).adjusted(0, 0, -1, -1));
     for (int n : h.outputSteps)
-        painter.drawRect(
-            outRect(h.filter >= 0 ? h.filter - firstFilter : mLocal, n).adjusted(0, 0, -1, -1));
+        if (n >= first && n <= last)
+            painter.drawRect(
+                outRect(h.filter >= 0 ? h.filter - firstFilter : mLocal, n).adjusted(0, 0, -1, -1));
     const int step = m_controller->step();
     painter.setPen(QPen(kCurrent, 2));
     painter.drawRect(
@@ -159,14 +170,14 @@ void GemmView::contentClicked(const QPoint& pos) {
         const int i = (pos.y() - bottomTop()) / c;
         if (pos.x() >= kLeft && pos.x() < kLeft + K * c) {
             m_controller->select(core::Selection::weight(group * M + i, (pos.x() - kLeft) / c));
-        } else if (pos.x() >= rightLeft() && (pos.x() - rightLeft()) / c < s.steps()) {
-            m_controller->select(
-                core::Selection::output(group * M + i, (pos.x() - rightLeft()) / c));
+        } else if (pos.x() >= rightLeft() && (pos.x() - rightLeft()) / c < visibleColumns()) {
+            m_controller->select(core::Selection::output(
+                group * M + i, firstColumn() + (pos.x() - rightLeft()) / c));
         }
     } else if (pos.y() >= kTop && pos.y() < kTop + K * c && pos.x() >= rightLeft() &&
-               (pos.x() - rightLeft()) / c < s.steps()) {
-        m_controller->select(core::Selection::colEntry(group * K + (pos.y() - kTop) / c,
-                                                       (pos.x() - rightLeft()) / c));
+               (pos.x() - rightLeft()) / c < visibleColumns()) {
+        m_controller->select(core::Selection::colEntry(
+            group * K + (pos.y() - kTop) / c, firstColumn() + (pos.x() - rightLeft()) / c));
     }
 }
 
@@ -184,7 +195,7 @@ QString GemmView::contentToolTip(const QPoint& pos) const {
                 .arg(k)
                 .arg(double(m_controller->weights().image(group * M + i)[k]), 0, 'g', 3);
         }
-        const int n = (pos.x() - rightLeft()) / c;
+        const int n = firstColumn() + (pos.x() - rightLeft()) / c;
         if (pos.x() >= rightLeft() && n < s.steps())
             return tr("out[%1][%2] = row %1 of W · column %2 of col").arg(group * M + i).arg(n);
     }

@@ -31,6 +31,9 @@ protected:
     QString contentToolTip(const QPoint& pos) const override;
 
 private:
+    // col and out show a window of columns around the current step, next to W; no scrolling.
+    int visibleColumns() const;
+    int firstColumn() const;
     int mg() const;
     int kg() const;
     int rightLeft() const;

@@ -95,8 +95,9 @@ void Im2colView::paintContent(QPainter& painter, const QRect& exposed) const {
     QFont f = painter.font();
     f.setPixelSize(std::clamp(c - 2, 7, 12));
     painter.setFont(f);
-    painter.fillRect(QRect(exposed.left(), kTop + r0 * c, std::max(0, kLeft - exposed.left()),
-                           (r1 - r0 + 1) * c),
+    // Labels stay at the viewport's left edge while the columns scroll.
+    const int labelX = visibleContent().left();
+    painter.fillRect(QRect(labelX, kTop + r0 * c, kLeft, (r1 - r0 + 1) * c),
                      palette().color(QPalette::Base));
     painter.setPen(palette().color(QPalette::Text));
     for (int r = r0; r <= r1; ++r) {
@@ -106,7 +107,7 @@ void Im2colView::paintContent(QPainter& painter, const QRect& exposed) const {
             const QString label = c >= 9
                                       ? tr("c%1 (%2,%3)").arg(src.channel).arg(src.ki).arg(src.kj)
                                       : tr("c%1").arg(src.channel);
-            painter.drawText(QRect(2, kTop + r * c, kLeft - 6, std::max(c, 12)),
+            painter.drawText(QRect(labelX + 2, kTop + r * c, kLeft - 6, std::max(c, 12)),
                              Qt::AlignRight | Qt::AlignVCenter, label);
         }
     }
@@ -171,6 +172,8 @@ Im2colPanel::Im2colPanel(TeachingController* controller, QWidget* parent)
     layout->addWidget(m_header);
     layout->addWidget(m_view, 1);
     auto* bottom = new QHBoxLayout;
+    m_heatmap->setFixedSize(100, 100);
+    m_heatmap->setAlignment(Qt::AlignCenter);
     m_heatmap->setToolTip(
         tr("How many columns of the im2col matrix each input pixel is copied into: "
            "the memory im2col trades for one big GEMM."));

@@ -1,0 +1,99 @@
+// The shot subcommand's option parsing.
+#include "shot_command.h"
+
+#include <iostream>
+#include <stdexcept>
+
+#include "arguments.h"
+#include "shot.h"
+
+namespace convscope::app {
+
+namespace {
+const char* kShotUsage =
+    R"(usage: convscope shot --out F.png [--view conv|im2col|gemm|all] [--image I] [--roi X,Y,W,H]
+                      [--kernel KHxKW] [--stride S|SHxSW] [--pad P] [--same] [--dilation D]
+                      [--groups G] [--filters M] [--gray] [--preset N] [--step N] [--filter M]
+                      [--size WxH]
+
+Renders a teaching view headless with the same code as the window (offscreen platform): the
+convolution view, the im2col matrix, the GEMM, or all three side by side (default). Defaults: the
+built-in photo's 32x32 region at (136, 86), a 3x3 RGB Sobel kernel, stride 1, pad 1, step 0,
+1400x800 pixels.
+)";
+
+std::vector<int> commaList(const std::string& name, const std::string& text, std::size_t count) {
+    std::vector<int> v;
+    std::size_t pos = 0;
+    while (pos <= text.size()) {
+        const std::size_t comma = text.find(',', pos);
+        try {
+            v.push_back(std::stoi(
+                text.substr(pos, comma == std::string::npos ? std::string::npos : comma - pos)));
+        } catch (const std::exception&) {
+            throw std::invalid_argument("--" + name + " '" + text +
+                                        "' must be numbers separated by commas");
+        }
+        if (comma == std::string::npos) break;
+        pos = comma + 1;
+    }
+    if (v.size() != count)
+        throw std::invalid_argument("--" + name + " '" + text + "' needs " + std::to_string(count) +
+                                    " values");
+    return v;
+}
+}  // namespace
+
+int runShot(const std::vector<std::string>& args) {
+    try {
+        const Arguments a(args, {"help", "same", "gray"},
+                          {"out", "view", "image", "roi", "kernel", "stride", "pad", "dilation",
+                           "groups", "filters", "preset", "step", "filter", "size"});
+        if (a.has("help")) {
+            std::cout << kShotUsage;
+            return 0;
+        }
+        if (!a.has("out")) throw std::invalid_argument("--out FILE.png is required");
+        ui::ShotRequest r;
+        r.view = QString::fromStdString(a.text("view", "all"));
+        r.image = QString::fromStdString(a.text("image", ""));
+        if (a.has("roi")) {
+            const std::vector<int> v = commaList("roi", a.text("roi", ""), 4);
+            r.roi = QRect(v[0], v[1], v[2], v[3]);
+        }
+        const std::vector<int> k = Arguments::dims("kernel", a.text("kernel", "3"), 2);
+        const std::vector<int> s = Arguments::dims("stride", a.text("stride", "1"), 2);
+        const std::vector<int> d = Arguments::dims("dilation", a.text("dilation", "1"), 2);
+        const int pad = a.integer("pad", 1, 0, 10);
+        core::WindowParams& p = r.layer.params;
+        p = core::WindowParams::square(1, 1, pad);
+        p.kernelH = k[0], p.kernelW = k[1], p.strideH = s[0], p.strideW = s[1], p.dilationH = d[0],
+        p.dilationW = d[1];
+        p.groups = a.integer("groups", 1, 1, 64);
+        r.layer.filters = a.integer("filters", 1, 1, 64);
+        r.layer.rgb = !a.has("gray");
+        r.layer.samePadding = a.has("same");
+        r.layer.preset = a.integer("preset", int(core::KernelPreset::SobelX), 0,
+                                   int(core::kernelPresets().size()) - 1);
+        r.step = a.integer("step", 0, 0, 1 << 30);
+        r.filter = a.integer("filter", 0, 0, 63);
+        const std::vector<int> size = Arguments::dims("size", a.text("size", "1400x800"), 2);
+        r.size = QSize(size[0], size[1]);
+        QString error;
+        const QImage image = ui::renderShot(r, &error);
+        if (image.isNull()) {
+            std::cerr << "convscope shot: " << error.toStdString() << "\n";
+            return 2;
+        }
+        if (!image.save(QString::fromStdString(a.text("out", "")))) {
+            std::cerr << "convscope shot: could not write '" << a.text("out", "") << "'\n";
+            return 2;
+        }
+        return 0;
+    } catch (const std::invalid_argument& e) {
+        std::cerr << "convscope shot: " << e.what() << "\n";
+        return 2;
+    }
+}
+
+}  // namespace convscope::app

@@ -1,0 +1,12 @@
+// `convscope shot`: parses the options and renders a teaching view headless (ui/shot.h).
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace convscope::app {
+
+// Needs a QApplication (main() creates one on the offscreen platform). Exit codes as runCli.
+int runShot(const std::vector<std::string>& args);
+
+}  // namespace convscope::app
