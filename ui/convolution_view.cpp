@@ -224,7 +224,7 @@ void ConvolutionView::paintContent(QPainter& painter, const QRect& exposed) cons
                                                                   m_controller->outputMin(),
                                                                   m_controller->outputMax()))
                                                .rgb()
-                                         : qRgb(245, 245, 245);
+                                         : kPending;
                 cells.setPixel(ox - ox0, oy - oy0, v);
             }
         painter.drawImage(

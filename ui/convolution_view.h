@@ -3,6 +3,8 @@
 // what TeachingController and its ConvStepper say; clicks select pixels and output cells.
 #pragma once
 
+#include <QRgb>
+
 #include "cell_canvas.h"
 #include "color_map.h"
 
@@ -13,6 +15,9 @@ class TeachingController;
 class ConvolutionView : public CellCanvas {
     Q_OBJECT
 public:
+    // Output cells not computed yet: a gray no colour of the diverging maps comes close to.
+    static constexpr QRgb kPending = 0xffb4b4b4;
+
     explicit ConvolutionView(TeachingController* controller, QWidget* parent = nullptr);
     void setColorMap(core::ColorMapKind kind);
 

@@ -35,7 +35,6 @@ GemmView::GemmView(TeachingController* controller, QWidget* parent)
     connect(controller, &TeachingController::changed, this, [this] { autoFit(); });
     connect(controller, &TeachingController::stepChanged, viewport(),
             qOverload<>(&QWidget::update));
-    setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
     connect(controller, &TeachingController::selectionChanged, viewport(),
             qOverload<>(&QWidget::update));
 }
@@ -57,8 +56,9 @@ QRect GemmView::weightRect(int m, int k) const {
     return QRect(kLeft + k * cellSize(), bottomTop() + m * cellSize(), cellSize(), cellSize());
 }
 int GemmView::visibleColumns() const {
+    // At least 16 columns; with a large K (W is K cells wide) the content then scrolls sideways.
     const int room = (viewport()->width() - rightLeft() - 8) / std::max(1, cellSize());
-    return std::clamp(room, 1, std::max(1, m_controller->stepper().steps()));
+    return std::min(std::max(room, 16), std::max(1, m_controller->stepper().steps()));
 }
 
 int GemmView::firstColumn() const {
@@ -78,7 +78,8 @@ QRect GemmView::outRect(int m, int n) const {
 QSize GemmView::contentSize() const {
     const core::ConvStepper& s = m_controller->stepper();
     if (s.steps() == 0) return {};
-    return {viewport()->width(), bottomTop() + mg() * cellSize() + 8};
+    return {std::max(viewport()->width(), rightLeft() + visibleColumns() * cellSize() + 8),
+            bottomTop() + mg() * cellSize() + 8};
 }
 
 void GemmView::paintContent(QPainter& painter, const QRect& exposed) const {
@@ -273,8 +274,8 @@ void GemmPanel::runExample() {
 void GemmView::autoFit() {
     if (m_controller->stepper().steps() == 0) return;
     // K appears twice (W's width, col's height): fit K + M rows, and W's K columns plus a few
-    // columns of col.
-    fitCells(QSize(kg() + 16, kg() + mg()), QSize(kLeft + kGap + 8, kTop + kGap + 8), 2, 14);
+    // columns of col; a large K goes down to one-pixel cells.
+    fitCells(QSize(kg() + 16, kg() + mg()), QSize(kLeft + kGap + 8, kTop + kGap + 8), 1, 14);
 }
 
 }  // namespace convscope::ui

@@ -138,8 +138,8 @@ private slots:
         const QPoint done = conv.outputCellRect(s.outY(2), s.outX(2)).center();
         const QPoint future =
             conv.outputCellRect(s.outY(s.steps() - 1), s.outX(s.steps() - 1)).center();
-        QCOMPARE(pixelAt(convImage, future), QColor(245, 245, 245));
-        QVERIFY(pixelAt(convImage, done) != QColor(245, 245, 245));
+        QCOMPARE(pixelAt(convImage, future), QColor(ui::ConvolutionView::kPending));
+        QVERIFY(pixelAt(convImage, done) != QColor(ui::ConvolutionView::kPending));
         // The current step's window is outlined in orange over the input.
         int y0 = 0, x0 = 0;
         s.windowOrigin(5, y0, x0);
