@@ -89,6 +89,8 @@ int runShot(const std::vector<std::string>& args) {
             std::cerr << "convscope shot: could not write '" << a.text("out", "") << "'\n";
             return 2;
         }
+        std::cout << "wrote " << a.text("out", "") << " (" << image.width() << "x" << image.height()
+                  << ")\n";
         return 0;
     } catch (const std::invalid_argument& e) {
         std::cerr << "convscope shot: " << e.what() << "\n";

@@ -56,23 +56,25 @@ MainWindow::MainWindow(QWidget* parent)
 
     m_conv = new ConvolutionView(m_controller, this);
     m_formula = new QLabel(this);
+    m_formula->setWordWrap(true);
     m_formula->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_formula->setToolTip(
         tr("The dot product of the current step: the kernel's weights times the "
            "window's pixels, plus the bias."));
     m_im2col = new Im2colPanel(m_controller, this);
     m_gemm = new GemmPanel(m_controller, this);
-    auto* right = new QSplitter(Qt::Vertical, this);
-    right->addWidget(titled(tr("2 · im2col: one column per output position"), m_im2col, right));
-    right->addWidget(titled(tr("3 · GEMM: W · col = out"), m_gemm, right));
-    auto* split = new QSplitter(Qt::Horizontal, this);
+    // The im2col matrix is short and wide (K rows, N columns): it gets the full width below; the
+    // convolution and the GEMM share the top.
+    auto* top = new QSplitter(Qt::Horizontal, this);
+    top->addWidget(
+        titled(tr("1 · Convolution: the kernel slides over the input"), m_conv, top, m_formula));
+    top->addWidget(titled(tr("3 · GEMM: W · col = out"), m_gemm, top));
+    top->setSizes({560, 440});
+    auto* split = new QSplitter(Qt::Vertical, this);
     split->setObjectName(QStringLiteral("viewsSplitter"));
-    split->addWidget(
-        titled(tr("1 · Convolution: the kernel slides over the input"), m_conv, split, m_formula));
-    split->addWidget(right);
-    split->setStretchFactor(0, 1);
-    split->setStretchFactor(1, 1);
-    split->setSizes({600, 600});
+    split->addWidget(top);
+    split->addWidget(titled(tr("2 · im2col: one column per output position"), m_im2col, split));
+    split->setSizes({600, 380});
     m_playback = new PlaybackBar(m_controller, this);
     auto* central = new QWidget(this);
     auto* layout = new QVBoxLayout(central);
@@ -106,6 +108,8 @@ MainWindow::MainWindow(QWidget* parent)
     addDockWidget(Qt::LeftDockWidgetArea, overviewDock);
     for (QWidget* w : {static_cast<QWidget*>(m_roiView), static_cast<QWidget*>(m_fullView)})
         w->setMinimumSize(120, 90);
+    resizeDocks({controlsDock, overviewDock}, {390, 390}, Qt::Horizontal);
+    resizeDocks({controlsDock, overviewDock}, {430, 470}, Qt::Vertical);
 
     m_info = new QLabel(this);
     m_progress = new QProgressBar(this);
