@@ -39,11 +39,6 @@ ConvolutionView::ConvolutionView(TeachingController* controller, QWidget* parent
             qOverload<>(&QWidget::update));
 }
 
-void ConvolutionView::setColorMap(core::ColorMapKind kind) {
-    m_map = kind;
-    viewport()->update();
-}
-
 int ConvolutionView::outputLeft() const {
     const auto& p = m_controller->stepper().params();
     const int paddedW = m_controller->stepper().width() + p.padLeft + p.padRight;
@@ -66,8 +61,11 @@ QSize ConvolutionView::contentSize() const {
     if (s.steps() == 0) return {};
     const auto& p = s.params();
     const int paddedH = s.height() + p.padTop + p.padBottom;
-    return {outputLeft() + s.outWidth() * cellSize() + kMargin,
-            kMargin + std::max(paddedH, s.outHeight()) * cellSize() + kMargin};
+    return {outputLeft() + std::max(s.outWidth() * cellSize(), kLegendWidth) + kMargin,
+            kMargin +
+                std::max(paddedH, s.outHeight() + kLegendHeight / std::max(1, cellSize()) + 1) *
+                    cellSize() +
+                kMargin};
 }
 
 void ConvolutionView::followStep() {
@@ -220,11 +218,12 @@ void ConvolutionView::paintContent(QPainter& painter, const QRect& exposed) cons
         for (int oy = oy0; oy <= oy1; ++oy)
             for (int ox = ox0; ox <= ox1; ++ox) {
                 const int n = s.stepOf(oy, ox);
-                const QRgb v = n <= step ? toColor(core::mapValue(m_map, out.at(0, m, oy, ox),
-                                                                  m_controller->outputMin(),
-                                                                  m_controller->outputMax()))
-                                               .rgb()
-                                         : kPending;
+                const QRgb v =
+                    n <= step ? toColor(core::mapValue(
+                                            m_controller->divergingMap(), out.at(0, m, oy, ox),
+                                            m_controller->outputMin(), m_controller->outputMax()))
+                                    .rgb()
+                              : kPending;
                 cells.setPixel(ox - ox0, oy - oy0, v);
             }
         painter.drawImage(
@@ -256,6 +255,27 @@ void ConvolutionView::paintContent(QPainter& painter, const QRect& exposed) cons
         painter.drawRect(outputCellRect(s.outY(n), s.outX(n)).adjusted(1, 1, -1, -1));
     painter.setPen(QPen(kCurrent, std::max(2, c / 5)));
     painter.drawRect(outputCellRect(s.outY(step), s.outX(step)).adjusted(1, 1, -1, -1));
+
+    // Colour legend of the output: the diverging scale, centred on 0, with its extremes.
+    const double lo = m_controller->outputMin(), hi = m_controller->outputMax();
+    const QRect bar(outputLeft(), kMargin + s.outHeight() * c + 8, kLegendWidth, 10);
+    if (bar.intersects(exposed.adjusted(0, -20, 0, 20))) {
+        for (int x = 0; x < bar.width(); ++x) {
+            const double v = lo + (hi - lo) * x / std::max(1, bar.width() - 1);
+            painter.setPen(toColor(core::mapValue(m_controller->divergingMap(), v, lo, hi)));
+            painter.drawLine(bar.left() + x, bar.top(), bar.left() + x, bar.bottom());
+        }
+        painter.setPen(palette().color(QPalette::Text));
+        painter.setBrush(Qt::NoBrush);
+        painter.drawRect(bar.adjusted(0, 0, -1, -1));
+        QFont f = painter.font();
+        f.setPixelSize(10);
+        painter.setFont(f);
+        const QRect labels(bar.left(), bar.bottom() + 2, bar.width(), 14);
+        painter.drawText(labels, Qt::AlignLeft, QString::number(lo, 'g', 3));
+        painter.drawText(labels, Qt::AlignRight, QString::number(hi, 'g', 3));
+        painter.drawText(labels, Qt::AlignHCenter, tr("output value"));
+    }
 }
 
 void ConvolutionView::contentClicked(const QPoint& pos) {

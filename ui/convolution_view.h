@@ -19,7 +19,6 @@ public:
     static constexpr QRgb kPending = 0xffb4b4b4;
 
     explicit ConvolutionView(TeachingController* controller, QWidget* parent = nullptr);
-    void setColorMap(core::ColorMapKind kind);
 
     // Content geometry (pixels), public for tests and the shot command.
     QRect inputCellRect(int y, int x) const;  // image coordinates (may be in the padding)
@@ -38,8 +37,8 @@ private:
     int outputLeft() const;
 
     TeachingController* m_controller;
-    core::ColorMapKind m_map = core::ColorMapKind::Diverging;
     static constexpr int kMargin = 22;
+    static constexpr int kLegendWidth = 170, kLegendHeight = 30;
 };
 
 }  // namespace convscope::ui

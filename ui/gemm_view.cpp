@@ -109,7 +109,7 @@ void GemmView::paintContent(QPainter& painter, const QRect& exposed) const {
             const QRect r = weightRect(i, k);
             if (!r.intersects(exposed)) continue;
             painter.fillRect(
-                r, QColor::fromRgb(rgb(core::mapValue(core::ColorMapKind::Diverging,
+                r, QColor::fromRgb(rgb(core::mapValue(m_controller->divergingMap(),
                                                       w.image(firstFilter + i)[k], -wMax, wMax))));
         }
     // col and out: only the exposed columns.
@@ -130,7 +130,7 @@ void GemmView::paintContent(QPainter& painter, const QRect& exposed) const {
             for (int i = 0; i < M; ++i)
                 outCells.setPixel(
                     n - n0, i,
-                    rgb(core::mapValue(core::ColorMapKind::Diverging,
+                    rgb(core::mapValue(m_controller->divergingMap(),
                                        out.at(0, firstFilter + i, s.outY(n), s.outX(n)),
                                        m_controller->outputMin(), m_controller->outputMax())));
         }
@@ -239,7 +239,8 @@ void GemmPanel::refreshFigures() {
     const double M = double(m_controller->layer().filters) / G, K = s.groupRows(), N = s.steps();
     m_header->setText(
         tr("<b>GEMM</b> per group: W (M=%1 × K=%2) · col (K=%2 × N=%3) = out (M=%1 × N=%3)%4. "
-           "2·M·N·K%5 = <b>%6 MFLOP</b>.")
+           "2·M·N·K%5 = <b>%6 MFLOP</b>. W and out: blue &lt; 0 &lt; red (orange with the "
+           "colour-blind-safe palette).")
             .arg(M)
             .arg(K)
             .arg(N)

@@ -195,7 +195,8 @@ void Im2colPanel::refreshFigures() {
     const std::int64_t colBytes = std::int64_t(s.rows()) * s.steps() * 4;
     m_header->setText(
         tr("<b>im2col</b>: K = %1 rows (C·kh·kw%2) × N = %3 columns (%4×%5 outputs). "
-           "Input %6 → col matrix %7: <b>×%8</b>.")
+           "Input %6 → col matrix %7: <b>×%8</b>. Colour: pixel value 0 (dark violet) → 1 "
+           "(yellow); light gray: a zero from the padding.")
             .arg(s.rows())
             .arg(s.params().groups > 1
                      ? tr(", %1 groups of %2").arg(s.params().groups).arg(s.groupRows())

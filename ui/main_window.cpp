@@ -25,9 +25,11 @@
 
 #include "controls_panel.h"
 #include "convolution_view.h"
+#include "error.h"
 #include "gemm_view.h"
 #include "im2col_view.h"
 #include "image_view.h"
+#include "io/image_io.h"
 #include "playback_bar.h"
 #include "runtime.h"
 #include "teaching_controller.h"
@@ -172,6 +174,7 @@ MainWindow::MainWindow(QWidget* parent)
     m_roiView->setImage(QImage(QStringLiteral(":/chelsea.png")));
     m_controller->setImage(QImage(QStringLiteral(":/chelsea.png")), tr("chelsea.png (built in)"));
     m_controller->setRoi(QRect(136, 86, 32, 32));
+    restoreLayer();
     m_controller->setStep(0);
 }
 
@@ -234,7 +237,7 @@ void MainWindow::createMenus() {
     safe->setCheckable(true);
     safe->setStatusTip(tr("Blue-orange instead of blue-red for signed values"));
     connect(safe, &QAction::toggled, this, [this](bool on) {
-        m_conv->setColorMap(on ? core::ColorMapKind::DivergingSafe : core::ColorMapKind::Diverging);
+        m_controller->setColorBlindSafe(on);
         QSettings().setValue(QStringLiteral("view/colorBlindSafe"), on);
     });
     safe->setChecked(QSettings().value(QStringLiteral("view/colorBlindSafe"), false).toBool());
@@ -282,10 +285,26 @@ void MainWindow::openImage(const QString& path) {
         reader.setAutoTransform(true);
         LoadedImage result;
         result.image = reader.read();
-        if (result.image.isNull())
-            result.error = reader.errorString();
-        else
+        if (!result.image.isNull()) {
             result.image = result.image.convertToFormat(QImage::Format_RGB32);
+            return result;
+        }
+        // Formats only OpenCV decodes (JPEG 2000, OpenEXR, HDR, PFM, ...): through core's io.
+        try {
+            core::io::ImageOptions rgb;
+            rgb.swapRB = true;
+            const core::Tensor t = core::io::loadImage(path.toStdString(), rgb);
+            QImage img(t.w(), t.h(), QImage::Format_RGB32);
+            auto byte = [](float v) { return std::clamp(int(v + 0.5f), 0, 255); };
+            for (int y = 0; y < t.h(); ++y)
+                for (int x = 0; x < t.w(); ++x)
+                    img.setPixel(x, y,
+                                 qRgb(byte(t.at(0, 0, y, x)), byte(t.at(0, 1, y, x)),
+                                      byte(t.at(0, 2, y, x))));
+            result.image = img;
+        } catch (const core::Error& e) {
+            result.error = QString::fromStdString(e.what());
+        }
         return result;
     }));
 }
@@ -343,7 +362,49 @@ void MainWindow::dropEvent(QDropEvent* event) {
     if (!urls.isEmpty() && urls.first().isLocalFile()) openImage(urls.first().toLocalFile());
 }
 
+namespace {
+constexpr const char* kLayerKeys[] = {"kernelH",   "kernelW",   "strideH", "strideW",
+                                      "padTop",    "padBottom", "padLeft", "padRight",
+                                      "dilationH", "dilationW", "groups"};
+int* layerField(LayerSettings& l, int i) {
+    core::WindowParams& p = l.params;
+    int* fields[] = {&p.kernelH, &p.kernelW,  &p.strideH,   &p.strideW,   &p.padTop, &p.padBottom,
+                     &p.padLeft, &p.padRight, &p.dilationH, &p.dilationW, &p.groups};
+    return fields[i];
+}
+}  // namespace
+
+void MainWindow::saveLayer() const {
+    QSettings settings;
+    LayerSettings l = m_controller->layer();
+    settings.beginGroup(QStringLiteral("layer"));
+    for (int i = 0; i < int(std::size(kLayerKeys)); ++i)
+        settings.setValue(QLatin1String(kLayerKeys[i]), *layerField(l, i));
+    settings.setValue(QStringLiteral("filters"), l.filters);
+    settings.setValue(QStringLiteral("rgb"), l.rgb);
+    settings.setValue(QStringLiteral("same"), l.samePadding);
+    settings.setValue(QStringLiteral("preset"), l.preset);
+    settings.endGroup();
+}
+
+void MainWindow::restoreLayer() {
+    QSettings settings;
+    settings.beginGroup(QStringLiteral("layer"));
+    if (!settings.contains(QStringLiteral("kernelH"))) return;
+    LayerSettings l = m_controller->layer();
+    for (int i = 0; i < int(std::size(kLayerKeys)); ++i)
+        *layerField(l, i) = settings.value(QLatin1String(kLayerKeys[i]), *layerField(l, i)).toInt();
+    l.filters = settings.value(QStringLiteral("filters"), l.filters).toInt();
+    l.rgb = settings.value(QStringLiteral("rgb"), l.rgb).toBool();
+    l.samePadding = settings.value(QStringLiteral("same"), l.samePadding).toBool();
+    l.preset = std::clamp(settings.value(QStringLiteral("preset"), l.preset).toInt(), 0,
+                          int(core::kernelPresets().size()) - 1);
+    // A remembered layer that does not fit the built-in image is dropped with the engine's message.
+    m_controller->setLayer(l);
+}
+
 void MainWindow::closeEvent(QCloseEvent* event) {
+    saveLayer();
     QSettings settings;
     settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
     settings.setValue(QStringLiteral("window/state"), saveState());

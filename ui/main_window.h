@@ -63,6 +63,8 @@ private:
     void addRecent(const QString& path);
     void rebuildRecentMenu();
     void showStatus();
+    void saveLayer() const;
+    void restoreLayer();
 
     TeachingController* m_controller;
     ConvolutionView* m_conv = nullptr;

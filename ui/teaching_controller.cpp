@@ -214,6 +214,13 @@ void TeachingController::setFilter(int m) {
     computeFull();
 }
 
+void TeachingController::setColorBlindSafe(bool on) {
+    if (on == m_colorBlindSafe) return;
+    m_colorBlindSafe = on;
+    emit changed();
+    computeFull();
+}
+
 void TeachingController::select(const core::Selection& selection) {
     m_selection = selection;
     if (selection.kind == core::Selection::Kind::OutputCell) {
@@ -240,6 +247,7 @@ void TeachingController::computeFull() {
     const core::Tensor weights = m_weights;
     const std::vector<float> bias = m_bias;
     const int m = m_filter;
+    const core::ColorMapKind map = divergingMap();
 
     auto* watcher = new QFutureWatcher<FullResult>(this);
     m_fullWatcher = watcher;
@@ -257,48 +265,48 @@ void TeachingController::computeFull() {
         emit fullFinished();
     });
     emit fullStarted();
-    watcher->setFuture(QtConcurrent::run([this, cancel, image, layer, weights, bias, m, request] {
-        FullResult result;
-        try {
-            const core::Tensor in = imageToTensor(image, layer.rgb);
-            const core::WindowParams p = effectiveParams(layer, in.h(), in.w());
-            core::ConvolutionLayer conv("full image", p, weights, bias);
-            const core::Shape shape = in.shape();
-            core::Tensor out(conv.outputShape(std::span<const core::Shape>(&shape, 1)));
-            const core::Tensor* inputs[] = {&in};
-            core::ForwardContext ctx;
-            ctx.colMemoryLimit = std::int64_t(64) << 20;  // tiles: progress and a prompt cancel
-            ctx.cancelled = [cancel] { return cancel->load(); };
-            ctx.progress = [this, request](double f) {
-                const int percent = int(f * 100);
-                QMetaObject::invokeMethod(
-                    this,
-                    [this, request, percent] {
-                        if (request == m_fullRequest) emit fullProgress(percent);
-                    },
-                    Qt::QueuedConnection);
-            };
-            conv.forward(inputs, out, ctx);
-            const float* plane = out.image(0) + std::int64_t(m) * out.shape().plane();
-            const auto [lo, hi] = std::minmax_element(plane, plane + out.shape().plane());
-            QImage img(out.w(), out.h(), QImage::Format_RGB32);
-            for (int y = 0; y < out.h(); ++y) {
-                QRgb* line = reinterpret_cast<QRgb*>(img.scanLine(y));
-                for (int x = 0; x < out.w(); ++x) {
-                    const core::Rgb c = core::mapValue(core::ColorMapKind::Diverging,
-                                                       plane[y * out.w() + x], *lo, *hi);
-                    line[x] = qRgb(c.r, c.g, c.b);
+    watcher->setFuture(
+        QtConcurrent::run([this, cancel, image, layer, weights, bias, m, map, request] {
+            FullResult result;
+            try {
+                const core::Tensor in = imageToTensor(image, layer.rgb);
+                const core::WindowParams p = effectiveParams(layer, in.h(), in.w());
+                core::ConvolutionLayer conv("full image", p, weights, bias);
+                const core::Shape shape = in.shape();
+                core::Tensor out(conv.outputShape(std::span<const core::Shape>(&shape, 1)));
+                const core::Tensor* inputs[] = {&in};
+                core::ForwardContext ctx;
+                ctx.colMemoryLimit = std::int64_t(64) << 20;  // tiles: progress and a prompt cancel
+                ctx.cancelled = [cancel] { return cancel->load(); };
+                ctx.progress = [this, request](double f) {
+                    const int percent = int(f * 100);
+                    QMetaObject::invokeMethod(
+                        this,
+                        [this, request, percent] {
+                            if (request == m_fullRequest) emit fullProgress(percent);
+                        },
+                        Qt::QueuedConnection);
+                };
+                conv.forward(inputs, out, ctx);
+                const float* plane = out.image(0) + std::int64_t(m) * out.shape().plane();
+                const auto [lo, hi] = std::minmax_element(plane, plane + out.shape().plane());
+                QImage img(out.w(), out.h(), QImage::Format_RGB32);
+                for (int y = 0; y < out.h(); ++y) {
+                    QRgb* line = reinterpret_cast<QRgb*>(img.scanLine(y));
+                    for (int x = 0; x < out.w(); ++x) {
+                        const core::Rgb c = core::mapValue(map, plane[y * out.w() + x], *lo, *hi);
+                        line[x] = qRgb(c.r, c.g, c.b);
+                    }
                 }
+                result.image = img;
+            } catch (const core::Error& e) {
+                if (e.category() == core::ErrorCategory::Cancelled)
+                    result.cancelled = true;
+                else
+                    result.error = QString::fromStdString(e.what());
             }
-            result.image = img;
-        } catch (const core::Error& e) {
-            if (e.category() == core::ErrorCategory::Cancelled)
-                result.cancelled = true;
-            else
-                result.error = QString::fromStdString(e.what());
-        }
-        return result;
-    }));
+            return result;
+        }));
 }
 
 }  // namespace convscope::ui

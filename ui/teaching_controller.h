@@ -12,6 +12,7 @@
 #include <atomic>
 #include <memory>
 
+#include "color_map.h"
 #include "conv_stepper.h"
 #include "kernel_presets.h"
 #include "linked_selection.h"
@@ -58,6 +59,11 @@ public:
     const core::Selection& selection() const { return m_selection; }
     const core::Highlights& highlights() const { return m_highlights; }
     core::ConvStepper::DotProduct currentDot() const;
+    // The colour map for signed values (weights, outputs): blue-red, or blue-orange when the
+    // colour-blind-safe palette is on.
+    core::ColorMapKind divergingMap() const {
+        return m_colorBlindSafe ? core::ColorMapKind::DivergingSafe : core::ColorMapKind::Diverging;
+    }
 
     // The engine's validation of a layer for the current input: empty when valid.
     QString check(const LayerSettings& layer) const;
@@ -78,6 +84,7 @@ public slots:
     void setStep(int step);
     void stepBy(int delta);
     void setFilter(int m);
+    void setColorBlindSafe(bool on);
     void select(const core::Selection& selection);
     void computeFull();
     void cancelFull();
@@ -105,6 +112,7 @@ private:
     std::vector<float> m_bias;
     float m_outMin = 0, m_outMax = 0;
     int m_step = 0, m_filter = 0;
+    bool m_colorBlindSafe = false;
     core::Selection m_selection;
     core::Highlights m_highlights;
 

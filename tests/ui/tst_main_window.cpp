@@ -7,6 +7,8 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include "error.h"
+#include "io/matrix_image.h"
 #include "main_window.h"
 #include "teaching_controller.h"
 
@@ -62,6 +64,25 @@ private slots:
         QCOMPARE(w.imageSize(), QSize(40, 30));
         QCOMPARE(w.imageName(), QStringLiteral("small.png"));
         QCOMPARE(w.controller()->roi().size(), QSize(30, 30));  // the default region, clamped
+    }
+
+    void formatsOnlyOpenCvReadsStillOpen() {
+        // Sun raster: OpenCV decodes it, Qt has no plugin for it.
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("photo.ras"));
+        convscope::core::RgbImage img;
+        img.width = 24, img.height = 20;
+        img.pixels.assign(24 * 20 * 3, 200);
+        try {
+            convscope::core::io::writeRgbImage(path.toStdString(), img);
+        } catch (const convscope::core::Error&) {
+            QSKIP("this OpenCV cannot write Sun raster files");
+        }
+        MainWindow w;
+        QSignalSpy loaded(&w, &MainWindow::imageLoaded);
+        w.openImage(path);
+        QVERIFY(loaded.wait(5000));
+        QCOMPARE(w.imageSize(), QSize(24, 20));
     }
 
     void onlyTheNewestRequestIsShown() {
