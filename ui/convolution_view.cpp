@@ -278,47 +278,60 @@ void ConvolutionView::paintContent(QPainter& painter, const QRect& exposed) cons
     }
 }
 
-void ConvolutionView::contentClicked(const QPoint& pos) {
+ConvolutionView::Hit ConvolutionView::hitTest(const QPoint& pos) const {
+    Hit hit;
     const core::ConvStepper& s = m_controller->stepper();
-    if (s.steps() == 0) return;
+    if (s.steps() == 0) return hit;
     const auto& p = s.params();
     const int c = cellSize();
     const int px = (pos.x() - kMargin) / c, py = (pos.y() - kMargin) / c;
     if (pos.x() >= kMargin && pos.y() >= kMargin && px < s.width() + p.padLeft + p.padRight &&
         py < s.height() + p.padTop + p.padBottom) {
-        const int y = py - p.padTop, x = px - p.padLeft;
-        if (y >= 0 && y < s.height() && x >= 0 && x < s.width())
-            m_controller->select(core::Selection::pixel(0, y, x));
-        return;
+        hit.y = py - p.padTop;
+        hit.x = px - p.padLeft;
+        const bool inside = hit.y >= 0 && hit.y < s.height() && hit.x >= 0 && hit.x < s.width();
+        hit.kind = inside ? Hit::Pixel : Hit::Padding;
+        return hit;
     }
     const int ox = (pos.x() - outputLeft()) / c, oy = (pos.y() - kMargin) / c;
-    if (pos.x() >= outputLeft() && pos.y() >= kMargin && ox < s.outWidth() && oy < s.outHeight())
-        m_controller->select(core::Selection::output(m_controller->filter(), s.stepOf(oy, ox)));
+    if (pos.x() >= outputLeft() && pos.y() >= kMargin && ox < s.outWidth() && oy < s.outHeight()) {
+        hit.kind = Hit::Output;
+        hit.y = oy;
+        hit.x = ox;
+    }
+    return hit;
+}
+
+void ConvolutionView::contentClicked(const QPoint& pos) {
+    const Hit hit = hitTest(pos);
+    if (hit.kind == Hit::Pixel) m_controller->select(core::Selection::pixel(0, hit.y, hit.x));
+    if (hit.kind == Hit::Output)
+        m_controller->select(core::Selection::output(m_controller->filter(),
+                                                     m_controller->stepper().stepOf(hit.y, hit.x)));
 }
 
 QString ConvolutionView::contentToolTip(const QPoint& pos) const {
+    const Hit hit = hitTest(pos);
     const core::ConvStepper& s = m_controller->stepper();
-    if (s.steps() == 0) return {};
-    const auto& p = s.params();
-    const int c = cellSize();
-    const int px = (pos.x() - kMargin) / c, py = (pos.y() - kMargin) / c;
-    if (pos.x() >= kMargin && pos.y() >= kMargin && px < s.width() + p.padLeft + p.padRight &&
-        py < s.height() + p.padTop + p.padBottom) {
-        const int y = py - p.padTop, x = px - p.padLeft;
-        if (y < 0 || y >= s.height() || x < 0 || x >= s.width()) return tr("padding: reads as 0");
-        return tr("pixel (%1, %2): copied into %3 column(s) of the im2col matrix")
-            .arg(y)
-            .arg(x)
-            .arg(s.copyCount(y, x));
+    switch (hit.kind) {
+        case Hit::None:
+            return {};
+        case Hit::Padding:
+            return tr("padding: reads as 0");
+        case Hit::Pixel:
+            return tr("pixel (%1, %2): copied into %3 column(s) of the im2col matrix")
+                .arg(hit.y)
+                .arg(hit.x)
+                .arg(s.copyCount(hit.y, hit.x));
+        case Hit::Output:
+            return tr("out[%1, %2, %3] = %4 (step %5)")
+                .arg(m_controller->filter())
+                .arg(hit.y)
+                .arg(hit.x)
+                .arg(double(m_controller->output().at(0, m_controller->filter(), hit.y, hit.x)), 0,
+                     'g', 4)
+                .arg(s.stepOf(hit.y, hit.x));
     }
-    const int ox = (pos.x() - outputLeft()) / c, oy = (pos.y() - kMargin) / c;
-    if (pos.x() >= outputLeft() && pos.y() >= kMargin && ox < s.outWidth() && oy < s.outHeight())
-        return tr("out[%1, %2, %3] = %4 (step %5)")
-            .arg(m_controller->filter())
-            .arg(oy)
-            .arg(ox)
-            .arg(double(m_controller->output().at(0, m_controller->filter(), oy, ox)), 0, 'g', 4)
-            .arg(s.stepOf(oy, ox));
     return {};
 }
 

@@ -33,6 +33,11 @@ protected:
     QString contentToolTip(const QPoint& pos) const override;
 
 private:
+    struct Hit {
+        enum Kind { None, Padding, Pixel, Output } kind = None;
+        int y = 0, x = 0;  // image coordinates (Pixel, Padding) or output cell (Output)
+    };
+    Hit hitTest(const QPoint& contentPos) const;
     void followStep();
     int outputLeft() const;
 

@@ -75,6 +75,23 @@ void checkFinite(const std::string& layer, const std::vector<float>& values, con
                         "; the model file is corrupt or was saved from a diverged training run");
 }
 
+// A layer's weight blob as a tensor of `shape` (same element count), checked for NaN/inf.
+Tensor weightsOf(const std::string& layer, const cv::Mat& blob, Shape shape) {
+    const std::vector<float> values = valuesOf(blob);
+    checkFinite(layer, values, "weights");
+    Tensor t(shape);
+    std::copy(values.begin(), values.end(), t.data());
+    return t;
+}
+
+// The second blob (the bias) if the layer has one, checked for NaN/inf.
+std::vector<float> biasOf(const std::string& layer, const cv::dnn::Layer& l) {
+    std::vector<float> bias;
+    if (l.blobs.size() > 1) bias = valuesOf(l.blobs[1]);
+    checkFinite(layer, bias, "biases");
+    return bias;
+}
+
 // The input size a Caffe prototxt declares: input_param { shape { dim ... } }, input_shape, or
 // four input_dim lines. Only the first input is read.
 bool caffeDeclaredInput(const std::string& prototxt, int& c, int& h, int& w) {
@@ -296,13 +313,8 @@ private:
             const int M = w.size[0], Cg = w.size[1];
             const int inC = input(in).channels;
             p.groups = inC > 0 && inC % Cg == 0 ? inC / Cg : 1;
-            Tensor weights(M, Cg, w.size[2], w.size[3]);
-            const std::vector<float> wv = valuesOf(w);
-            checkFinite(name, wv, "weights");
-            std::copy(wv.begin(), wv.end(), weights.data());
-            std::vector<float> bias;
-            if (layer->blobs.size() > 1) bias = valuesOf(layer->blobs[1]);
-            checkFinite(name, bias, "biases");
+            Tensor weights = weightsOf(name, w, {M, Cg, w.size[2], w.size[3]});
+            std::vector<float> bias = biasOf(name, *layer);
             m_model.convs.push_back({name, p, weights});
             applyPadMode(p, conv->padMode, in);
             m_model.convs.back().params = p;
@@ -319,13 +331,8 @@ private:
             const cv::Mat& w = layer->blobs[0];
             const int M = w.size[0];
             const int K = int(w.total() / std::size_t(M));
-            Tensor weights(M, K, 1, 1);
-            const std::vector<float> wv = valuesOf(w);
-            checkFinite(name, wv, "weights");
-            std::copy(wv.begin(), wv.end(), weights.data());
-            std::vector<float> bias;
-            if (layer->blobs.size() > 1) bias = valuesOf(layer->blobs[1]);
-            checkFinite(name, bias, "biases");
+            Tensor weights = weightsOf(name, w, {M, K, 1, 1});
+            std::vector<float> bias = biasOf(name, *layer);
             add(info,
                 std::make_unique<FullyConnectedLayer>(name, std::move(weights), std::move(bias)),
                 {in}, M);
