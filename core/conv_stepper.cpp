@@ -63,17 +63,28 @@ std::vector<ConvStepper::Entry> ConvStepper::copiesOf(int channel, int y, int x)
     return entries;
 }
 
-int ConvStepper::copyCount(int y, int x) const {
+int ConvStepper::rowCopies(int y) const {
+    // Kernel rows ki and output rows oy with oy*strideH - padTop + ki*dilationH == y.
     int count = 0;
     for (int ki = 0; ki < m_p.kernelH; ++ki) {
         const int ny = y + m_p.padTop - ki * m_p.dilationH;
-        if (ny < 0 || ny % m_p.strideH || ny / m_p.strideH >= m_outH) continue;
-        for (int kj = 0; kj < m_p.kernelW; ++kj) {
-            const int nx = x + m_p.padLeft - kj * m_p.dilationW;
-            if (nx >= 0 && nx % m_p.strideW == 0 && nx / m_p.strideW < m_outW) ++count;
-        }
+        if (ny >= 0 && ny % m_p.strideH == 0 && ny / m_p.strideH < m_outH) ++count;
     }
     return count;
+}
+
+int ConvStepper::colCopies(int x) const {
+    int count = 0;
+    for (int kj = 0; kj < m_p.kernelW; ++kj) {
+        const int nx = x + m_p.padLeft - kj * m_p.dilationW;
+        if (nx >= 0 && nx % m_p.strideW == 0 && nx / m_p.strideW < m_outW) ++count;
+    }
+    return count;
+}
+
+int ConvStepper::copyCount(int y, int x) const {
+    // The rows and the columns a pixel is read from are independent: the count factorises.
+    return rowCopies(y) * colCopies(x);
 }
 
 float ConvStepper::colValue(const Tensor& image, int row, int step) const {

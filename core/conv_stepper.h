@@ -70,8 +70,12 @@ public:
         int row, step;
     };
     std::vector<Entry> copiesOf(int channel, int y, int x) const;
-    // How many col entries copy pixel (y, x) of one channel (the same for every channel).
+    // How many col entries copy pixel (y, x) of one channel (the same for every channel):
+    // rowCopies(y) * colCopies(x), the (kernel row, output row) and (kernel column, output column)
+    // pairs that read it.
     int copyCount(int y, int x) const;
+    int rowCopies(int y) const;
+    int colCopies(int x) const;
 
     // The value of col[row][step] for an image (1 x C x H x W), without building the matrix.
     float colValue(const Tensor& image, int row, int step) const;

@@ -219,11 +219,12 @@ void ConvolutionView::paintContent(QPainter& painter, const QRect& exposed) cons
             for (int ox = ox0; ox <= ox1; ++ox) {
                 const int n = s.stepOf(oy, ox);
                 const QRgb v =
-                    n <= step ? toColor(core::mapValue(
-                                            m_controller->divergingMap(), out.at(0, m, oy, ox),
-                                            m_controller->outputMin(), m_controller->outputMax()))
-                                    .rgb()
-                              : kPending;
+                    n <= step && m_controller->outputReady()
+                        ? toColor(core::mapValue(m_controller->divergingMap(), out.at(0, m, oy, ox),
+                                                 m_controller->outputMin(),
+                                                 m_controller->outputMax()))
+                              .rgb()
+                        : kPending;
                 cells.setPixel(ox - ox0, oy - oy0, v);
             }
         painter.drawImage(
@@ -245,7 +246,7 @@ void ConvolutionView::paintContent(QPainter& painter, const QRect& exposed) cons
             painter.setPen(Qt::black);
             for (int oy = oy0; oy <= oy1; ++oy)
                 for (int ox = ox0; ox <= ox1; ++ox)
-                    if (s.stepOf(oy, ox) <= step)
+                    if (s.stepOf(oy, ox) <= step && m_controller->outputReady())
                         painter.drawText(outputCellRect(oy, ox), Qt::AlignCenter,
                                          QString::number(double(out.at(0, m, oy, ox)), 'f', 2));
         }

@@ -9,6 +9,7 @@
 #include <chrono>
 
 #include "color_map.h"
+#include "convolution_view.h"
 #include "gemm.h"
 #include "models.h"
 #include "profile.h"
@@ -103,15 +104,18 @@ void GemmView::paintContent(QPainter& painter, const QRect& exposed) const {
     painter.drawText(QRect(rightLeft(), bottomTop() - kGap + 4, 400, kGap - 6),
                      Qt::AlignLeft | Qt::AlignVCenter, tr("out (M=%1 × N=%2)").arg(M).arg(N));
 
-    // W: small, drawn whole.
-    for (int i = 0; i < M; ++i)
-        for (int k = 0; k < K; ++k) {
-            const QRect r = weightRect(i, k);
-            if (!r.intersects(exposed)) continue;
-            painter.fillRect(
-                r, QColor::fromRgb(rgb(core::mapValue(m_controller->divergingMap(),
-                                                      w.image(firstFilter + i)[k], -wMax, wMax))));
+    // W: M x K cells as one image, drawn scaled without smoothing.
+    if (QRect(weightRect(0, 0).topLeft(), weightRect(M - 1, K - 1).bottomRight())
+            .intersects(exposed)) {
+        QImage wCells(K, M, QImage::Format_RGB32);
+        for (int i = 0; i < M; ++i) {
+            QRgb* line = reinterpret_cast<QRgb*>(wCells.scanLine(i));
+            const float* row = w.image(firstFilter + i);
+            for (int k = 0; k < K; ++k)
+                line[k] = rgb(core::mapValue(m_controller->divergingMap(), row[k], -wMax, wMax));
         }
+        painter.drawImage(QRect(weightRect(0, 0).topLeft(), QSize(K * c, M * c)), wCells);
+    }
     // col and out: only the exposed columns.
     const int n0 = first, n1 = last;
     if (n1 >= n0) {
@@ -130,9 +134,11 @@ void GemmView::paintContent(QPainter& painter, const QRect& exposed) const {
             for (int i = 0; i < M; ++i)
                 outCells.setPixel(
                     n - n0, i,
-                    rgb(core::mapValue(m_controller->divergingMap(),
-                                       out.at(0, firstFilter + i, s.outY(n), s.outX(n)),
-                                       m_controller->outputMin(), m_controller->outputMax())));
+                    m_controller->outputReady()
+                        ? rgb(core::mapValue(m_controller->divergingMap(),
+                                             out.at(0, firstFilter + i, s.outY(n), s.outX(n)),
+                                             m_controller->outputMin(), m_controller->outputMax()))
+                        : ConvolutionView::kPending);
         }
         painter.drawImage(QRect(rightLeft(), kTop, colCells.width() * c, K * c), colCells);
         painter.drawImage(QRect(rightLeft(), bottomTop(), outCells.width() * c, M * c), outCells);

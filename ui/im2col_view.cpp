@@ -5,6 +5,8 @@
 #include <QLabel>
 #include <QPainter>
 #include <QVBoxLayout>
+#include <algorithm>
+#include <vector>
 
 #include "color_map.h"
 #include "report.h"
@@ -208,16 +210,21 @@ void Im2colPanel::refreshFigures() {
             .arg(QString::fromStdString(core::formatBytes(double(colBytes))))
             .arg(double(colBytes) / double(inputBytes), 0, 'f', 2));
     // Duplication heatmap: copies per pixel, sequential scale from 0 to the maximum.
+    std::vector<int> rows(std::size_t(s.height())), cols(std::size_t(s.width()));
+    for (int y = 0; y < s.height(); ++y) rows[std::size_t(y)] = s.rowCopies(y);
+    for (int x = 0; x < s.width(); ++x) cols[std::size_t(x)] = s.colCopies(x);
+    const int most =
+        *std::max_element(rows.begin(), rows.end()) * *std::max_element(cols.begin(), cols.end());
     QImage heat(s.width(), s.height(), QImage::Format_RGB32);
-    int most = 0;
-    for (int y = 0; y < s.height(); ++y)
-        for (int x = 0; x < s.width(); ++x) most = std::max(most, s.copyCount(y, x));
-    for (int y = 0; y < s.height(); ++y)
+    for (int y = 0; y < s.height(); ++y) {
+        QRgb* line = reinterpret_cast<QRgb*>(heat.scanLine(y));
         for (int x = 0; x < s.width(); ++x) {
-            const core::Rgb v = core::colorAt(core::ColorMapKind::Sequential,
-                                              most ? double(s.copyCount(y, x)) / most : 0);
-            heat.setPixel(x, y, qRgb(v.r, v.g, v.b));
+            const int copies = rows[std::size_t(y)] * cols[std::size_t(x)];
+            const core::Rgb v =
+                core::colorAt(core::ColorMapKind::Sequential, most ? double(copies) / most : 0);
+            line[x] = qRgb(v.r, v.g, v.b);
         }
+    }
     const int side = 96;
     m_heatmap->setPixmap(
         QPixmap::fromImage(heat.scaled(side, side, Qt::KeepAspectRatio, Qt::FastTransformation)));

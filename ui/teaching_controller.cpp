@@ -63,6 +63,7 @@ TeachingController::~TeachingController() {
     // (their workers post progress to this object).
     cancelFull();
     for (auto* watcher : findChildren<QFutureWatcher<FullResult>*>()) watcher->waitForFinished();
+    for (auto* watcher : findChildren<QFutureWatcher<core::Tensor>*>()) watcher->waitForFinished();
 }
 
 QString TeachingController::check(const LayerSettings& layer) const {
@@ -169,20 +170,56 @@ void TeachingController::rebuild() {
                                         p.kernelH, p.kernelW);
         m_bias.assign(std::size_t(m_layer.filters), 0.0f);
     }
-    core::ConvolutionLayer conv("teaching", p, m_weights, m_bias);
-    const core::Shape in = m_input.shape();
-    m_output = core::Tensor(conv.outputShape(std::span<const core::Shape>(&in, 1)));
-    const core::Tensor* inputs[] = {&m_input};
-    core::ForwardContext ctx;
-    conv.forward(inputs, m_output, ctx);
-    const auto [lo, hi] = std::minmax_element(m_output.data(), m_output.data() + m_output.count());
-    m_outMin = *lo;
-    m_outMax = *hi;
+    computeRoiOutput(p);
     m_step = std::clamp(m_step, 0, m_stepper.steps() - 1);
     m_filter = std::clamp(m_filter, 0, m_layer.filters - 1);
     updateHighlights();
     emit changed();
     emit stepChanged(m_step);
+}
+
+namespace {
+core::Tensor convolve(const core::Tensor& input, const core::WindowParams& p,
+                      const core::Tensor& weights, const std::vector<float>& bias) {
+    core::ConvolutionLayer conv("teaching", p, weights, bias);
+    const core::Shape in = input.shape();
+    core::Tensor out(conv.outputShape(std::span<const core::Shape>(&in, 1)));
+    const core::Tensor* inputs[] = {&input};
+    core::ForwardContext ctx;
+    conv.forward(inputs, out, ctx);
+    return out;
+}
+}  // namespace
+
+void TeachingController::computeRoiOutput(const core::WindowParams& p) {
+    const int request = ++m_roiRequest;
+    const double flops = 2.0 * m_layer.filters * double(m_stepper.steps()) * m_stepper.groupRows();
+    auto publish = [this](core::Tensor out) {
+        m_output = std::move(out);
+        const auto [lo, hi] =
+            std::minmax_element(m_output.data(), m_output.data() + m_output.count());
+        m_outMin = *lo;
+        m_outMax = *hi;
+        m_outputReady = true;
+    };
+    if (flops <= kSyncRoiFlops) {
+        publish(convolve(m_input, p, m_weights, m_bias));
+        return;
+    }
+    // Large region and kernel (a 512x512 region, 64 11x11 kernels is 12 GFLOP, 0.4 s): run it
+    // off the GUI thread; the views show the output as pending until it arrives.
+    m_outputReady = false;
+    m_output = core::Tensor(1, m_layer.filters, m_stepper.outHeight(), m_stepper.outWidth());
+    m_outMin = m_outMax = 0;
+    auto* watcher = new QFutureWatcher<core::Tensor>(this);
+    connect(watcher, &QFutureWatcher<core::Tensor>::finished, this,
+            [this, watcher, request, publish] {
+                watcher->deleteLater();
+                if (request != m_roiRequest) return;  // a newer layer or region replaced it
+                publish(watcher->result());
+                emit changed();
+            });
+    watcher->setFuture(QtConcurrent::run(convolve, m_input, p, m_weights, m_bias));
 }
 
 void TeachingController::updateHighlights() {

@@ -51,7 +51,10 @@ public:
     const core::Tensor& input() const { return m_input; }      // the ROI, 1 x C x h x w
     const core::Tensor& weights() const { return m_weights; }  // M x C/groups x kh x kw
     const std::vector<float>& bias() const { return m_bias; }
-    const core::Tensor& output() const { return m_output; }  // the ROI's conv, 1 x M x oh x ow
+    // The ROI's convolution, 1 x M x oh x ow. Small layers are computed at once; large ones in the
+    // background, and until they arrive outputReady() is false and output() holds zeros.
+    const core::Tensor& output() const { return m_output; }
+    bool outputReady() const { return m_outputReady; }
     float outputMin() const { return m_outMin; }
     float outputMax() const { return m_outMax; }
     int step() const { return m_step; }
@@ -102,6 +105,10 @@ signals:
 private:
     void rebuild();  // stepper, ROI tensor, output, clamps step and filter; emits changed()
     void updateHighlights();
+    void computeRoiOutput(const core::WindowParams& params);
+
+    // Above this many FLOPs the region's convolution leaves the GUI thread (≈ 5 ms here).
+    static constexpr double kSyncRoiFlops = 400e6;
 
     QImage m_image;
     QString m_imageName;
@@ -111,6 +118,8 @@ private:
     core::Tensor m_input, m_weights, m_output;
     std::vector<float> m_bias;
     float m_outMin = 0, m_outMax = 0;
+    bool m_outputReady = false;
+    int m_roiRequest = 0;
     int m_step = 0, m_filter = 0;
     bool m_colorBlindSafe = false;
     core::Selection m_selection;

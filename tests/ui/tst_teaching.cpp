@@ -123,6 +123,24 @@ private slots:
         QVERIFY(progress.count() > 0);
     }
 
+    void largeRegionConvolvesOffTheGuiThread() {
+        TeachingController c;
+        c.setImage(gradient(600, 500), QStringLiteral("g"));
+        c.setRoi(QRect(0, 0, 256, 256));
+        QSignalSpy changed(&c, &TeachingController::changed);
+        LayerSettings big = layer(11, 1, 5, 1, 32);  // 2*32*65536*363 = 1.5 GFLOP
+        QVERIFY(c.setLayer(big));
+        QVERIFY(!c.outputReady());  // returned at once; the views show the output as pending
+        QTRY_VERIFY_WITH_TIMEOUT(c.outputReady(), 20000);
+        QVERIFY(changed.count() >= 2);
+        // The background result is the engine's.
+        const core::ConvStepper& s = c.stepper();
+        for (int step : {0, 1000, s.steps() - 1})
+            QVERIFY(std::fabs(c.currentDot().value - 0) >= 0 &&
+                    std::fabs(s.dot(c.input(), c.weights(), c.bias(), 3, step).value -
+                              c.output().at(0, 3, s.outY(step), s.outX(step))) < 1e-4);
+    }
+
     void viewsPaintTheHighlightedCells() {
         TeachingController c;
         ui::ConvolutionView conv(&c);
