@@ -60,7 +60,11 @@ GEMM ms and col-buffer MB, then the split by category (conv / fc / pool / norm /
   --threads T       engine threads (default: all cores)
   --repeat R        timed runs; times are medians (default 10)
   --warmup W        untimed runs after the first, cold one (default 2)
-  --method M        im2col (im2col + GEMM, default) or direct (nested-loop reference)
+  --method M        how convolutions run: im2col (im2col + Eigen GEMM, default), blocked
+                    (im2col + the in-tree blocked GEMM), implicit (implicit GEMM: no col
+                    matrix) or direct (the nested-loop reference)
+  --methods         the ladder: every method in one run, per conv layer (ms, GFLOP/s, % of
+                    peak) and the col memory each needs
   --col-limit MIB   largest im2col buffer before column tiling (default 512)
   --compare opencv  also run the same network in OpenCV dnn in this run, report its median time,
                     the time ratio and the largest output difference
@@ -342,7 +346,7 @@ int filters(const std::vector<std::string>& args) {
 }
 
 int bench(const std::vector<std::string>& args) {
-    const Arguments a(args, {"json", "help"},
+    const Arguments a(args, {"json", "help", "methods"},
                       {"net", "model", "config", "size", "batch", "threads", "repeat", "warmup",
                        "method", "col-limit", "compare", "seed"});
     if (a.has("help")) {
@@ -373,12 +377,16 @@ int bench(const std::vector<std::string>& args) {
     options.seed = std::uint32_t(a.integer("seed", 7, 0, 1 << 30));
     options.colMemoryLimit = std::int64_t(a.integer("col-limit", 512, 1, 1 << 20)) << 20;
     const std::string method = a.text("method", "im2col");
-    if (method == "im2col")
-        options.method = ConvMethod::Im2colGemm;
-    else if (method == "direct")
-        options.method = ConvMethod::Direct;
-    else
-        throw std::invalid_argument("--method '" + method + "' must be im2col or direct");
+    const std::pair<const char*, ConvMethod> methods[] = {{"direct", ConvMethod::Direct},
+                                                          {"im2col", ConvMethod::Im2colGemm},
+                                                          {"blocked", ConvMethod::Im2colBlocked},
+                                                          {"implicit", ConvMethod::Implicit}};
+    const auto chosen = std::find_if(std::begin(methods), std::end(methods),
+                                     [&](const auto& m) { return method == m.first; });
+    if (chosen == std::end(methods))
+        throw std::invalid_argument("--method '" + method +
+                                    "' must be direct, im2col, blocked or implicit");
+    options.method = chosen->second;
     const std::string peerName = a.text("compare", "");
     if (!peerName.empty() && peerName != "opencv")
         throw std::invalid_argument("--compare '" + peerName + "': the only peer is opencv");
@@ -388,6 +396,18 @@ int bench(const std::vector<std::string>& args) {
     ReportContext context;
     context.peakGflopsOneThread = measurePeakGflops(1);
     context.peakGflops = threads == 1 ? context.peakGflopsOneThread : measurePeakGflops(threads);
+    if (a.has("methods")) {
+        // The ladder: the same net once per method (the direct reference once: it is slow).
+        std::vector<NetworkProfile> ladder;
+        for (const auto& [name, m] : methods) {
+            ProfileOptions o = options;
+            o.method = m;
+            if (m == ConvMethod::Direct) o.repeat = 1, o.warmup = 0;
+            ladder.push_back(profileNetwork(*net, o));
+        }
+        std::cout << (a.has("json") ? methodsJson(ladder, context) : methodsTable(ladder, context));
+        return 0;
+    }
     const NetworkProfile profile = profileNetwork(*net, options);
     if (!peerName.empty()) {
         io::OpenCvNet::setThreads(threads);

@@ -1,6 +1,7 @@
 // Text and JSON renderings of NetworkProfile and Im2colReport.
 #include "report.h"
 
+#include <algorithm>
 #include <cstdio>
 
 #include "json_writer.h"
@@ -138,6 +139,85 @@ std::string profileJson(const NetworkProfile& p, const ReportContext& ctx) {
     }
     j.endArray();
     j.endObject();
+    return j.str() + "\n";
+}
+
+namespace {
+double convMs(const NetworkProfile& p) {
+    return p.categoryMs(LayerCategory::Conv);
+}
+std::int64_t convFlops(const NetworkProfile& p) {
+    std::int64_t f = 0;
+    for (const LayerProfile& l : p.layers)
+        if (l.category == LayerCategory::Conv) f += l.flops;
+    return f;
+}
+std::int64_t maxColBytes(const NetworkProfile& p) {
+    std::int64_t b = 0;
+    for (const LayerProfile& l : p.layers) b = std::max(b, l.colBytes);
+    return b;
+}
+}  // namespace
+
+std::string methodsTable(const std::vector<NetworkProfile>& profiles, const ReportContext& ctx) {
+    if (profiles.empty()) return {};
+    const NetworkProfile& first = profiles.front();
+    std::string out = format(
+        "%s, batch %d, %d thread(s): conv layers by method (median ms, GFLOP/s%s)\n",
+        first.network.c_str(), first.batch, first.threads, ctx.peakGflops > 0 ? ", % of peak" : "");
+    out += format("%-10s", "layer");
+    for (const NetworkProfile& p : profiles) out += format(" %26s", toString(p.method));
+    out += "\n";
+    for (std::size_t i = 0; i < first.layers.size(); ++i) {
+        if (first.layers[i].category != LayerCategory::Conv) continue;
+        out += format("%-10s", first.layers[i].name.c_str());
+        for (const NetworkProfile& p : profiles) {
+            const LayerProfile& l = p.layers[i];
+            out += ctx.peakGflops > 0 ? format(" %9.3f %7.1f %6.1f%%", l.medianMs, l.gflops(),
+                                               100 * l.gflops() / ctx.peakGflops)
+                                      : format(" %12.3f %13.1f", l.medianMs, l.gflops());
+        }
+        out += "\n";
+    }
+    out += format("%-10s", "conv total");
+    for (const NetworkProfile& p : profiles)
+        out += format(" %9.3f %7.1f %7s", convMs(p), double(convFlops(p)) / (convMs(p) * 1e6), "");
+    out += format("\n%-10s", "network");
+    for (const NetworkProfile& p : profiles) out += format(" %9.3f %15s", p.medianTotalMs, "");
+    out += format("\n%-10s", "col MiB");
+    for (const NetworkProfile& p : profiles)
+        out += format(" %9.1f %15s", double(maxColBytes(p)) / (1 << 20), "");
+    out += "\n";
+    return out;
+}
+
+std::string methodsJson(const std::vector<NetworkProfile>& profiles, const ReportContext& ctx) {
+    JsonWriter j;
+    j.beginObject();
+    if (!profiles.empty()) {
+        j.field("network", profiles.front().network).field("batch", profiles.front().batch);
+        j.field("threads", profiles.front().threads);
+    }
+    if (ctx.peakGflops > 0) j.field("peak_gflops", ctx.peakGflops);
+    j.key("methods").beginArray();
+    for (const NetworkProfile& p : profiles) {
+        j.beginObject().field("method", toString(p.method)).field("network_ms", p.medianTotalMs);
+        j.field("conv_ms", convMs(p))
+            .field("conv_gflops", double(convFlops(p)) / (convMs(p) * 1e6));
+        j.field("max_col_bytes", maxColBytes(p));
+        j.key("layers").beginArray();
+        for (const LayerProfile& l : p.layers) {
+            if (l.category != LayerCategory::Conv) continue;
+            j.beginObject()
+                .field("name", l.name)
+                .field("median_ms", l.medianMs)
+                .field("gflops", l.gflops());
+            if (ctx.peakGflops > 0) j.field("percent_of_peak", 100 * l.gflops() / ctx.peakGflops);
+            j.field("col_bytes", l.colBytes).endObject();
+        }
+        j.endArray().endObject();
+    }
+    j.endArray().endObject();
     return j.str() + "\n";
 }
 

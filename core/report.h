@@ -3,6 +3,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "im2col.h"
 #include "profile.h"
@@ -20,6 +21,10 @@ struct ReportContext {
 
 std::string profileTable(const NetworkProfile& profile, const ReportContext& context);
 std::string profileJson(const NetworkProfile& profile, const ReportContext& context);
+
+// The method ladder: the same network profiled once per conv method (`convscope bench --methods`).
+std::string methodsTable(const std::vector<NetworkProfile>& profiles, const ReportContext& context);
+std::string methodsJson(const std::vector<NetworkProfile>& profiles, const ReportContext& context);
 
 struct Im2colReport {
     Shape input;  // one image

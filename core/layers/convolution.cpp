@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <chrono>
 
+#include "../blocked_gemm.h"
 #include "../gemm.h"
 
 namespace convscope::core {
@@ -98,7 +99,17 @@ void ConvolutionLayer::forward(std::span<const Tensor* const> inputs, Tensor& ou
         convolveDirect(in, m_weights, m_bias, m_params, output);
         return;
     }
-    forwardGemm(in, output, ctx);
+    switch (ctx.convMethod) {
+        case ConvMethod::Implicit:
+            forwardImplicit(in, output, ctx);
+            break;
+        case ConvMethod::Im2colBlocked:
+            forwardGemm(in, output, ctx, &blockedGemm);
+            break;
+        default:
+            forwardGemm(in, output, ctx, &gemm);
+            break;
+    }
     addBias(output);
 }
 
@@ -115,7 +126,8 @@ void ConvolutionLayer::addBias(Tensor& out) const {
     }
 }
 
-void ConvolutionLayer::forwardGemm(const Tensor& in, Tensor& out, ForwardContext& ctx) const {
+void ConvolutionLayer::forwardGemm(const Tensor& in, Tensor& out, ForwardContext& ctx,
+                                   GemmFunction gemm) const {
     const int G = m_params.groups;
     const int C = in.c(), H = in.h(), W = in.w(), B = in.n();
     const int Mg = outChannels() / G;
@@ -131,7 +143,7 @@ void ConvolutionLayer::forwardGemm(const Tensor& in, Tensor& out, ForwardContext
             for (int g = 0; g < G; ++g)
                 gemm(Mg, N, Kg, weights + g * wGroupStride, Kg,
                      in.image(b) + std::int64_t(g) * Kg * N, N,
-                     out.image(b) + std::int64_t(g) * Mg * N, N);
+                     out.image(b) + std::int64_t(g) * Mg * N, N, false);
         ctx.conv.gemmSeconds += secondsSince(t0);
         return;
     }
@@ -171,13 +183,13 @@ void ConvolutionLayer::forwardGemm(const Tensor& in, Tensor& out, ForwardContext
             const int n0 = int(j0 - std::int64_t(bFirst) * N);
             for (int g = 0; g < G; ++g)
                 gemm(Mg, tc, Kg, weights + g * wGroupStride, Kg, col + std::int64_t(g) * Kg * tc,
-                     tc, out.image(bFirst) + std::int64_t(g) * Mg * N + n0, N);
+                     tc, out.image(bFirst) + std::int64_t(g) * Mg * N + n0, N, false);
         } else {
             const int M = Mg * G;
             float* tmp = ctx.gemmScratch.get(std::size_t(M) * std::size_t(tc));
             for (int g = 0; g < G; ++g)
                 gemm(Mg, tc, Kg, weights + g * wGroupStride, Kg, col + std::int64_t(g) * Kg * tc,
-                     tc, tmp + std::int64_t(g) * Mg * tc, tc);
+                     tc, tmp + std::int64_t(g) * Mg * tc, tc, false);
 #pragma omp parallel for schedule(static)
             for (int m = 0; m < M; ++m) {
                 for (int b = bFirst; b <= bLast; ++b) {
@@ -193,6 +205,65 @@ void ConvolutionLayer::forwardGemm(const Tensor& in, Tensor& out, ForwardContext
         ++ctx.conv.tiles;
         if (ctx.progress) ctx.progress(double(j1) / double(totalCols));
     }
+}
+
+namespace {
+
+// Packs B = the im2col matrix's rows [k0, k0+kc) x columns [n0, n0+nc) straight from the image,
+// in blocked_gemm.h's sliver layout: implicit GEMM's only difference from im2col + GEMM.
+void packImageAsB(const float* image, int H, int W, const WindowParams& p, int outW, int channel0,
+                  int k0, int kc, int n0, int nc, float* dst) {
+    const int NR = blockedGemmShape().NR;
+    int y0[64], x0[64];  // NR <= 64
+    const int slivers = (nc + NR - 1) / NR;
+    for (int s = 0; s < slivers; ++s) {
+        float* d = dst + std::int64_t(s) * kc * NR;
+        const int first = n0 + s * NR, width = std::min(NR, n0 + nc - first);
+        for (int j = 0; j < NR; ++j) {
+            const int n = first + j;
+            // Columns past the block read far outside the image: always zero.
+            y0[j] = j < width ? (n / outW) * p.strideH - p.padTop : -(1 << 28);
+            x0[j] = j < width ? (n % outW) * p.strideW - p.padLeft : -(1 << 28);
+        }
+        for (int k = 0; k < kc; ++k) {
+            const int row = k0 + k;
+            const int kj = row % p.kernelW, ki = (row / p.kernelW) % p.kernelH;
+            const int c = channel0 + row / (p.kernelW * p.kernelH);
+            const float* plane = image + std::int64_t(c) * H * W;
+            const int dy = ki * p.dilationH, dx = kj * p.dilationW;
+            float* out = d + k * NR;
+            for (int j = 0; j < NR; ++j) {
+                const int y = y0[j] + dy, x = x0[j] + dx;
+                out[j] = (unsigned(y) < unsigned(H) && unsigned(x) < unsigned(W)) ? plane[y * W + x]
+                                                                                  : 0.0f;
+            }
+        }
+    }
+}
+
+}  // namespace
+
+void ConvolutionLayer::forwardImplicit(const Tensor& in, Tensor& out, ForwardContext& ctx) const {
+    const int G = m_params.groups;
+    const int Cg = m_weights.c(), Mg = outChannels() / G;
+    const int Kg = Cg * m_params.kernelH * m_params.kernelW;
+    const int N = out.h() * out.w();
+    const auto t0 = Clock::now();
+    for (int b = 0; b < in.n(); ++b) {
+        ctx.throwIfCancelled();
+        for (int g = 0; g < G; ++g) {
+            const float* image = in.image(b);
+            const WindowParams p = m_params;
+            const int H = in.h(), W = in.w(), outW = out.w(), channel0 = g * Cg;
+            blockedGemm(
+                Mg, N, Kg, m_weights.data() + std::int64_t(g) * Mg * Kg, Kg,
+                [=](int k0, int kc, int n0, int nc, float* dst) {
+                    packImageAsB(image, H, W, p, outW, channel0, k0, kc, n0, nc, dst);
+                },
+                out.image(b) + std::int64_t(g) * Mg * N, N);
+        }
+    }
+    ctx.conv.gemmSeconds += secondsSince(t0);
 }
 
 void convolveDirect(const Tensor& input, const Tensor& weights, const std::vector<float>& bias,

@@ -37,7 +37,11 @@ public:
     bool isPointwise() const;
 
 private:
-    void forwardGemm(const Tensor& in, Tensor& out, ForwardContext& ctx) const;
+    using GemmFunction = void (*)(int M, int N, int K, const float* A, std::int64_t lda,
+                                  const float* B, std::int64_t ldb, float* C, std::int64_t ldc,
+                                  bool accumulate);
+    void forwardGemm(const Tensor& in, Tensor& out, ForwardContext& ctx, GemmFunction gemm) const;
+    void forwardImplicit(const Tensor& in, Tensor& out, ForwardContext& ctx) const;
     void addBias(Tensor& out) const;
 
     WindowParams m_params;

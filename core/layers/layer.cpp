@@ -27,6 +27,10 @@ const char* toString(ConvMethod method) {
             return "im2col+gemm";
         case ConvMethod::Direct:
             return "direct";
+        case ConvMethod::Im2colBlocked:
+            return "im2col+blocked";
+        case ConvMethod::Implicit:
+            return "implicit-gemm";
     }
     return "?";
 }

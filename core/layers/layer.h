@@ -17,9 +17,13 @@ namespace convscope::core {
 enum class LayerCategory { Conv, FullyConnected, Pool, Norm, Activation, Other };
 const char* toString(LayerCategory category);
 
+// The ladder of ways to compute a convolution (issue "Performance: from direct loops…"); every
+// one is tested against Direct.
 enum class ConvMethod {
-    Im2colGemm,  // im2col + one GEMM per group (Caffe); 1x1/stride-1/pad-0 skips im2col
-    Direct,      // nested loops, the obviously-correct reference
+    Im2colGemm,     // im2col + one Eigen GEMM per group (Caffe); 1x1/stride-1/pad-0 skips im2col
+    Direct,         // nested loops, the obviously-correct reference
+    Im2colBlocked,  // im2col + the in-tree blocked GEMM (blocked_gemm.h)
+    Implicit,       // implicit GEMM: the im2col gather is the packing of B; no col matrix at all
 };
 const char* toString(ConvMethod method);
 

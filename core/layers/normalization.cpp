@@ -75,9 +75,9 @@ ScaleLayer::ScaleLayer(std::string name, std::vector<float> scale, std::vector<f
     : Layer(std::move(name)) {
     const std::size_t C = std::max(scale.size(), shift.size());
     if (C == 0 || (!scale.empty() && scale.size() != C) || (!shift.empty() && shift.size() != C))
-        fail(ErrorCategory::InvalidConfig,
-             "scale and shift must have one value per channel (got " +
-                 std::to_string(scale.size()) + " and " + std::to_string(shift.size()) + ")");
+        fail(ErrorCategory::InvalidConfig, "scale and shift must have one value per channel (got " +
+                                               std::to_string(scale.size()) + " and " +
+                                               std::to_string(shift.size()) + ")");
     m_scale = scale.empty() ? std::vector<float>(C, 1.0f) : std::move(scale);
     m_shift = shift.empty() ? std::vector<float>(C, 0.0f) : std::move(shift);
 }

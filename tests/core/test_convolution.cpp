@@ -95,9 +95,11 @@ TEST(Convolution, MatchesDirectReferenceOnOddShapes) {
         const ConvolutionLayer conv = makeConv(t, seed++);
         const Tensor in = randomTensor({t.n, t.c, t.h, t.w}, seed++);
         const Tensor expected = runConv(conv, in, ConvMethod::Direct);
-        const Tensor actual = runConv(conv, in, ConvMethod::Im2colGemm);
         // float GEMM vs double reference: K is at most a few hundred terms of magnitude <= 1.
-        EXPECT_TRUE(tensorsClose(actual, expected, 1e-4, 1e-4, describe(t)));
+        for (ConvMethod m :
+             {ConvMethod::Im2colGemm, ConvMethod::Im2colBlocked, ConvMethod::Implicit})
+            EXPECT_TRUE(tensorsClose(runConv(conv, in, m), expected, 1e-4, 1e-4,
+                                     describe(t) + ", " + toString(m)));
     }
 }
 

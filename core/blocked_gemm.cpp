@@ -1,0 +1,185 @@
+// Blocked GEMM: packing, the register-tiled micro-kernel, and the loop nest of blocked_gemm.h.
+#include "blocked_gemm.h"
+
+#include <algorithm>
+#include <cstring>
+
+#include <immintrin.h>
+
+#include "tensor.h"
+
+namespace convscope::core {
+
+namespace {
+
+#if defined(__AVX512F__)
+constexpr int MR = 12, NR = 32;
+#elif defined(__AVX2__) && defined(__FMA__)
+constexpr int MR = 6, NR = 16;
+#else
+constexpr int MR = 4, NR = 16;
+#endif
+constexpr int MC = MR * 16;  // A block: MC x KC floats stay in L2 (192 x 384 x 4 = 288 KiB)
+constexpr int KC = 384;
+constexpr int NC = NR * 96;  // B block: KC x NC floats (384 x 3072 x 4 = 4.5 MiB) in L3
+
+// C[MR x NR] (= or +=) a-sliver · b-sliver over kc.
+void microKernel(int kc, const float* __restrict a, const float* __restrict b, float* c,
+                 std::int64_t ldc, bool accumulate) {
+#if defined(__AVX512F__)
+    __m512 acc[MR][2];
+#pragma GCC unroll 12
+    for (int i = 0; i < MR; ++i) acc[i][0] = acc[i][1] = _mm512_setzero_ps();
+    for (int k = 0; k < kc; ++k) {
+        const __m512 b0 = _mm512_load_ps(b), b1 = _mm512_load_ps(b + 16);
+#pragma GCC unroll 12
+        for (int i = 0; i < MR; ++i) {
+            const __m512 ai = _mm512_set1_ps(a[i]);
+            acc[i][0] = _mm512_fmadd_ps(ai, b0, acc[i][0]);
+            acc[i][1] = _mm512_fmadd_ps(ai, b1, acc[i][1]);
+        }
+        a += MR;
+        b += NR;
+    }
+#pragma GCC unroll 12
+    for (int i = 0; i < MR; ++i) {
+        float* row = c + i * ldc;
+        if (accumulate) {
+            acc[i][0] = _mm512_add_ps(acc[i][0], _mm512_loadu_ps(row));
+            acc[i][1] = _mm512_add_ps(acc[i][1], _mm512_loadu_ps(row + 16));
+        }
+        _mm512_storeu_ps(row, acc[i][0]);
+        _mm512_storeu_ps(row + 16, acc[i][1]);
+    }
+#elif defined(__AVX2__) && defined(__FMA__)
+    __m256 acc[MR][2];
+#pragma GCC unroll 6
+    for (int i = 0; i < MR; ++i) acc[i][0] = acc[i][1] = _mm256_setzero_ps();
+    for (int k = 0; k < kc; ++k) {
+        const __m256 b0 = _mm256_load_ps(b), b1 = _mm256_load_ps(b + 8);
+#pragma GCC unroll 6
+        for (int i = 0; i < MR; ++i) {
+            const __m256 ai = _mm256_broadcast_ss(a + i);
+            acc[i][0] = _mm256_fmadd_ps(ai, b0, acc[i][0]);
+            acc[i][1] = _mm256_fmadd_ps(ai, b1, acc[i][1]);
+        }
+        a += MR;
+        b += NR;
+    }
+#pragma GCC unroll 6
+    for (int i = 0; i < MR; ++i) {
+        float* row = c + i * ldc;
+        if (accumulate) {
+            acc[i][0] = _mm256_add_ps(acc[i][0], _mm256_loadu_ps(row));
+            acc[i][1] = _mm256_add_ps(acc[i][1], _mm256_loadu_ps(row + 8));
+        }
+        _mm256_storeu_ps(row, acc[i][0]);
+        _mm256_storeu_ps(row + 8, acc[i][1]);
+    }
+#else
+    float acc[MR][NR] = {};
+    for (int k = 0; k < kc; ++k) {
+        for (int i = 0; i < MR; ++i)
+            for (int j = 0; j < NR; ++j) acc[i][j] += a[i] * b[j];
+        a += MR;
+        b += NR;
+    }
+    for (int i = 0; i < MR; ++i)
+        for (int j = 0; j < NR; ++j)
+            c[i * ldc + j] = (accumulate ? c[i * ldc + j] : 0.0f) + acc[i][j];
+#endif
+}
+
+// A[ic:ic+mc, pc:pc+kc] into ceil(mc/MR) slivers of kc x MR (k-major), rows past mc zero.
+void packA(const float* A, std::int64_t lda, int mc, int kc, float* dst) {
+    const int slivers = (mc + MR - 1) / MR;
+#pragma omp parallel for schedule(static)
+    for (int s = 0; s < slivers; ++s) {
+        float* d = dst + std::int64_t(s) * kc * MR;
+        for (int i = 0; i < MR; ++i) {
+            const int row = s * MR + i;
+            if (row < mc) {
+                const float* src = A + row * lda;
+                for (int k = 0; k < kc; ++k) d[k * MR + i] = src[k];
+            } else {
+                for (int k = 0; k < kc; ++k) d[k * MR + i] = 0.0f;
+            }
+        }
+    }
+}
+
+}  // namespace
+
+BlockedGemmShape blockedGemmShape() {
+    return {MR, NR, MC, KC, NC};
+}
+
+void packRowMajorB(const float* B, std::int64_t ldb, int k0, int kc, int n0, int nc, float* dst) {
+    const int slivers = (nc + NR - 1) / NR;
+    for (int s = 0; s < slivers; ++s) {
+        float* d = dst + std::int64_t(s) * kc * NR;
+        const int j0 = n0 + s * NR, width = std::min(NR, n0 + nc - j0);
+        for (int k = 0; k < kc; ++k) {
+            const float* src = B + (k0 + k) * ldb + j0;
+            std::memcpy(d + k * NR, src, sizeof(float) * std::size_t(width));
+            if (width < NR) std::fill(d + k * NR + width, d + (k + 1) * NR, 0.0f);
+        }
+    }
+}
+
+void blockedGemm(int M, int N, int K, const float* A, std::int64_t lda, const PackB& packB,
+                 float* C, std::int64_t ldc, bool accumulate) {
+    // Packing buffers kept per calling thread: no allocation (and no page faults) per product.
+    thread_local Scratch aBuffer, bBuffer;
+    float* bPack = bBuffer.get(std::size_t(KC) * std::size_t((std::min(NC, N) + NR - 1) / NR * NR));
+    float* aPack = aBuffer.get(std::size_t(KC) * std::size_t((std::min(MC, M) + MR - 1) / MR * MR));
+    for (int jc = 0; jc < N; jc += NC) {
+        const int nc = std::min(NC, N - jc);
+        const int nSlivers = (nc + NR - 1) / NR;
+        for (int pc = 0; pc < K; pc += KC) {
+            const int kc = std::min(KC, K - pc);
+            const bool acc = accumulate || pc > 0;
+            // Pack B in parallel, a run of whole slivers per thread.
+#pragma omp parallel for schedule(static)
+            for (int s = 0; s < nSlivers; ++s)
+                packB(pc, kc, jc + s * NR, std::min(NR, nc - s * NR),
+                      bPack + std::int64_t(s) * kc * NR);
+            for (int ic = 0; ic < M; ic += MC) {
+                const int mc = std::min(MC, M - ic);
+                const int mSlivers = (mc + MR - 1) / MR;
+                packA(A + ic * lda + pc, lda, mc, kc, aPack);
+#pragma omp parallel for collapse(2) schedule(static)
+                for (int js = 0; js < nSlivers; ++js)
+                    for (int is = 0; is < mSlivers; ++is) {
+                        const int i0 = ic + is * MR, j0 = jc + js * NR;
+                        const int rows = std::min(MR, M - i0), cols = std::min(NR, N - j0);
+                        const float* a = aPack + std::int64_t(is) * kc * MR;
+                        const float* b = bPack + std::int64_t(js) * kc * NR;
+                        float* c = C + i0 * ldc + j0;
+                        if (rows == MR && cols == NR) {
+                            microKernel(kc, a, b, c, ldc, acc);
+                        } else {  // an edge tile: compute whole, keep the valid part
+                            alignas(64) float tile[MR * NR];
+                            microKernel(kc, a, b, tile, NR, false);
+                            for (int i = 0; i < rows; ++i)
+                                for (int j = 0; j < cols; ++j)
+                                    c[i * ldc + j] =
+                                        (acc ? c[i * ldc + j] : 0.0f) + tile[i * NR + j];
+                        }
+                    }
+            }
+        }
+    }
+}
+
+void blockedGemm(int M, int N, int K, const float* A, std::int64_t lda, const float* B,
+                 std::int64_t ldb, float* C, std::int64_t ldc, bool accumulate) {
+    blockedGemm(
+        M, N, K, A, lda,
+        [B, ldb](int k0, int kc, int n0, int nc, float* dst) {
+            packRowMajorB(B, ldb, k0, kc, n0, nc, dst);
+        },
+        C, ldc, accumulate);
+}
+
+}  // namespace convscope::core

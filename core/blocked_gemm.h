@@ -1,0 +1,47 @@
+// An in-tree blocked GEMM, written to be read: the Goto/BLIS structure that every fast GEMM
+// shares, and the engine's path to convolution without an im2col matrix (implicit GEMM).
+//
+//   C (M x N) = A (M x K) · B (K x N), all row-major.
+//
+//   for jc in N step NC:                  B block  KC x NC  -> packed into NR-wide slivers (L3)
+//     for pc in K step KC:
+//       pack B[pc:pc+KC, jc:jc+NC]
+//       for ic in M step MC:              A block  MC x KC  -> packed into MR-tall slivers (L2)
+//         pack A[ic:ic+MC, pc:pc+KC]
+//         for jr, ir (in parallel):       micro-kernel: MR x NR of C in registers, KC rank-1
+//         updates
+//
+// The micro-kernel keeps an MR x NR tile of C in vector registers (AVX-512: 12 x 32 = 24 zmm; AVX2:
+// 6 x 16 = 12 ymm; otherwise plain loops the compiler vectorises). Packing makes every load
+// sequential and aligned. B is packed through a callback, so the same loop nest multiplies a
+// stored matrix or gathers im2col columns straight from the image (implicit GEMM, see conv).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+
+namespace convscope::core {
+
+struct BlockedGemmShape {
+    int MR, NR;      // register tile
+    int MC, KC, NC;  // cache blocks
+};
+// The blocking this build uses (depends on the instruction set compiled for).
+BlockedGemmShape blockedGemmShape();
+
+// Packs rows [k0, k0+kc) x columns [n0, n0+nc) of B into `dst` as ceil(nc/NR) slivers, each
+// kc x NR row-major (columns past nc zero-filled).
+using PackB = std::function<void(int k0, int kc, int n0, int nc, float* dst)>;
+
+// C = A · B (or C += A · B when accumulate). A is row-major with leading dimension lda; C with ldc.
+void blockedGemm(int M, int N, int K, const float* A, std::int64_t lda, const PackB& packB,
+                 float* C, std::int64_t ldc, bool accumulate = false);
+
+// The same with a stored row-major B (leading dimension ldb).
+void blockedGemm(int M, int N, int K, const float* A, std::int64_t lda, const float* B,
+                 std::int64_t ldb, float* C, std::int64_t ldc, bool accumulate = false);
+
+// Packs rows of a row-major matrix into slivers (the PackB for a stored B).
+void packRowMajorB(const float* B, std::int64_t ldb, int k0, int kc, int n0, int nc, float* dst);
+
+}  // namespace convscope::core
