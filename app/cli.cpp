@@ -5,6 +5,7 @@
 #include <array>
 #include <cstdio>
 #include <iostream>
+#include <limits>
 #include <new>
 #include <sstream>
 #include <stdexcept>
@@ -19,6 +20,10 @@
 #include "io/model_import.h"
 #include "io/opencv_reference.h"
 #include "json_writer.h"
+#include "layers/convolution.h"
+#ifdef CONVSCOPE_HAVE_ONEDNN
+#include "peers/onednn_conv.h"
+#endif
 #include "models.h"
 #include "report.h"
 #include "runtime.h"
@@ -345,6 +350,26 @@ int filters(const std::vector<std::string>& args) {
     return 0;
 }
 
+#ifdef CONVSCOPE_HAVE_ONEDNN
+// The oneDNN rung of the ladder: each conv layer of `net` run alone by oneDNN on its input shape,
+// in the same run; other layers and the network total do not apply.
+NetworkProfile oneDnnRung(const Network& net, NetworkProfile rung, const ProfileOptions& options) {
+    rung.methodLabel = "onednn (peer)";
+    rung.medianTotalMs = std::numeric_limits<double>::quiet_NaN();
+    const std::vector<Shape> shapes = net.inferShapes(options.batch);
+    for (int i = 0; i < net.size(); ++i) {
+        LayerProfile& l = rung.layers[std::size_t(i)];
+        const auto* conv = dynamic_cast<const ConvolutionLayer*>(&net.layer(i));
+        if (!conv) continue;
+        peers::OneDnnConv peer(net.inputShapes(i, shapes, options.batch)[0], conv->params(),
+                               conv->weights(), conv->bias());
+        l.medianMs = peer.timeMs(options.warmup + 1, options.repeat);
+        l.colBytes = 0;
+    }
+    return rung;
+}
+#endif
+
 int bench(const std::vector<std::string>& args) {
     const Arguments a(args, {"json", "help", "methods"},
                       {"net", "model", "config", "size", "batch", "threads", "repeat", "warmup",
@@ -405,6 +430,9 @@ int bench(const std::vector<std::string>& args) {
             if (m == ConvMethod::Direct) o.repeat = 1, o.warmup = 0;
             ladder.push_back(profileNetwork(*net, o));
         }
+#ifdef CONVSCOPE_HAVE_ONEDNN
+        ladder.push_back(oneDnnRung(*net, ladder[1], options));
+#endif
         std::cout << (a.has("json") ? methodsJson(ladder, context) : methodsTable(ladder, context));
         return 0;
     }

@@ -47,6 +47,7 @@ NetworkProfile profileNetwork(Network& net, const ProfileOptions& options) {
     result.warmup = std::max(0, options.warmup);
     result.repeat = std::max(1, options.repeat);
     result.method = options.method;
+    result.methodLabel = toString(options.method);
 
     const int L = net.size();
     result.layers.resize(std::size_t(L));

@@ -30,6 +30,7 @@ struct NetworkProfile {
     std::string network;
     int batch = 1, threads = 1, warmup = 0, repeat = 0;
     ConvMethod method = ConvMethod::Im2colGemm;
+    std::string methodLabel;  // toString(method), or a peer's name in the method ladder
     std::vector<LayerProfile> layers;
     double firstTotalMs = 0;   // total of the cold first run
     double medianTotalMs = 0;  // median over runs of the whole forward

@@ -2,6 +2,7 @@
 #include "report.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 
 #include "json_writer.h"
@@ -166,7 +167,7 @@ std::string methodsTable(const std::vector<NetworkProfile>& profiles, const Repo
         "%s, batch %d, %d thread(s): conv layers by method (median ms, GFLOP/s%s)\n",
         first.network.c_str(), first.batch, first.threads, ctx.peakGflops > 0 ? ", % of peak" : "");
     out += format("%-10s", "layer");
-    for (const NetworkProfile& p : profiles) out += format(" %26s", toString(p.method));
+    for (const NetworkProfile& p : profiles) out += format(" %26s", p.methodLabel.c_str());
     out += "\n";
     for (std::size_t i = 0; i < first.layers.size(); ++i) {
         if (first.layers[i].category != LayerCategory::Conv) continue;
@@ -183,7 +184,9 @@ std::string methodsTable(const std::vector<NetworkProfile>& profiles, const Repo
     for (const NetworkProfile& p : profiles)
         out += format(" %9.3f %7.1f %7s", convMs(p), double(convFlops(p)) / (convMs(p) * 1e6), "");
     out += format("\n%-10s", "network");
-    for (const NetworkProfile& p : profiles) out += format(" %9.3f %15s", p.medianTotalMs, "");
+    for (const NetworkProfile& p : profiles)
+        out += std::isfinite(p.medianTotalMs) ? format(" %9.3f %15s", p.medianTotalMs, "")
+                                              : format(" %9s %15s", "-", "");
     out += format("\n%-10s", "col MiB");
     for (const NetworkProfile& p : profiles)
         out += format(" %9.1f %15s", double(maxColBytes(p)) / (1 << 20), "");
@@ -201,7 +204,7 @@ std::string methodsJson(const std::vector<NetworkProfile>& profiles, const Repor
     if (ctx.peakGflops > 0) j.field("peak_gflops", ctx.peakGflops);
     j.key("methods").beginArray();
     for (const NetworkProfile& p : profiles) {
-        j.beginObject().field("method", toString(p.method)).field("network_ms", p.medianTotalMs);
+        j.beginObject().field("method", p.methodLabel).field("network_ms", p.medianTotalMs);
         j.field("conv_ms", convMs(p))
             .field("conv_gflops", double(convFlops(p)) / (convMs(p) * 1e6));
         j.field("max_col_bytes", maxColBytes(p));
