@@ -15,6 +15,7 @@
 #include "error.h"
 #include "filter_grid.h"
 #include "im2col.h"
+#include "io/fft_conv.h"
 #include "io/image_io.h"
 #include "io/matrix_image.h"
 #include "io/model_import.h"
@@ -350,6 +351,30 @@ int filters(const std::vector<std::string>& args) {
     return 0;
 }
 
+// The FFT rung (OpenCV's dft): each conv layer alone on a random input of its shape, kernel
+// spectra precomputed. Dilated layers are skipped (NaN: shown as "-").
+NetworkProfile fftRung(const Network& net, NetworkProfile rung, const ProfileOptions& options) {
+    rung.methodLabel = "fft (OpenCV dft)";
+    rung.medianTotalMs = std::numeric_limits<double>::quiet_NaN();
+    const std::vector<Shape> shapes = net.inferShapes(options.batch);
+    for (int i = 0; i < net.size(); ++i) {
+        LayerProfile& l = rung.layers[std::size_t(i)];
+        const auto* conv = dynamic_cast<const ConvolutionLayer*>(&net.layer(i));
+        if (!conv) continue;
+        const Shape in = net.inputShapes(i, shapes, options.batch)[0];
+        if (conv->params().dilationH != 1 || conv->params().dilationW != 1) {
+            l.medianMs = std::numeric_limits<double>::quiet_NaN();
+            continue;
+        }
+        io::FftConv fft(in, conv->params(), conv->weights(), conv->bias());
+        Tensor input(in);
+        fillUniform(input, options.seed, 0.0f, 1.0f);
+        l.medianMs = fft.timeMs(input, 1, std::max(1, options.repeat / 4));
+        l.colBytes = 0;
+    }
+    return rung;
+}
+
 #ifdef CONVSCOPE_HAVE_ONEDNN
 // The oneDNN rung of the ladder: each conv layer of `net` run alone by oneDNN on its input shape,
 // in the same run; other layers and the network total do not apply.
@@ -430,6 +455,7 @@ int bench(const std::vector<std::string>& args) {
             if (m == ConvMethod::Direct) o.repeat = 1, o.warmup = 0;
             ladder.push_back(profileNetwork(*net, o));
         }
+        ladder.push_back(fftRung(*net, ladder[1], options));
 #ifdef CONVSCOPE_HAVE_ONEDNN
         ladder.push_back(oneDnnRung(*net, ladder[1], options));
 #endif
