@@ -455,10 +455,12 @@ int bench(const std::vector<std::string>& args) {
             if (m == ConvMethod::Direct) o.repeat = 1, o.warmup = 0;
             ladder.push_back(profileNetwork(*net, o));
         }
-        ladder.push_back(fftRung(*net, ladder[1], options));
 #ifdef CONVSCOPE_HAVE_ONEDNN
         ladder.push_back(oneDnnRung(*net, ladder[1], options));
 #endif
+        // Last: OpenCV's worker threads keep spinning for a while after the transforms and
+        // would slow whatever runs next.
+        ladder.push_back(fftRung(*net, ladder[1], options));
         std::cout << (a.has("json") ? methodsJson(ladder, context) : methodsTable(ladder, context));
         return 0;
     }
