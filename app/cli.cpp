@@ -351,50 +351,6 @@ int filters(const std::vector<std::string>& args) {
     return 0;
 }
 
-// The FFT rung (OpenCV's dft): each conv layer alone on a random input of its shape, kernel
-// spectra precomputed. Dilated layers are skipped (NaN: shown as "-").
-NetworkProfile fftRung(const Network& net, NetworkProfile rung, const ProfileOptions& options) {
-    rung.methodLabel = "fft (OpenCV dft)";
-    rung.medianTotalMs = std::numeric_limits<double>::quiet_NaN();
-    const std::vector<Shape> shapes = net.inferShapes(options.batch);
-    for (int i = 0; i < net.size(); ++i) {
-        LayerProfile& l = rung.layers[std::size_t(i)];
-        const auto* conv = dynamic_cast<const ConvolutionLayer*>(&net.layer(i));
-        if (!conv) continue;
-        const Shape in = net.inputShapes(i, shapes, options.batch)[0];
-        if (conv->params().dilationH != 1 || conv->params().dilationW != 1) {
-            l.medianMs = std::numeric_limits<double>::quiet_NaN();
-            continue;
-        }
-        io::FftConv fft(in, conv->params(), conv->weights(), conv->bias());
-        Tensor input(in);
-        fillUniform(input, options.seed, 0.0f, 1.0f);
-        l.medianMs = fft.timeMs(input, 1, std::max(1, options.repeat / 4));
-        l.colBytes = 0;
-    }
-    return rung;
-}
-
-#ifdef CONVSCOPE_HAVE_ONEDNN
-// The oneDNN rung of the ladder: each conv layer of `net` run alone by oneDNN on its input shape,
-// in the same run; other layers and the network total do not apply.
-NetworkProfile oneDnnRung(const Network& net, NetworkProfile rung, const ProfileOptions& options) {
-    rung.methodLabel = "onednn (peer)";
-    rung.medianTotalMs = std::numeric_limits<double>::quiet_NaN();
-    const std::vector<Shape> shapes = net.inferShapes(options.batch);
-    for (int i = 0; i < net.size(); ++i) {
-        LayerProfile& l = rung.layers[std::size_t(i)];
-        const auto* conv = dynamic_cast<const ConvolutionLayer*>(&net.layer(i));
-        if (!conv) continue;
-        peers::OneDnnConv peer(net.inputShapes(i, shapes, options.batch)[0], conv->params(),
-                               conv->weights(), conv->bias());
-        l.medianMs = peer.timeMs(options.warmup + 1, options.repeat);
-        l.colBytes = 0;
-    }
-    return rung;
-}
-#endif
-
 int bench(const std::vector<std::string>& args) {
     const Arguments a(args, {"json", "help", "methods"},
                       {"net", "model", "config", "size", "batch", "threads", "repeat", "warmup",
@@ -456,11 +412,26 @@ int bench(const std::vector<std::string>& args) {
             ladder.push_back(profileNetwork(*net, o));
         }
 #ifdef CONVSCOPE_HAVE_ONEDNN
-        ladder.push_back(oneDnnRung(*net, ladder[1], options));
+        ladder.push_back(externalRung(*net, ladder[1], "onednn (peer)", options.batch,
+                                      [&](const ConvolutionLayer& conv, const Shape& in) {
+                                          peers::OneDnnConv peer(in, conv.params(), conv.weights(),
+                                                                 conv.bias());
+                                          return peer.timeMs(options.warmup + 1, options.repeat);
+                                      }));
 #endif
         // Last: OpenCV's worker threads keep spinning for a while after the transforms and
-        // would slow whatever runs next.
-        ladder.push_back(fftRung(*net, ladder[1], options));
+        // would slow whatever runs next. Dilated layers are skipped (shown as "-").
+        ladder.push_back(externalRung(*net, ladder[1], "fft (OpenCV dft)", options.batch,
+                                      [&](const ConvolutionLayer& conv, const Shape& in) {
+                                          const WindowParams& p = conv.params();
+                                          if (p.dilationH != 1 || p.dilationW != 1)
+                                              return std::numeric_limits<double>::quiet_NaN();
+                                          io::FftConv fft(in, p, conv.weights(), conv.bias());
+                                          Tensor input(in);
+                                          fillUniform(input, options.seed, 0.0f, 1.0f);
+                                          return fft.timeMs(input, 1,
+                                                            std::max(1, options.repeat / 4));
+                                      }));
         std::cout << (a.has("json") ? methodsJson(ladder, context) : methodsTable(ladder, context));
         return 0;
     }

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <limits>
 #include <numeric>
 
 #include <immintrin.h>
@@ -11,6 +12,21 @@
 #include "runtime.h"
 
 namespace convscope::core {
+
+NetworkProfile externalRung(const Network& net, NetworkProfile rung, const std::string& label,
+                            int batch, const ConvLayerTimer& timeLayer) {
+    rung.methodLabel = label;
+    rung.medianTotalMs = std::numeric_limits<double>::quiet_NaN();
+    const std::vector<Shape> shapes = net.inferShapes(batch);
+    for (int i = 0; i < net.size(); ++i) {
+        const auto* conv = dynamic_cast<const ConvolutionLayer*>(&net.layer(i));
+        if (!conv) continue;
+        LayerProfile& l = rung.layers[std::size_t(i)];
+        l.medianMs = timeLayer(*conv, net.inputShapes(i, shapes, batch)[0]);
+        l.colBytes = 0;
+    }
+    return rung;
+}
 
 double median(std::vector<double> values) {
     if (values.empty()) return 0;

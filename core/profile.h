@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "layers/convolution.h"
 #include "network.h"
 
 namespace convscope::core {
@@ -56,6 +57,14 @@ struct ProfileOptions {
 // Runs `net` on a seeded random input of the requested batch. Uses the current threadCount().
 // Throws Error (Cancelled, ResourceLimit, shape errors).
 NetworkProfile profileNetwork(Network& net, const ProfileOptions& options);
+
+// A rung of the method ladder measured outside the engine (oneDNN, the FFT): `timeLayer` times one
+// conv layer alone on its input shape and returns median ms, or NaN when it cannot run that layer.
+// The result copies `like` (an engine profile of the same net), replaces the conv layers' times,
+// and has no network total (NaN).
+using ConvLayerTimer = std::function<double(const ConvolutionLayer& layer, const Shape& input)>;
+NetworkProfile externalRung(const Network& net, NetworkProfile like, const std::string& label,
+                            int batch, const ConvLayerTimer& timeLayer);
 
 double median(std::vector<double> values);
 

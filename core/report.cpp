@@ -174,9 +174,12 @@ std::string methodsTable(const std::vector<NetworkProfile>& profiles, const Repo
         out += format("%-10s", first.layers[i].name.c_str());
         for (const NetworkProfile& p : profiles) {
             const LayerProfile& l = p.layers[i];
-            out += ctx.peakGflops > 0 ? format(" %9.3f %7.1f %6.1f%%", l.medianMs, l.gflops(),
-                                               100 * l.gflops() / ctx.peakGflops)
-                                      : format(" %12.3f %13.1f", l.medianMs, l.gflops());
+            if (!std::isfinite(l.medianMs))  // a rung that cannot run this layer
+                out += format(" %9s %7s %7s", "-", "", "");
+            else
+                out += ctx.peakGflops > 0 ? format(" %9.3f %7.1f %6.1f%%", l.medianMs, l.gflops(),
+                                                   100 * l.gflops() / ctx.peakGflops)
+                                          : format(" %12.3f %13.1f", l.medianMs, l.gflops());
         }
         out += "\n";
     }
