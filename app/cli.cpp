@@ -402,6 +402,7 @@ int bench(const std::vector<std::string>& args) {
     ReportContext context;
     context.peakGflopsOneThread = measurePeakGflops(1);
     context.peakGflops = threads == 1 ? context.peakGflopsOneThread : measurePeakGflops(threads);
+    context.readBandwidthGBs = measureReadBandwidth(threads);
     if (a.has("methods")) {
         // The ladder: the same net once per method (the direct reference once: it is slow).
         std::vector<NetworkProfile> ladder;

@@ -10,6 +10,7 @@
 
 #include "models.h"
 #include "runtime.h"
+#include "tensor.h"
 
 namespace convscope::core {
 
@@ -190,6 +191,49 @@ __attribute__((noinline)) float fmaLoop(long iterations, float a, float b) {
 }
 
 }  // namespace
+
+namespace {
+// Sums [begin, end) with four independent vector accumulators, so the loop is bound by loads,
+// not by the latency of one chain of additions.
+__attribute__((noinline)) float sumStream(const float* data, std::int64_t begin, std::int64_t end) {
+    // Four streams read at once, from four quarters of the range: the prefetchers track several
+    // streams, as they do for the rows of a GEMV.
+    constexpr int kStreams = 4;
+    const std::int64_t quarter = (end - begin) / kStreams / 16 * 16;
+    float acc[kStreams][16] = {};
+    for (std::int64_t i = 0; i < quarter; i += 16)
+        for (int a = 0; a < kStreams; ++a)
+#pragma omp simd
+            for (int j = 0; j < 16; ++j) acc[a][j] += data[begin + a * quarter + i + j];
+    float total = 0;
+    for (std::int64_t i = begin + kStreams * quarter; i < end; ++i) total += data[i];
+    for (int a = 0; a < kStreams; ++a)
+        for (int j = 0; j < 16; ++j) total += acc[a][j];
+    return total;
+}
+}  // namespace
+
+double measureReadBandwidth(int threads, std::size_t bytes) {
+    threads = std::max(1, threads);
+    Tensor buffer(1, 1, 1, int(bytes / sizeof(float)));
+    buffer.fill(1.0f);  // touch every page before timing
+    const std::int64_t n = buffer.count();
+    const float* data = buffer.data();
+    double best = 0;
+    float sink = 0;
+    for (int pass = 0; pass < 4; ++pass) {
+        const auto t0 = std::chrono::steady_clock::now();
+        float total = 0;
+#pragma omp parallel for num_threads(threads) reduction(+ : total) schedule(static, 1)
+        for (int t = 0; t < threads; ++t) total += sumStream(data, n * t / threads, n * (t + 1) / threads);
+        const double dt = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+        sink += total;
+        best = std::max(best, double(n) * sizeof(float) / dt / 1e9);
+    }
+    volatile float keep = sink;
+    (void)keep;
+    return best;
+}
 
 double measurePeakGflops(int threads, double seconds) {
     constexpr double kFlopsPerIteration = kChains * kWidth * 2;

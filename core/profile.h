@@ -68,6 +68,12 @@ NetworkProfile externalRung(const Network& net, NetworkProfile like, const std::
 
 double median(std::vector<double> values);
 
+// Sustained read bandwidth from memory in GB/s: `threads` threads summing disjoint parts of a
+// `bytes`-sized buffer, four streams each (as the rows of a GEMV), best of four passes. The bound
+// of an fc layer at batch 1, which reads every weight once. The default 1 GiB is larger than any
+// cache here (this host reports a 480 MiB L3, which can hold AlexNet's 234 MB of fc weights).
+double measureReadBandwidth(int threads, std::size_t bytes = std::size_t(1) << 30);
+
 // Peak single-precision GFLOP/s of `threads` threads running independent FMA chains at once, with
 // the widest vectors the build targets (the machine's roofline ceiling). Takes about `seconds`.
 double measurePeakGflops(int threads, double seconds = 0.2);

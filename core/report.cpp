@@ -11,6 +11,13 @@ namespace convscope::core {
 
 namespace {
 
+std::int64_t fcWeightBytes(const NetworkProfile& p) {
+    std::int64_t b = 0;
+    for (const LayerProfile& l : p.layers)
+        if (l.category == LayerCategory::FullyConnected) b += l.weightBytes;
+    return b;
+}
+
 std::string format(const char* fmt, auto... args) {
     char buf[512];
     std::snprintf(buf, sizeof buf, fmt, args...);
@@ -76,6 +83,15 @@ std::string profileTable(const NetworkProfile& p, const ReportContext& ctx) {
             "peak (FMA loop): %.1f GFLOP/s on 1 thread, %.1f on %d; network at %.1f%% of it\n",
             ctx.peakGflopsOneThread, ctx.peakGflops, p.threads,
             100.0 * double(p.totalFlops()) / (p.medianTotalMs * 1e6) / ctx.peakGflops);
+    if (ctx.readBandwidthGBs > 0 && fcWeightBytes(p) > 0) {
+        const double ms = p.categoryMs(LayerCategory::FullyConnected);
+        const double bound = double(fcWeightBytes(p)) / (ctx.readBandwidthGBs * 1e6);
+        out += format(
+            "fc: %.3f ms for %.1f MB of weights = %.1f GB/s; memory reads %.1f GB/s, bound %.3f ms "
+            "(fc at %.2fx the bound)\n",
+            ms, double(fcWeightBytes(p)) / 1e6, double(fcWeightBytes(p)) / (ms * 1e6),
+            ctx.readBandwidthGBs, bound, ms / bound);
+    }
     if (!ctx.peerName.empty())
         out +=
             format("%s: %.3f ms median; convscope / %s = %.3f; max |difference| of outputs %.3g\n",
@@ -108,6 +124,14 @@ std::string profileJson(const NetworkProfile& p, const ReportContext& ctx) {
     if (ctx.peakGflops > 0) {
         j.field("peak_gflops_1_thread", ctx.peakGflopsOneThread);
         j.field("peak_gflops", ctx.peakGflops);
+    }
+    if (ctx.readBandwidthGBs > 0 && fcWeightBytes(p) > 0) {
+        const double ms = p.categoryMs(LayerCategory::FullyConnected);
+        const double bound = double(fcWeightBytes(p)) / (ctx.readBandwidthGBs * 1e6);
+        j.key("fc").beginObject().field("ms", ms).field("weight_bytes", fcWeightBytes(p));
+        j.field("gbps", double(fcWeightBytes(p)) / (ms * 1e6))
+            .field("read_bandwidth_gbps", ctx.readBandwidthGBs);
+        j.field("bound_ms", bound).field("ratio_to_bound", ms / bound).endObject();
     }
     if (!ctx.peerName.empty()) {
         j.key("peer").beginObject();

@@ -17,6 +17,7 @@ struct ReportContext {
     std::string peerName;            // e.g. "opencv-dnn"; empty = no peer
     double peerTotalMs = 0;
     double peerMaxAbsDiff = -1;  // largest |ours - peer| over the network output; < 0 = not run
+    double readBandwidthGBs = 0;  // measured memory read bandwidth; 0 = not measured
 };
 
 std::string profileTable(const NetworkProfile& profile, const ReportContext& context);

@@ -142,6 +142,12 @@ TEST(Profile, ReportsEveryLayerWithSaneFigures) {
     EXPECT_EQ(p.layers[4].gemm.N, 2);  // fc at batch 2: N = batch
 }
 
+TEST(Profile, ReadBandwidthIsPlausible) {
+    const double gbs = measureReadBandwidth(1, std::size_t(64) << 20);
+    EXPECT_GT(gbs, 0.5);
+    EXPECT_LT(gbs, 5000.0);
+}
+
 TEST(Profile, PeakMeasurementIsPlausible) {
     const double peak = measurePeakGflops(1, 0.05);
     EXPECT_GT(peak, 1.0);
