@@ -3,12 +3,15 @@
 #include <QFile>
 #include <QImage>
 #include <QSignalSpy>
+#include <QSpinBox>
 #include <QStatusBar>
 #include <QTemporaryDir>
 #include <QtTest>
 
 #include "error.h"
 #include "io/matrix_image.h"
+#include "controls_panel.h"
+#include "convolution_view.h"
 #include "main_window.h"
 #include "teaching_controller.h"
 
@@ -83,6 +86,26 @@ private slots:
         w.openImage(path);
         QVERIFY(loaded.wait(5000));
         QCOMPARE(w.imageSize(), QSize(24, 20));
+    }
+
+    void playbackKeysDoNotStealEditingKeys() {
+        MainWindow w;
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        auto* c = w.controller();
+        c->setStep(5);
+        // In the views, arrows step the animation...
+        w.convolutionView()->setFocus();
+        QTest::keyClick(w.convolutionView(), Qt::Key_Right);
+        QCOMPARE(c->step(), 6);
+        // ...in a spin box of the layer form they edit the number, and the step stays.
+        auto* spin = w.controlsPanel()->findChild<QSpinBox*>();
+        QVERIFY(spin);
+        spin->setFocus();
+        QTest::keyClick(spin, Qt::Key_Right);
+        QTest::keyClick(spin, Qt::Key_Left);
+        QTest::keyClick(spin, Qt::Key_Home);
+        QCOMPARE(c->step(), 6);
     }
 
     void onlyTheNewestRequestIsShown() {
