@@ -75,7 +75,7 @@ std::unique_ptr<Network> singleConv(const std::string& name, Shape& inShape, std
     return net;
 }
 
-void Conv_ConvScope(benchmark::State& state, const std::string& name) {
+void convWith(benchmark::State& state, const std::string& name, ConvMethod method) {
     setThreadCount(threads());
     Shape in;
     std::int64_t flops = 0;
@@ -83,8 +83,19 @@ void Conv_ConvScope(benchmark::State& state, const std::string& name) {
     Tensor input(in);
     fillUniform(input, 3);
     ForwardContext ctx;
+    ctx.convMethod = method;
     for (auto _ : state) benchmark::DoNotOptimize(net->forward(input, ctx).data());
     setFlops(state, flops);
+}
+
+void Conv_ConvScope(benchmark::State& state, const std::string& name) {
+    convWith(state, name, ConvMethod::Im2colGemm);
+}
+void Conv_Blocked(benchmark::State& state, const std::string& name) {
+    convWith(state, name, ConvMethod::Im2colBlocked);
+}
+void Conv_Implicit(benchmark::State& state, const std::string& name) {
+    convWith(state, name, ConvMethod::Implicit);
 }
 
 void Conv_OpenCV(benchmark::State& state, const std::string& name) {
@@ -182,6 +193,16 @@ BENCHMARK_CAPTURE(Conv_ConvScope, conv4, std::string("conv4"))->Unit(benchmark::
 BENCHMARK_CAPTURE(Conv_OpenCV, conv4, std::string("conv4"))->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(Conv_ConvScope, conv5, std::string("conv5"))->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(Conv_OpenCV, conv5, std::string("conv5"))->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(Conv_Blocked, conv1, std::string("conv1"))->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(Conv_Implicit, conv1, std::string("conv1"))->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(Conv_Blocked, conv2, std::string("conv2"))->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(Conv_Implicit, conv2, std::string("conv2"))->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(Conv_Blocked, conv3, std::string("conv3"))->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(Conv_Implicit, conv3, std::string("conv3"))->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(Conv_Blocked, conv4, std::string("conv4"))->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(Conv_Implicit, conv4, std::string("conv4"))->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(Conv_Blocked, conv5, std::string("conv5"))->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(Conv_Implicit, conv5, std::string("conv5"))->Unit(benchmark::kMillisecond);
 BENCHMARK(Fc6_Gemv)->Unit(benchmark::kMillisecond);
 BENCHMARK(Fc6_GemmN1)->Unit(benchmark::kMillisecond);
 BENCHMARK(Fc6_Batch)->Arg(1)->Arg(8)->Arg(32)->Unit(benchmark::kMillisecond);
