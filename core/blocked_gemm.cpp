@@ -127,12 +127,16 @@ void packRowMajorB(const float* B, std::int64_t ldb, int k0, int kc, int n0, int
     }
 }
 
-void blockedGemm(int M, int N, int K, const float* A, std::int64_t lda, const PackB& packB,
-                 float* C, std::int64_t ldc, bool accumulate) {
-    // Packing buffers kept per calling thread: no allocation (and no page faults) per product.
-    thread_local Scratch aBuffer, bBuffer;
+namespace {
+
+// The loop nest of blocked_gemm.h; packedA(ic, pc, mc, kc) returns the packed slivers of that
+// block of A (packing it, or pointing into a PackedA).
+template <class PackedABlock>
+void loopNest(int M, int N, int K, const PackedABlock& packedA, const PackB& packB, float* C,
+              std::int64_t ldc, bool accumulate) {
+    // Packing buffer kept per calling thread: no allocation (and no page faults) per product.
+    thread_local Scratch bBuffer;
     float* bPack = bBuffer.get(std::size_t(KC) * std::size_t((std::min(NC, N) + NR - 1) / NR * NR));
-    float* aPack = aBuffer.get(std::size_t(KC) * std::size_t((std::min(MC, M) + MR - 1) / MR * MR));
     for (int jc = 0; jc < N; jc += NC) {
         const int nc = std::min(NC, N - jc);
         const int nSlivers = (nc + NR - 1) / NR;
@@ -142,12 +146,11 @@ void blockedGemm(int M, int N, int K, const float* A, std::int64_t lda, const Pa
             // Pack B in parallel, a run of whole slivers per thread.
 #pragma omp parallel for schedule(static)
             for (int s = 0; s < nSlivers; ++s)
-                packB(pc, kc, jc + s * NR, std::min(NR, nc - s * NR),
-                      bPack + std::int64_t(s) * kc * NR);
+                packB(pc, kc, jc + s * NR, std::min(NR, nc - s * NR), bPack + std::int64_t(s) * kc * NR);
             for (int ic = 0; ic < M; ic += MC) {
                 const int mc = std::min(MC, M - ic);
                 const int mSlivers = (mc + MR - 1) / MR;
-                packA(A + ic * lda + pc, lda, mc, kc, aPack);
+                const float* aPack = packedA(ic, pc, mc, kc);
 #pragma omp parallel for collapse(2) schedule(static)
                 for (int js = 0; js < nSlivers; ++js)
                     for (int is = 0; is < mSlivers; ++is) {
@@ -163,13 +166,49 @@ void blockedGemm(int M, int N, int K, const float* A, std::int64_t lda, const Pa
                             microKernel(kc, a, b, tile, NR, false);
                             for (int i = 0; i < rows; ++i)
                                 for (int j = 0; j < cols; ++j)
-                                    c[i * ldc + j] =
-                                        (acc ? c[i * ldc + j] : 0.0f) + tile[i * NR + j];
+                                    c[i * ldc + j] = (acc ? c[i * ldc + j] : 0.0f) + tile[i * NR + j];
                         }
                     }
             }
         }
     }
+}
+
+}  // namespace
+
+void blockedGemm(int M, int N, int K, const float* A, std::int64_t lda, const PackB& packB, float* C,
+                 std::int64_t ldc, bool accumulate) {
+    thread_local Scratch aBuffer;
+    float* aPack = aBuffer.get(std::size_t(KC) * std::size_t((std::min(MC, M) + MR - 1) / MR * MR));
+    loopNest(
+        M, N, K,
+        [&](int ic, int pc, int mc, int kc) {
+            packA(A + ic * lda + pc, lda, mc, kc, aPack);
+            return static_cast<const float*>(aPack);
+        },
+        packB, C, ldc, accumulate);
+}
+
+PackedA::PackedA(int M, int K, const float* A, std::int64_t lda)
+    : m_M(M), m_K(K), m_paddedM((M + MR - 1) / MR * MR), m_data(1, 1, 1, m_paddedM * K) {
+    // Depth blocks one after another; within one, all of M's slivers (kc x MR each) in order.
+    for (int pc = 0; pc < K; pc += KC) {
+        const int kc = std::min(KC, K - pc);
+        for (int ic = 0; ic < M; ic += MC)
+            packA(A + ic * lda + pc, lda, std::min(MC, M - ic), kc, const_cast<float*>(block(ic, pc)));
+    }
+}
+
+const float* PackedA::block(int ic, int pc) const {
+    // Blocks before pc hold KC·paddedM floats each; slivers before ic hold kc·MR each.
+    const int kc = std::min(KC, m_K - pc);
+    return m_data.data() + std::int64_t(pc) * m_paddedM + std::int64_t(ic) * kc;
+}
+
+void blockedGemm(const PackedA& A, int N, const PackB& packB, float* C, std::int64_t ldc, bool accumulate) {
+    loopNest(
+        A.rows(), N, A.cols(), [&](int ic, int pc, int, int) { return A.block(ic, pc); }, packB, C, ldc,
+        accumulate);
 }
 
 void blockedGemm(int M, int N, int K, const float* A, std::int64_t lda, const float* B,

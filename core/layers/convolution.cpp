@@ -99,18 +99,47 @@ void ConvolutionLayer::forward(std::span<const Tensor* const> inputs, Tensor& ou
         convolveDirect(in, m_weights, m_bias, m_params, output);
         return;
     }
+    const int Mg = outChannels() / m_params.groups;
+    const int Kg = m_weights.c() * m_params.kernelH * m_params.kernelW;
     switch (ctx.convMethod) {
         case ConvMethod::Implicit:
             forwardImplicit(in, output, ctx);
             break;
-        case ConvMethod::Im2colBlocked:
-            forwardGemm(in, output, ctx, &blockedGemm);
+        case ConvMethod::Im2colBlocked: {
+            const std::vector<PackedA>& packed = packedWeights();
+            forwardGemm(
+                in, output, ctx,
+                [&](int g, int n, const float* b, std::int64_t ldb, float* c, std::int64_t ldc) {
+                    blockedGemm(
+                        packed[std::size_t(g)], n,
+                        [b, ldb](int k0, int kc, int n0, int nc, float* dst) {
+                            packRowMajorB(b, ldb, k0, kc, n0, nc, dst);
+                        },
+                        c, ldc);
+                });
             break;
+        }
         default:
-            forwardGemm(in, output, ctx, &gemm);
+            forwardGemm(
+                in, output, ctx,
+                [&](int g, int n, const float* b, std::int64_t ldb, float* c, std::int64_t ldc) {
+                    gemm(Mg, n, Kg, m_weights.data() + std::int64_t(g) * Mg * Kg, Kg, b, ldb, c,
+                         ldc);
+                });
             break;
     }
     addBias(output);
+}
+
+const std::vector<PackedA>& ConvolutionLayer::packedWeights() const {
+    std::lock_guard lock(m_packMutex);
+    if (m_packedWeights.empty()) {
+        const int G = m_params.groups, Mg = outChannels() / G;
+        const int Kg = m_weights.c() * m_params.kernelH * m_params.kernelW;
+        for (int g = 0; g < G; ++g)
+            m_packedWeights.emplace_back(Mg, Kg, m_weights.data() + std::int64_t(g) * Mg * Kg, Kg);
+    }
+    return m_packedWeights;
 }
 
 void ConvolutionLayer::addBias(Tensor& out) const {
@@ -127,23 +156,20 @@ void ConvolutionLayer::addBias(Tensor& out) const {
 }
 
 void ConvolutionLayer::forwardGemm(const Tensor& in, Tensor& out, ForwardContext& ctx,
-                                   GemmFunction gemm) const {
+                                   const GroupGemm& groupGemm) const {
     const int G = m_params.groups;
     const int C = in.c(), H = in.h(), W = in.w(), B = in.n();
     const int Mg = outChannels() / G;
     const int Kg = m_weights.c() * m_params.kernelH * m_params.kernelW;
     const int N = out.h() * out.w();
-    const float* weights = m_weights.data();
-    const std::int64_t wGroupStride = std::int64_t(Mg) * Kg;
 
     if (isPointwise()) {
         // The input image already is the col matrix (K = C rows of N = H*W pixels).
         const auto t0 = Clock::now();
         for (int b = 0; b < B; ++b)
             for (int g = 0; g < G; ++g)
-                gemm(Mg, N, Kg, weights + g * wGroupStride, Kg,
-                     in.image(b) + std::int64_t(g) * Kg * N, N,
-                     out.image(b) + std::int64_t(g) * Mg * N, N, false);
+                groupGemm(g, N, in.image(b) + std::int64_t(g) * Kg * N, N,
+                          out.image(b) + std::int64_t(g) * Mg * N, N);
         ctx.conv.gemmSeconds += secondsSince(t0);
         return;
     }
@@ -182,14 +208,14 @@ void ConvolutionLayer::forwardGemm(const Tensor& in, Tensor& out, ForwardContext
             // The tile lies in one image: write straight into its output rows.
             const int n0 = int(j0 - std::int64_t(bFirst) * N);
             for (int g = 0; g < G; ++g)
-                gemm(Mg, tc, Kg, weights + g * wGroupStride, Kg, col + std::int64_t(g) * Kg * tc,
-                     tc, out.image(bFirst) + std::int64_t(g) * Mg * N + n0, N, false);
+                groupGemm(g, tc, col + std::int64_t(g) * Kg * tc, tc,
+                          out.image(bFirst) + std::int64_t(g) * Mg * N + n0, N);
         } else {
             const int M = Mg * G;
             float* tmp = ctx.gemmScratch.get(std::size_t(M) * std::size_t(tc));
             for (int g = 0; g < G; ++g)
-                gemm(Mg, tc, Kg, weights + g * wGroupStride, Kg, col + std::int64_t(g) * Kg * tc,
-                     tc, tmp + std::int64_t(g) * Mg * tc, tc, false);
+                groupGemm(g, tc, col + std::int64_t(g) * Kg * tc, tc,
+                          tmp + std::int64_t(g) * Mg * tc, tc);
 #pragma omp parallel for schedule(static)
             for (int m = 0; m < M; ++m) {
                 for (int b = bFirst; b <= bLast; ++b) {
@@ -246,8 +272,8 @@ void packImageAsB(const float* image, int H, int W, const WindowParams& p, int o
 void ConvolutionLayer::forwardImplicit(const Tensor& in, Tensor& out, ForwardContext& ctx) const {
     const int G = m_params.groups;
     const int Cg = m_weights.c(), Mg = outChannels() / G;
-    const int Kg = Cg * m_params.kernelH * m_params.kernelW;
     const int N = out.h() * out.w();
+    const std::vector<PackedA>& packed = packedWeights();
     const auto t0 = Clock::now();
     for (int b = 0; b < in.n(); ++b) {
         ctx.throwIfCancelled();
@@ -256,7 +282,7 @@ void ConvolutionLayer::forwardImplicit(const Tensor& in, Tensor& out, ForwardCon
             const WindowParams p = m_params;
             const int H = in.h(), W = in.w(), outW = out.w(), channel0 = g * Cg;
             blockedGemm(
-                Mg, N, Kg, m_weights.data() + std::int64_t(g) * Mg * Kg, Kg,
+                packed[std::size_t(g)], N,
                 [=](int k0, int kc, int n0, int nc, float* dst) {
                     packImageAsB(image, H, W, p, outW, channel0, k0, kc, n0, nc, dst);
                 },

@@ -3,8 +3,11 @@
 // reference (convolveDirect) that every fast path is tested against.
 #pragma once
 
+#include <functional>
+#include <mutex>
 #include <vector>
 
+#include "../blocked_gemm.h"
 #include "../conv_geometry.h"
 #include "../im2col.h"
 #include "layer.h"
@@ -37,16 +40,22 @@ public:
     bool isPointwise() const;
 
 private:
-    using GemmFunction = void (*)(int M, int N, int K, const float* A, std::int64_t lda,
-                                  const float* B, std::int64_t ldb, float* C, std::int64_t ldc,
-                                  bool accumulate);
-    void forwardGemm(const Tensor& in, Tensor& out, ForwardContext& ctx, GemmFunction gemm) const;
+    // C (Mg x n, ldc) = W of group g (Mg x Kg) · B (Kg x n, ldb).
+    using GroupGemm = std::function<void(int g, int n, const float* B, std::int64_t ldb, float* C,
+                                         std::int64_t ldc)>;
+    void forwardGemm(const Tensor& in, Tensor& out, ForwardContext& ctx,
+                     const GroupGemm& groupGemm) const;
+    // Each group's weights packed for the blocked GEMM, once, on first use (oneDNN reorders
+    // weights once too); about the weights' size again.
+    const std::vector<PackedA>& packedWeights() const;
     void forwardImplicit(const Tensor& in, Tensor& out, ForwardContext& ctx) const;
     void addBias(Tensor& out) const;
 
     WindowParams m_params;
     Tensor m_weights;
     std::vector<float> m_bias;
+    mutable std::mutex m_packMutex;
+    mutable std::vector<PackedA> m_packedWeights;
 };
 
 // The reference: out[n][m][y][x] = bias[m] + sum over (c, ki, kj) of w * in, accumulated in double,

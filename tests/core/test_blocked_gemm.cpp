@@ -12,12 +12,20 @@ using namespace convscope::core;
 using convscope::test::randomTensor;
 
 namespace {
-void check(int M, int N, int K, bool accumulate) {
+void check(int M, int N, int K, bool accumulate, bool prepacked = false) {
     const int lda = K + 3, ldb = N + 5, ldc = N + 7;
     const Tensor A = randomTensor({1, 1, M, lda}, 1), B = randomTensor({1, 1, K, ldb}, 2);
     Tensor C = randomTensor({1, 1, M, ldc}, 3);
     const Tensor before = C;
-    blockedGemm(M, N, K, A.data(), lda, B.data(), ldb, C.data(), ldc, accumulate);
+    if (prepacked) {
+        const PackedA packed(M, K, A.data(), lda);
+        blockedGemm(
+            packed, N,
+            [&](int k0, int kc, int n0, int nc, float* dst) { packRowMajorB(B.data(), ldb, k0, kc, n0, nc, dst); },
+            C.data(), ldc, accumulate);
+    } else {
+        blockedGemm(M, N, K, A.data(), lda, B.data(), ldb, C.data(), ldc, accumulate);
+    }
     int bad = 0;
     for (int i = 0; i < M; ++i)
         for (int j = 0; j < ldc; ++j) {
@@ -30,7 +38,7 @@ void check(int M, int N, int K, bool accumulate) {
             }
             const double actual = C.data()[i * ldc + j];
             if (std::fabs(actual - expected) > 1e-4 * (1 + std::sqrt(double(K))) && bad++ == 0)
-                ADD_FAILURE() << "M " << M << " N " << N << " K " << K
+                ADD_FAILURE() << (prepacked ? "pre-packed A, " : "") << "M " << M << " N " << N << " K " << K
                               << (accumulate ? " +=" : " =") << ": C[" << i << "][" << j
                               << "] expected " << expected << ", actual " << actual
                               << (j >= N ? " (past N: must be untouched)" : "");
@@ -53,4 +61,11 @@ TEST(BlockedGemm, AcrossTheNcBlockAndAccumulating) {
 
 TEST(BlockedGemm, TheArticlesGemm) {
     check(256, 192, 1152, false);  // "Why GEMM is at the heart of deep learning"
+}
+
+TEST(BlockedGemm, PrePackedAGivesTheSameProducts) {
+    const BlockedGemmShape s = blockedGemmShape();
+    for (int M : {1, s.MR + 1, s.MC + 5})
+        for (int K : {7, s.KC + 1, 2 * s.KC + 3}) check(M, s.NR + 3, K, false, true);
+    check(s.MR * 3, s.NR * 2, s.KC + 9, true, true);
 }
