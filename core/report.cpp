@@ -209,7 +209,9 @@ std::string methodsTable(const std::vector<NetworkProfile>& profiles, const Repo
     }
     out += format("%-10s", "conv total");
     for (const NetworkProfile& p : profiles)
-        out += format(" %9.3f %7.1f %7s", convMs(p), double(convFlops(p)) / (convMs(p) * 1e6), "");
+        out += std::isfinite(convMs(p)) ? format(" %9.3f %7.1f %7s", convMs(p),
+                                                 double(convFlops(p)) / (convMs(p) * 1e6), "")
+                                        : format(" %9s %15s", "-", "");
     out += format("\n%-10s", "network");
     for (const NetworkProfile& p : profiles)
         out += std::isfinite(p.medianTotalMs) ? format(" %9.3f %15s", p.medianTotalMs, "")

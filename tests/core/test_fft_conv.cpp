@@ -3,11 +3,9 @@
 #include <gtest/gtest.h>
 
 #include "io/fft_conv.h"
-#include "layers/convolution.h"
 #include "test_util.h"
 
 using namespace convscope::core;
-using convscope::test::randomTensor;
 using convscope::test::tensorsClose;
 
 TEST(FftConv, MatchesTheDirectReference) {
@@ -21,15 +19,11 @@ TEST(FftConv, MatchesTheDirectReference) {
     for (const Case& t : cases) {
         WindowParams p = WindowParams::square(1, t.s, t.pad);
         p.kernelH = t.kh, p.kernelW = t.kw, p.groups = t.g;
-        const Tensor w = randomTensor({t.m, t.c / t.g, t.kh, t.kw}, seed++);
-        std::vector<float> bias(std::size_t(t.m), -0.25f);
-        const Tensor in = randomTensor({t.n, t.c, t.h, t.w}, seed++);
-        const OutputSize out = outputSize(t.h, t.w, p);
-        Tensor expected(t.n, t.m, out.h, out.w);
-        convolveDirect(in, w, bias, p, expected);
-        io::FftConv fft(in.shape(), p, w, bias);
+        const auto r =
+            convscope::test::referenceConv({t.n, t.c, t.h, t.w}, t.m, p, seed += 2, -0.25f);
+        io::FftConv fft(r.input.shape(), p, r.weights, r.bias);
         // Single-precision transforms: errors of a few 1e-5 over sums of up to 363 products.
-        EXPECT_TRUE(tensorsClose(fft.forward(in), expected, 1e-3, 1e-4,
+        EXPECT_TRUE(tensorsClose(fft.forward(r.input), r.expected, 1e-3, 1e-4,
                                  "FFT k" + std::to_string(t.kh) + "x" + std::to_string(t.kw) +
                                      " s" + std::to_string(t.s)));
     }

@@ -2,12 +2,10 @@
 // (so its times in `convscope bench --methods` are for the same work).
 #include <gtest/gtest.h>
 
-#include "layers/convolution.h"
 #include "peers/onednn_conv.h"
 #include "test_util.h"
 
 using namespace convscope::core;
-using convscope::test::randomTensor;
 using convscope::test::tensorsClose;
 
 TEST(OneDnn, MatchesTheDirectReference) {
@@ -21,14 +19,10 @@ TEST(OneDnn, MatchesTheDirectReference) {
     for (const Case& t : cases) {
         WindowParams p = WindowParams::square(t.k, t.s, t.pad, t.dil);
         p.groups = t.g;
-        const Tensor w = randomTensor({t.m, t.c / t.g, t.k, t.k}, seed++);
-        std::vector<float> bias(std::size_t(t.m), 0.5f);
-        const Tensor in = randomTensor({t.n, t.c, t.h, t.w}, seed++);
-        const OutputSize out = outputSize(t.h, t.w, p);
-        Tensor expected(t.n, t.m, out.h, out.w);
-        convolveDirect(in, w, bias, p, expected);
-        peers::OneDnnConv peer(in.shape(), p, w, bias);
-        EXPECT_TRUE(tensorsClose(peer.forward(in), expected, 1e-4, 1e-4,
+        const auto r =
+            convscope::test::referenceConv({t.n, t.c, t.h, t.w}, t.m, p, seed += 2, 0.5f);
+        peers::OneDnnConv peer(r.input.shape(), p, r.weights, r.bias);
+        EXPECT_TRUE(tensorsClose(peer.forward(r.input), r.expected, 1e-4, 1e-4,
                                  "oneDNN k" + std::to_string(t.k) + " s" + std::to_string(t.s) +
                                      " g" + std::to_string(t.g)));
         EXPECT_GT(peer.timeMs(1, 3), 0.0);

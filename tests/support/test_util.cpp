@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <sstream>
 
+#include "layers/convolution.h"
 #include "models.h"
 
 namespace convscope::test {
@@ -38,6 +39,20 @@ core::Tensor randomTensor(core::Shape shape, std::uint32_t seed, float lo, float
         << "index " << first << " (n " << n << ", c " << c << ", y " << y << ", x " << x
         << "): expected " << expected.data()[first] << ", actual " << actual.data()[first];
     return ::testing::AssertionFailure() << msg.str();
+}
+
+ReferenceConv referenceConv(core::Shape input, int filters, const core::WindowParams& params,
+                            std::uint32_t seed, float bias) {
+    ReferenceConv r;
+    r.params = params;
+    r.input = randomTensor(input, seed);
+    r.weights =
+        randomTensor({filters, input.c / params.groups, params.kernelH, params.kernelW}, seed + 1);
+    r.bias.assign(std::size_t(filters), bias);
+    const core::OutputSize out = core::outputSize(input.h, input.w, params);
+    r.expected = core::Tensor(input.n, filters, out.h, out.w);
+    core::convolveDirect(r.input, r.weights, r.bias, params, r.expected);
+    return r;
 }
 
 std::string sharedDataDir() {

@@ -6,6 +6,9 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
+
+#include "conv_geometry.h"
 
 #include "error.h"
 #include "tensor.h"
@@ -30,6 +33,16 @@ void expectError(F&& f, core::ErrorCategory category, const std::string& phrase)
         EXPECT_NE(std::string(e.what()).find(phrase), std::string::npos) << e.what();
     }
 }
+
+// A random conv layer and input with the direct reference's output: the starting point of every
+// comparison of a conv method or peer with the reference. weights M x C/groups x kh x kw.
+struct ReferenceConv {
+    core::WindowParams params;
+    core::Tensor input, weights, expected;
+    std::vector<float> bias;
+};
+ReferenceConv referenceConv(core::Shape input, int filters, const core::WindowParams& params,
+                            std::uint32_t seed, float bias = 0.25f);
 
 // The root of ../shared/data if it exists (tests that need it skip when it does not).
 std::string sharedDataDir();
