@@ -160,11 +160,81 @@ std::string profileJson(const NetworkProfile& p, const ReportContext& ctx) {
         j.field("percent_of_total", sum > 0 ? 100 * l.medianMs / sum : 0.0);
         j.field("im2col_ms", l.im2colMs).field("gemm_ms", l.gemmMs);
         j.field("col_bytes", l.colBytes).field("tiles", l.tiles);
+        if (const double peer = ctx.peerMs(l.name); peer >= 0) j.field("peer_ms", peer);
         j.endObject();
     }
     j.endArray();
     j.endObject();
     return j.str() + "\n";
+}
+
+double ReportContext::peerMs(const std::string& layer) const {
+    for (const auto& [name, ms] : peerLayerMs)
+        if (name == layer) return ms;
+    return -1;
+}
+
+namespace {
+// RFC 4180: quote a field that holds a comma, quote or line break; double the quotes.
+std::string csvField(const std::string& text) {
+    if (text.find_first_of(",\"\r\n") == std::string::npos) return text;
+    std::string out = "\"";
+    for (char ch : text) {
+        if (ch == '"') out += '"';
+        out += ch;
+    }
+    return out + "\"";
+}
+std::string csvNumber(double v) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.6g", v);
+    return buf;
+}
+}  // namespace
+
+std::string profileCsv(const NetworkProfile& p, const ReportContext& ctx) {
+    const double sum = p.layerSumMs();
+    const bool peer = !ctx.peerLayerMs.empty();
+    std::string out =
+        "name,type,category,params,output,gemm_M,gemm_N,gemm_K,groups,flops,weight_bytes,"
+        "activation_bytes,first_ms,median_ms,min_ms,max_ms,gflops,percent_of_peak,"
+        "percent_of_total,im2col_ms,gemm_ms,col_bytes,tiles";
+    if (peer) out += ",peer_ms";
+    out += "\n";
+    for (const LayerProfile& l : p.layers) {
+        const std::string cells[] = {
+            csvField(l.name),
+            csvField(l.type),
+            toString(l.category),
+            csvField(l.params),
+            l.output.toString(),
+            std::to_string(l.gemm.M),
+            std::to_string(l.gemm.N),
+            std::to_string(l.gemm.K),
+            std::to_string(l.gemm.groups),
+            std::to_string(l.flops),
+            std::to_string(l.weightBytes),
+            std::to_string(l.activationBytes),
+            csvNumber(l.firstMs),
+            csvNumber(l.medianMs),
+            csvNumber(l.minMs),
+            csvNumber(l.maxMs),
+            csvNumber(l.gflops()),
+            ctx.peakGflops > 0 ? csvNumber(100 * l.gflops() / ctx.peakGflops) : std::string(),
+            csvNumber(sum > 0 ? 100 * l.medianMs / sum : 0.0),
+            csvNumber(l.im2colMs),
+            csvNumber(l.gemmMs),
+            std::to_string(l.colBytes),
+            std::to_string(l.tiles)};
+        for (const std::string& c : cells) out += c + ",";
+        out.pop_back();
+        if (peer) {
+            const double ms = ctx.peerMs(l.name);
+            out += "," + (ms >= 0 ? csvNumber(ms) : std::string());
+        }
+        out += "\n";
+    }
+    return out;
 }
 
 namespace {

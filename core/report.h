@@ -3,6 +3,7 @@
 #pragma once
 
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "im2col.h"
@@ -16,12 +17,18 @@ struct ReportContext {
     double peakGflops = 0;           // on the profile's thread count
     std::string peerName;            // e.g. "opencv-dnn"; empty = no peer
     double peerTotalMs = 0;
-    double peerMaxAbsDiff = -1;  // largest |ours - peer| over the network output; < 0 = not run
+    double peerMaxAbsDiff = -1;   // largest |ours - peer| over the network output; < 0 = not run
     double readBandwidthGBs = 0;  // measured memory read bandwidth; 0 = not measured
+    // The peer's own per-layer times (OpenCV's getPerfProfile), by layer name; fused layers 0.
+    std::vector<std::pair<std::string, double>> peerLayerMs;
+    // The peer's time for a layer name, or a negative number when it has none.
+    double peerMs(const std::string& layer) const;
 };
 
 std::string profileTable(const NetworkProfile& profile, const ReportContext& context);
 std::string profileJson(const NetworkProfile& profile, const ReportContext& context);
+// One row per layer with the JSON's per-layer fields (a spreadsheet's view of the same data).
+std::string profileCsv(const NetworkProfile& profile, const ReportContext& context);
 
 // The method ladder: the same network profiled once per conv method (`convscope bench --methods`).
 std::string methodsTable(const std::vector<NetworkProfile>& profiles, const ReportContext& context);

@@ -15,7 +15,7 @@ root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 jobs=$(nproc 2>/dev/null || echo 2)
 
 packages=(build-essential cmake ninja-build pkg-config
-          qt6-base-dev libgl-dev libeigen3-dev libopencv-dev
+          qt6-base-dev qt6-svg-dev libgl-dev libeigen3-dev libopencv-dev
           libgtest-dev libgmock-dev libbenchmark-dev zlib1g-dev libdnnl-dev libonnx-testdata
           xvfb xauth imagemagick)
 

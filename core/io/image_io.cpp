@@ -76,6 +76,13 @@ Tensor decodeImage(const unsigned char* bytes, std::size_t size, const ImageOpti
     return toTensor(decoded, options, what);
 }
 
+Tensor convertPixels(const unsigned char* bgrx, int width, int height, std::size_t stride,
+                     const ImageOptions& options) {
+    if (width < 1 || height < 1) throw Error(ErrorCategory::InvalidConfig, "the image is empty");
+    const cv::Mat view(height, width, CV_8UC4, const_cast<unsigned char*>(bgrx), stride);
+    return toTensor(view, options, "the current image");
+}
+
 Tensor loadImage(const std::string& path, const ImageOptions& options) {
     std::error_code ec;
     if (!std::filesystem::is_regular_file(path, ec))

@@ -24,6 +24,12 @@ constexpr long long kMaxImagePixels = 1ll << 28;  // 268 MP
 // missing, unreadable or undecodable file, Error(ResourceLimit) for an image over kMaxImagePixels.
 Tensor loadImage(const std::string& path, const ImageOptions& options = {});
 
+// Converts 8-bit pixels already in memory (the GUI's current image) exactly as loadImage would
+// convert the same pixels from a file. bgrx: 4 bytes per pixel in the order B, G, R, unused (Qt's
+// Format_RGB32 on a little-endian machine); stride in bytes.
+Tensor convertPixels(const unsigned char* bgrx, int width, int height, std::size_t stride,
+                     const ImageOptions& options);
+
 // Decodes an image held in memory (an embedded resource) the same way.
 Tensor decodeImage(const unsigned char* bytes, std::size_t size, const ImageOptions& options,
                    const std::string& what);

@@ -570,4 +570,22 @@ ImportedModel importModel(const std::string& model, const std::string& config, i
     return result;
 }
 
+ImportedModel wrapNetwork(std::unique_ptr<Network> network) {
+    ImportedModel result;
+    result.format = "built-in";
+    result.modelPath = network->name();
+    const Shape in = network->inputShape(1);
+    result.inputChannels = in.c;
+    result.declaredHeight = in.h;
+    result.declaredWidth = in.w;
+    for (int i = 0; i < network->size(); ++i) {
+        const Layer& layer = network->layer(i);
+        result.layers.push_back({layer.name(), layer.type(), true, {}, i});
+        if (const auto* conv = dynamic_cast<const ConvolutionLayer*>(&layer))
+            result.convs.push_back({layer.name(), conv->params(), conv->weights()});
+    }
+    result.network = std::move(network);
+    return result;
+}
+
 }  // namespace convscope::core::io

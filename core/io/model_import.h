@@ -60,6 +60,10 @@ struct ImportedModel {
 ImportedModel importModel(const std::string& model, const std::string& config = {}, int width = 0,
                           int height = 0);
 
+// A network built in code (the built-in AlexNet and LeNet) seen as a model: every layer supported,
+// the conv filters listed, format "built-in".
+ImportedModel wrapNetwork(std::unique_ptr<Network> network);
+
 // The names of the layer types the importer maps, for messages and the README.
 const char* supportedLayerTypes();
 

@@ -5,6 +5,7 @@
 #include "layers/shape_ops.h"
 #include "models.h"
 #include "profile.h"
+#include "report.h"
 #include "test_util.h"
 
 using namespace convscope::core;
@@ -152,4 +153,28 @@ TEST(Profile, PeakMeasurementIsPlausible) {
     const double peak = measurePeakGflops(1, 0.05);
     EXPECT_GT(peak, 1.0);
     EXPECT_LT(peak, 2000.0);
+}
+
+TEST(Profile, CsvHasOneRowPerLayerWithThePeerColumn) {
+    auto net = makeLeNet();
+    ProfileOptions options;
+    options.repeat = 2;
+    const NetworkProfile p = profileNetwork(*net, options);
+    ReportContext ctx;
+    ctx.peerLayerMs = {{"conv1", 0.25}, {"ip1", 0.5}};
+    const std::string csv = profileCsv(p, ctx);
+    std::vector<std::string> lines;
+    for (std::size_t start = 0, end; (end = csv.find('\n', start)) != std::string::npos;
+         start = end + 1)
+        lines.push_back(csv.substr(start, end - start));
+    ASSERT_EQ(int(lines.size()), 1 + net->size());
+    EXPECT_EQ(lines[0].rfind("name,type,category,", 0), 0u);
+    EXPECT_NE(lines[0].find(",peer_ms"), std::string::npos);
+    const auto columns = [](const std::string& l) { return std::count(l.begin(), l.end(), ','); };
+    for (const std::string& l : lines) EXPECT_EQ(columns(l), columns(lines[0])) << l;
+    EXPECT_EQ(lines[1].rfind("conv1,Convolution,conv,", 0), 0u) << lines[1];
+    EXPECT_EQ(lines[1].substr(lines[1].rfind(',') + 1), "0.25");
+    EXPECT_EQ(lines[2].back(), ',');  // pool1: no peer time
+    // The same per-layer peer time in the JSON.
+    EXPECT_NE(profileJson(p, ctx).find("\"peer_ms\": 0.5"), std::string::npos);
 }
