@@ -15,11 +15,20 @@ const char* kShotUsage =
                       [--kernel KHxKW] [--stride S|SHxSW] [--pad P] [--same] [--dilation D]
                       [--groups G] [--filters M] [--gray] [--preset N] [--step N] [--filter M]
                       [--size WxH]
+       convscope shot --out F.png --view filters|features|fc|profile [--model F [--config F]]
+                      [--layer NAME] [--model-filter M] [--image I] [--scale S] [--labels L]
+                      [--threads T] [--batch B] [--repeat R] [--opencv]
+                      [--chart time|categories|throughput|first|variation] [--size WxH]
 
 Renders a teaching view headless with the same code as the window (offscreen platform): the
 convolution view, the im2col matrix, the GEMM, or all three side by side (default). Defaults: the
 built-in photo's 32x32 region at (136, 86), a 3x3 RGB Sobel kernel, stride 1, pad 1, step 0,
 1400x800 pixels.
+
+The network views run a model (default: the built-in AlexNet; --model alexnet|lenet|FILE) on the
+image: the Model panel with the filter gallery (filters), the gallery with the feature maps
+(features), an fc layer as GEMV/GEMM with its measured batch timing (fc), or the timing profile
+(profile; --opencv times OpenCV dnn beside it).
 )";
 
 std::vector<int> commaList(const std::string& name, const std::string& text, std::size_t count) {
@@ -46,9 +55,11 @@ std::vector<int> commaList(const std::string& name, const std::string& text, std
 
 int runShot(const std::vector<std::string>& args) {
     try {
-        const Arguments a(args, {"help", "same", "gray"},
-                          {"out", "view", "image", "roi", "kernel", "stride", "pad", "dilation",
-                           "groups", "filters", "preset", "step", "filter", "size"});
+        const Arguments a(
+            args, {"help", "same", "gray", "opencv"},
+            {"out",    "view",         "image",  "roi",   "kernel",  "stride", "pad",    "dilation",
+             "groups", "filters",      "preset", "step",  "filter",  "size",   "model",  "config",
+             "layer",  "model-filter", "labels", "scale", "threads", "batch",  "repeat", "chart"});
         if (a.has("help")) {
             std::cout << kShotUsage;
             return 0;
@@ -77,6 +88,17 @@ int runShot(const std::vector<std::string>& args) {
                                    int(core::kernelPresets().size()) - 1);
         r.step = a.integer("step", 0, 0, 1 << 30);
         r.filter = a.integer("filter", 0, 0, 63);
+        r.model = QString::fromStdString(a.text("model", ""));
+        r.config = QString::fromStdString(a.text("config", ""));
+        r.modelLayer = QString::fromStdString(a.text("layer", ""));
+        r.modelFilter = a.integer("model-filter", -1, -1, 1 << 20);
+        r.labels = QString::fromStdString(a.text("labels", ""));
+        r.scale = float(a.number("scale", 1.0));
+        r.threads = a.integer("threads", 0, 0, 1024);
+        r.batch = a.integer("batch", 1, 1, 256);
+        r.repeat = a.integer("repeat", 5, 1, 1000);
+        r.opencv = a.has("opencv");
+        r.chart = QString::fromStdString(a.text("chart", ""));
         const std::vector<int> size = Arguments::dims("size", a.text("size", "1400x800"), 2);
         r.size = QSize(size[0], size[1]);
         QString error;

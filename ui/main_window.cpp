@@ -19,6 +19,7 @@
 #include <QSettings>
 #include <QSplitter>
 #include <QStatusBar>
+#include <QTabWidget>
 #include <QToolButton>
 #include <QVBoxLayout>
 #include <QtConcurrent/QtConcurrentRun>
@@ -26,11 +27,17 @@
 #include "controls_panel.h"
 #include "convolution_view.h"
 #include "error.h"
+#include "fc_view.h"
+#include "filters_panel.h"
 #include "gemm_view.h"
 #include "im2col_view.h"
 #include "image_view.h"
 #include "io/image_io.h"
+#include "io/kernel_files.h"
+#include "model_panel.h"
+#include "network_controller.h"
 #include "playback_bar.h"
+#include "profile_view.h"
 #include "runtime.h"
 #include "teaching_controller.h"
 
@@ -52,7 +59,9 @@ QWidget* titled(const QString& title, QWidget* content, QWidget* parent, QLabel*
 }  // namespace
 
 MainWindow::MainWindow(QWidget* parent)
-    : QMainWindow(parent), m_controller(new TeachingController(this)) {
+    : QMainWindow(parent),
+      m_controller(new TeachingController(this)),
+      m_network(new NetworkController(this)) {
     setWindowTitle(tr("ConvScope"));
     setAcceptDrops(true);
 
@@ -78,12 +87,34 @@ MainWindow::MainWindow(QWidget* parent)
     split->addWidget(titled(tr("2 · im2col: one column per output position"), m_im2col, split));
     split->setSizes({600, 380});
     m_playback = new PlaybackBar(m_controller, this);
-    auto* central = new QWidget(this);
-    auto* layout = new QVBoxLayout(central);
+    auto* teaching = new QWidget(this);
+    auto* layout = new QVBoxLayout(teaching);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addWidget(split, 1);
     layout->addWidget(m_playback);
-    setCentralWidget(central);
+    // The network side: filters and feature maps, fc as GEMM, the timing profile.
+    m_filters = new FiltersPanel(m_network, this);
+    m_fc = new FcPanel(m_network, this);
+    m_profile = new ProfilePanel(m_network, this);
+    m_tabs = new QTabWidget(this);
+    m_tabs->setObjectName(QStringLiteral("tabs"));
+    m_tabs->addTab(teaching, tr("&Convolution"));
+    m_tabs->addTab(m_filters, tr("&Filters && Feature Maps"));
+    m_tabs->addTab(m_fc, tr("F&ully Connected"));
+    m_tabs->addTab(m_profile, tr("&Profile"));
+    m_tabs->setTabToolTip(0, tr("A kernel sliding over your image, im2col and the GEMM (Ctrl+1)"));
+    m_tabs->setTabToolTip(
+        1, tr("A model's learned filters and the feature maps they produce (Ctrl+2)"));
+    m_tabs->setTabToolTip(2, tr("A fully-connected layer as GEMV and GEMM (Ctrl+3)"));
+    m_tabs->setTabToolTip(3, tr("Where the time goes, measured on this machine (Ctrl+4)"));
+    setCentralWidget(m_tabs);
+
+    m_modelPanel = new ModelPanel(m_network, this);
+    auto* modelDock = new QDockWidget(tr("Model"), this);
+    modelDock->setObjectName(QStringLiteral("modelDock"));
+    modelDock->setWidget(m_modelPanel);
+    addDockWidget(Qt::RightDockWidgetArea, modelDock);
+    resizeDocks({modelDock}, {430}, Qt::Horizontal);
 
     m_controls = new ControlsPanel(m_controller, this);
     auto* scroll = new QScrollArea(this);
@@ -163,6 +194,28 @@ MainWindow::MainWindow(QWidget* parent)
                 statusBar()->showMessage(tr("Full-size convolution failed: %1").arg(m), 10000);
             });
 
+    connect(m_filters, &FiltersPanel::filterChosen, this, &MainWindow::useModelFilter);
+    connect(m_controller, &TeachingController::changed, this, [this] {
+        // The network sees the whole image, as the full-size output does.
+        if (m_network->hasModel() && m_controller->image().cacheKey() != m_networkImageKey) {
+            m_networkImageKey = m_controller->image().cacheKey();
+            m_network->setImage(m_controller->image());
+        }
+    });
+    connect(m_network, &NetworkController::modelChanged, this, [this] {
+        m_networkImageKey = m_controller->image().cacheKey();
+        m_network->setImage(m_controller->image());
+        statusBar()->showMessage(m_network->runnable()
+                                     ? tr("Model %1 is open.").arg(m_network->modelName())
+                                     : tr("Model %1 is open; it cannot run in the engine: %2")
+                                           .arg(m_network->modelName(), m_network->problem()),
+                                 8000);
+    });
+    connect(m_network, &NetworkController::modelFailed, this,
+            [this](const QString& m) { statusBar()->showMessage(m, 12000); });
+    connect(m_network, &NetworkController::featuresFailed, this,
+            [this](const QString& m) { statusBar()->showMessage(m, 10000); });
+
     createMenus();
 
     QSettings settings;
@@ -176,6 +229,13 @@ MainWindow::MainWindow(QWidget* parent)
     m_controller->setRoi(QRect(136, 86, 32, 32));
     restoreLayer();
     m_controller->setStep(0);
+    // The model of the last session, reopened in the background.
+    const QString model = settings.value(QStringLiteral("model/path")).toString();
+    const QString builtInNet = settings.value(QStringLiteral("model/builtIn")).toString();
+    if (!model.isEmpty() && QFileInfo::exists(model))
+        m_network->openModel(model, settings.value(QStringLiteral("model/config")).toString());
+    else if (!builtInNet.isEmpty())
+        m_network->openBuiltIn(builtInNet);
 }
 
 MainWindow::~MainWindow() = default;
@@ -192,6 +252,19 @@ void MainWindow::createMenus() {
     QAction* open = file->addAction(tr("&Open Image…"), this, &MainWindow::chooseImage);
     open->setShortcut(QKeySequence::Open);
     open->setStatusTip(tr("Load any image OpenCV or Qt can read as the input"));
+    QAction* openModel =
+        file->addAction(tr("Open &Model…"), m_modelPanel, &ModelPanel::chooseModel);
+    openModel->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_O));
+    openModel->setStatusTip(
+        tr("ONNX, Caffe, TensorFlow or Darknet: its layers, filters and timing"));
+    QMenu* builtIn = file->addMenu(tr("Built-in &Network"));
+    builtIn->addAction(tr("&AlexNet"), this,
+                       [this] { m_network->openBuiltIn(QStringLiteral("alexnet")); });
+    builtIn->addAction(tr("&LeNet"), this,
+                       [this] { m_network->openBuiltIn(QStringLiteral("lenet")); });
+    QAction* kernel = file->addAction(tr("Load &Kernel…"), this, &MainWindow::chooseKernel);
+    kernel->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_K));
+    kernel->setStatusTip(tr("A kernel from a .npy, CSV or JSON file, or an image as a template"));
     m_recentMenu = file->addMenu(tr("Open &Recent"));
     rebuildRecentMenu();
     QMenu* exportMenu = file->addMenu(tr("&Export View as PNG"));
@@ -220,7 +293,23 @@ void MainWindow::createMenus() {
     add(tr("&Cancel Full-Size Run"), QKeySequence(Qt::Key_Escape),
         [this] { m_controller->cancelFull(); });
 
+    QMenu* profile = menuBar()->addMenu(tr("P&rofile"));
+    QAction* runProfile = profile->addAction(tr("&Run Profile"), this, [this] {
+        showTab(ProfileTab);
+        m_profile->run();
+    });
+    runProfile->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_R));
+    runProfile->setStatusTip(tr("Time the open network (or the built-in AlexNet) layer by layer"));
+    profile->addAction(tr("&Cancel Profile"), m_profile, &ProfilePanel::cancel)
+        ->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Period));
+
     QMenu* view = menuBar()->addMenu(tr("&View"));
+    const QString tabNames[] = {tr("&Convolution"), tr("&Filters && Feature Maps"),
+                                tr("F&ully Connected"), tr("&Profile")};
+    for (int i = 0; i < 4; ++i)
+        view->addAction(tabNames[i], this, [this, i] { showTab(Tab(i)); })
+            ->setShortcut(QKeySequence(Qt::CTRL | Qt::Key(Qt::Key_1 + i)));
+    view->addSeparator();
     QAction* zoomIn = view->addAction(tr("Zoom &In"), this, [this] {
         m_conv->zoomIn();
         m_im2col->view()->zoomIn();
@@ -238,9 +327,68 @@ void MainWindow::createMenus() {
     safe->setStatusTip(tr("Blue-orange instead of blue-red for signed values"));
     connect(safe, &QAction::toggled, this, [this](bool on) {
         m_controller->setColorBlindSafe(on);
+        m_filters->setColorBlindSafe(on);
         QSettings().setValue(QStringLiteral("view/colorBlindSafe"), on);
     });
     safe->setChecked(QSettings().value(QStringLiteral("view/colorBlindSafe"), false).toBool());
+}
+
+void MainWindow::showTab(Tab tab) {
+    m_tabs->setCurrentIndex(int(tab));
+}
+
+MainWindow::Tab MainWindow::currentTab() const {
+    return Tab(m_tabs->currentIndex());
+}
+
+void MainWindow::useModelFilter(int row, int filter) {
+    const core::io::ConvFilters* f = m_network->filtersOf(row);
+    if (!f) return;
+    const core::Tensor w = m_network->filterForTeaching(row, filter);
+    const QString source = tr("%1 filter %2 of %3")
+                               .arg(QString::fromStdString(f->layer))
+                               .arg(filter)
+                               .arg(m_network->modelName());
+    if (m_controller->setKernel(w, {}, f->params, source))
+        statusBar()->showMessage(
+            tr("%1 is now the kernel of the Convolution tab (Ctrl+1); its feature map is marked.")
+                .arg(source),
+            8000);
+}
+
+bool MainWindow::loadKernel(const QString& path) {
+    try {
+        const core::io::KernelFile k = core::io::loadKernelFile(path.toStdString());
+        core::WindowParams p = m_controller->layer().params;
+        p.dilationH = p.dilationW = 1;
+        const QString source =
+            tr("%1 (%2)").arg(QFileInfo(path).fileName(), QString::fromStdString(k.format));
+        if (!m_controller->setKernel(k.weights, k.bias, p, source)) return false;
+        statusBar()->showMessage(tr("Kernel %1 loaded: %2 filter(s) of %3×%4×%5.")
+                                     .arg(source)
+                                     .arg(k.weights.n())
+                                     .arg(k.weights.c())
+                                     .arg(k.weights.h())
+                                     .arg(k.weights.w()),
+                                 8000);
+        return true;
+    } catch (const core::Error& e) {
+        statusBar()->showMessage(
+            tr("Could not load the kernel: %1. The current kernel is kept.").arg(e.what()), 12000);
+        return false;
+    }
+}
+
+void MainWindow::chooseKernel() {
+    QSettings settings;
+    const QString folder = settings.value(QStringLiteral("files/kernelFolder")).toString();
+    const QString path = QFileDialog::getOpenFileName(
+        this, tr("Load Kernel"), folder,
+        tr("Kernels (*.npy *.csv *.txt *.json);;Images as templates (*.png *.jpg *.jpeg *.bmp "
+           "*.pgm *.ppm);;All files (*)"));
+    if (path.isEmpty()) return;
+    settings.setValue(QStringLiteral("files/kernelFolder"), QFileInfo(path).absolutePath());
+    loadKernel(path);
 }
 
 void MainWindow::showStatus() {
@@ -406,6 +554,15 @@ void MainWindow::restoreLayer() {
 void MainWindow::closeEvent(QCloseEvent* event) {
     saveLayer();
     QSettings settings;
+    if (const core::io::ImportedModel* model = m_network->model()) {
+        const bool builtIn = model->format == "built-in";
+        settings.setValue(QStringLiteral("model/path"),
+                          builtIn ? QString() : QString::fromStdString(model->modelPath));
+        settings.setValue(QStringLiteral("model/config"),
+                          builtIn ? QString() : QString::fromStdString(model->configPath));
+        settings.setValue(QStringLiteral("model/builtIn"),
+                          builtIn ? QString::fromStdString(model->network->name()) : QString());
+    }
     settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
     settings.setValue(QStringLiteral("window/state"), saveState());
     event->accept();

@@ -11,11 +11,17 @@
 class QLabel;
 class QMenu;
 class QProgressBar;
+class QTabWidget;
 class QToolButton;
 
 namespace convscope::ui {
 
 class ConvolutionView;
+class FcPanel;
+class FiltersPanel;
+class ModelPanel;
+class NetworkController;
+class ProfilePanel;
 class ControlsPanel;
 class GemmPanel;
 class Im2colPanel;
@@ -42,6 +48,18 @@ public:
     GemmPanel* gemmPanel() const { return m_gemm; }
     ControlsPanel* controlsPanel() const { return m_controls; }
     PlaybackBar* playbackBar() const { return m_playback; }
+    NetworkController* network() const { return m_network; }
+    ModelPanel* modelPanel() const { return m_modelPanel; }
+    FiltersPanel* filtersPanel() const { return m_filters; }
+    FcPanel* fcPanel() const { return m_fc; }
+    ProfilePanel* profilePanel() const { return m_profile; }
+    // The tabs of the central area, in order.
+    enum Tab { ConvolutionTab, FiltersTab, FullyConnectedTab, ProfileTab };
+    void showTab(Tab tab);
+    Tab currentTab() const;
+    // Loads a kernel file (.npy, CSV, JSON, image) into the teaching view; false with the reason
+    // in the status bar when the file is not a kernel (the current kernel is kept).
+    bool loadKernel(const QString& path);
 
 signals:
     void imageLoaded();
@@ -65,8 +83,16 @@ private:
     void showStatus();
     void saveLayer() const;
     void restoreLayer();
+    void chooseKernel();
+    void useModelFilter(int row, int filter);
 
     TeachingController* m_controller;
+    NetworkController* m_network;
+    QTabWidget* m_tabs = nullptr;
+    ModelPanel* m_modelPanel = nullptr;
+    FiltersPanel* m_filters = nullptr;
+    FcPanel* m_fc = nullptr;
+    ProfilePanel* m_profile = nullptr;
     ConvolutionView* m_conv = nullptr;
     QLabel* m_formula = nullptr;
     Im2colPanel* m_im2col = nullptr;
@@ -80,6 +106,7 @@ private:
     QToolButton* m_cancel = nullptr;
     QMenu* m_recentMenu = nullptr;
     int m_loadRequest = 0;
+    qint64 m_networkImageKey = 0;
 };
 
 }  // namespace convscope::ui

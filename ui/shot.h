@@ -12,13 +12,23 @@
 namespace convscope::ui {
 
 struct ShotRequest {
-    QString view = QStringLiteral("all");  // conv, im2col, gemm or all (the three side by side)
-    QString image;                         // empty: the built-in photo
-    QRect roi;                             // empty: the default region
+    // conv, im2col, gemm or all (the three side by side); filters, features, fc, profile
+    QString view = QStringLiteral("all");
+    QString image;  // empty: the built-in photo
+    QRect roi;      // empty: the default region
     LayerSettings layer;
     int step = 0;
     int filter = 0;
     QSize size{1400, 800};
+    // The network views (filters, features, fc, profile): a model file, or "alexnet"/"lenet".
+    QString model, config;
+    QString modelLayer;    // a layer name; empty: the first conv (filters, features) or fc (fc)
+    int modelFilter = -1;  // marks this filter and its feature map (filters, features)
+    QString labels;
+    float scale = 1.0f;  // preprocessing: (pixel - 0) * scale, channels as the model takes
+    int threads = 0, batch = 1, repeat = 5;
+    bool opencv = false;  // profile: beside OpenCV dnn
+    QString chart;        // profile: time, categories, throughput, first, variation
 };
 
 // Renders the request; on failure returns a null image and sets `error` (one line).

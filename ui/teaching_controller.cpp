@@ -128,7 +128,10 @@ bool TeachingController::setLayer(const LayerSettings& layer) {
                               layer.params.groups != m_layer.params.groups ||
                               layer.preset != m_layer.preset;
     m_layer = layer;
-    if (shapeChanged) m_weights = core::Tensor();
+    if (shapeChanged) {
+        m_weights = core::Tensor();
+        m_kernelSource.clear();
+    }
     m_selection = {};
     rebuild();
     computeFull();
@@ -140,6 +143,54 @@ void TeachingController::applyPreset(int preset) {
     layer.preset = preset;
     m_weights = core::Tensor();
     setLayer(layer);
+}
+
+bool TeachingController::setKernel(const core::Tensor& weights, const std::vector<float>& bias,
+                                   core::WindowParams params, const QString& source) {
+    if (weights.empty() || (weights.c() != 1 && weights.c() != 3)) {
+        emit errorOccurred(tr("%1 has %2 input channels; the convolution view shows 1 (gray) or 3 "
+                              "(RGB) channel kernels. Pick a first-layer filter.")
+                               .arg(source)
+                               .arg(weights.c()));
+        return false;
+    }
+    if (weights.n() > kMaxTeachingFilters) {
+        emit errorOccurred(tr("%1 has %2 filters; the convolution view takes at most %3.")
+                               .arg(source)
+                               .arg(weights.n())
+                               .arg(kMaxTeachingFilters));
+        return false;
+    }
+    LayerSettings layer = m_layer;
+    params.kernelH = weights.h();
+    params.kernelW = weights.w();
+    params.groups = 1;
+    layer.params = params;
+    layer.filters = weights.n();
+    layer.rgb = weights.c() == 3;
+    layer.samePadding = false;
+    const QString problem = check(layer);
+    if (!problem.isEmpty()) {
+        emit errorOccurred(tr("%1 does not fit the current region: %2").arg(source, problem));
+        return false;
+    }
+    m_layer = layer;
+    m_weights = weights;
+    m_bias = bias.size() == std::size_t(weights.n()) ? bias
+                                                     : std::vector<float>(std::size_t(weights.n()));
+    m_kernelSource = source;
+    m_filter = 0;
+    m_selection = {};
+    rebuild();
+    computeFull();
+    return true;
+}
+
+QString TeachingController::kernelSource() const {
+    if (!m_kernelSource.isEmpty()) return m_kernelSource;
+    const auto& presets = core::kernelPresets();
+    const int i = std::clamp(m_layer.preset, 0, int(presets.size()) - 1);
+    return QString::fromUtf8(presets[std::size_t(i)].name);
 }
 
 void TeachingController::setWeight(int m, int c, int i, int j, float value) {

@@ -22,6 +22,8 @@ namespace convscope::ui {
 // The largest region of interest the step-by-step views animate (the full image is still
 // convolved in the background).
 constexpr int kMaxRoiSide = 512;
+// The most kernels the teaching views show at once (the layer form's limit too).
+constexpr int kMaxTeachingFilters = 64;
 
 // The layer the user edits: geometry, number of kernels, colour or gray input.
 struct LayerSettings {
@@ -62,6 +64,8 @@ public:
     const core::Selection& selection() const { return m_selection; }
     const core::Highlights& highlights() const { return m_highlights; }
     core::ConvStepper::DotProduct currentDot() const;
+    // Where the weights came from: a preset's name, or what setKernel() was told.
+    QString kernelSource() const;
     // The colour map for signed values (weights, outputs): blue-red, or blue-orange when the
     // colour-blind-safe palette is on.
     core::ColorMapKind divergingMap() const {
@@ -82,6 +86,12 @@ public slots:
     // invalid one emits errorOccurred with the engine's message and changes nothing.
     bool setLayer(const LayerSettings& layer);
     void applyPreset(int preset);
+    // Uses given weights (M x C x kh x kw, C = 1 or 3 in R,G,B order) as the kernel: a learned
+    // filter from the model panel or a kernel file. Stride, pads and dilation come from `params`
+    // (its kernel size and groups are taken from the weights). `source` names where they came
+    // from. An impossible layer emits errorOccurred and changes nothing.
+    bool setKernel(const core::Tensor& weights, const std::vector<float>& bias,
+                   core::WindowParams params, const QString& source);
     void setWeight(int m, int c, int i, int j, float value);
     void setBias(int m, float value);
     void setStep(int step);
@@ -122,6 +132,7 @@ private:
     int m_roiRequest = 0;
     int m_step = 0, m_filter = 0;
     bool m_colorBlindSafe = false;
+    QString m_kernelSource;  // non-empty while setKernel()'s weights are in use
     core::Selection m_selection;
     core::Highlights m_highlights;
 

@@ -17,66 +17,17 @@
 #include "io/opencv_reference.h"
 #include "models.h"
 #include "test_util.h"
+#include "written_model.h"
 
 using namespace convscope::core;
 using convscope::test::expectError;
+using convscope::test::kWrittenPrototxt;
 using convscope::test::randomTensor;
+using convscope::test::writeModel;
+using convscope::test::WrittenModel;
 namespace fs = std::filesystem;
 
 namespace {
-
-const char* kWrittenPrototxt = R"(name: "written"
-layer { name: "data" type: "Input" top: "data" input_param { shape { dim: 1 dim: 3 dim: 13 dim: 11 } } }
-layer { name: "conv1" type: "Convolution" bottom: "data" top: "conv1"
-        convolution_param { num_output: 4 kernel_h: 3 kernel_w: 2 pad_h: 1 pad_w: 0 } }
-layer { name: "relu1" type: "ReLU" bottom: "conv1" top: "conv1" }
-ACTIVATION
-layer { name: "pool1" type: "Pooling" bottom: "conv1" top: "pool1"
-        pooling_param { pool: MAX kernel_size: 2 stride: 2 } }
-layer { name: "conv2" type: "Convolution" bottom: "pool1" top: "conv2"
-        convolution_param { num_output: 6 kernel_size: 3 pad: 1 group: 2 } }
-layer { name: "bn2" type: "BatchNorm" bottom: "conv2" top: "conv2" }
-layer { name: "scale2" type: "Scale" bottom: "conv2" top: "conv2" scale_param { bias_term: true } }
-layer { name: "norm2" type: "LRN" bottom: "conv2" top: "norm2" lrn_param { local_size: 3 alpha: 0.001 beta: 0.75 } }
-layer { name: "ip1" type: "InnerProduct" bottom: "norm2" top: "ip1" inner_product_param { num_output: 5 } }
-layer { name: "prob" type: "Softmax" bottom: "ip1" top: "prob" }
-)";
-
-struct WrittenModel {
-    std::string prototxt, caffemodel;
-};
-
-Tensor vec(std::vector<float> v) {
-    Tensor t(int(v.size()), 1, 1, 1);
-    std::copy(v.begin(), v.end(), t.data());
-    return t;
-}
-
-// Writes the test network; `activation` is an extra layer after relu1 (e.g. an unsupported one),
-// `poison` puts a NaN in conv1's weights.
-WrittenModel writeModel(const std::string& tag, const std::string& activation = {},
-                        bool poison = false) {
-    const fs::path dir = fs::path(testing::TempDir()) / ("convscope_" + tag);
-    fs::create_directories(dir);
-    WrittenModel m{(dir / "net.prototxt").string(), (dir / "net.caffemodel").string()};
-    std::string proto = kWrittenPrototxt;
-    proto.replace(proto.find("ACTIVATION"), 10, activation);
-    convscope::test::writeFile(m.prototxt, proto);
-    Tensor conv1 = randomTensor({4, 3, 3, 2}, 1);
-    if (poison) conv1.data()[5] = NAN;
-    const Tensor var = randomTensor({6, 1, 1, 1}, 6, 0.5f, 2.0f);
-    const std::vector<convscope::test::CaffeLayerBlobs> blobs = {
-        {"conv1", {conv1, randomTensor({4, 1, 1, 1}, 2)}, {4, 1}},
-        {"conv2", {randomTensor({6, 2, 3, 3}, 3), randomTensor({6, 1, 1, 1}, 4)}, {4, 1}},
-        {"bn2", {randomTensor({6, 1, 1, 1}, 5), var, vec({2.0f})}, {1, 1, 1}},
-        {"scale2", {randomTensor({6, 1, 1, 1}, 7), randomTensor({6, 1, 1, 1}, 8)}, {1, 1}},
-        {"ip1",
-         {randomTensor({5, 210, 1, 1}, 9, -0.1f, 0.1f), randomTensor({5, 1, 1, 1}, 10)},
-         {2, 1}},
-    };
-    convscope::test::writeFile(m.caffemodel, convscope::test::caffeModelBytes(blobs));
-    return m;
-}
 
 Difference againstOpenCv(io::ImportedModel& model, const Tensor& input, bool perLayer,
                          std::vector<std::string>* layerFailures = nullptr) {

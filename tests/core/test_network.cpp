@@ -5,6 +5,7 @@
 #include "layers/shape_ops.h"
 #include "models.h"
 #include "profile.h"
+#include "profile_chart.h"
 #include "report.h"
 #include "test_util.h"
 
@@ -177,4 +178,46 @@ TEST(Profile, CsvHasOneRowPerLayerWithThePeerColumn) {
     EXPECT_EQ(lines[2].back(), ',');  // pool1: no peer time
     // The same per-layer peer time in the JSON.
     EXPECT_NE(profileJson(p, ctx).find("\"peer_ms\": 0.5"), std::string::npos);
+}
+
+TEST(ProfileChart, RowsAddUpToTheProfile) {
+    auto net = makeLeNet();
+    ProfileOptions options;
+    options.repeat = 3;
+    const NetworkProfile p = profileNetwork(*net, options);
+    ReportContext ctx;
+    ctx.peakGflops = 100;
+    ctx.peerName = "OpenCV dnn";
+    ctx.peerLayerMs = {{"conv2", 0.125}};
+    const ChartData time = profileChart(p, ctx, ProfileChartKind::LayerTime);
+    ASSERT_EQ(int(time.rows.size()), net->size());
+    for (std::size_t i = 0; i < time.rows.size(); ++i) {
+        double stack = 0;
+        for (double s : time.rows[i].segments) {
+            EXPECT_GE(s, 0);
+            stack += s;
+        }
+        EXPECT_NEAR(stack, p.layers[i].medianMs, 1e-9) << time.rows[i].label;
+    }
+    EXPECT_EQ(time.rows[2].label, "conv2");
+    EXPECT_EQ(time.rows[2].companion, 0.125);
+    EXPECT_TRUE(std::isnan(time.rows[0].companion));
+    EXPECT_GT(time.rows[2].segments[1], 0);  // conv2's GEMM
+
+    const ChartData cats = profileChart(p, ctx, ProfileChartKind::Categories);
+    double total = 0;
+    for (const ChartRow& r : cats.rows) total += r.segments[0];
+    EXPECT_NEAR(total, p.layerSumMs(), 1e-9);
+    EXPECT_NE(cats.note.find("conv + fc take"), std::string::npos);
+
+    const ChartData tp = profileChart(p, ctx, ProfileChartKind::Throughput);
+    EXPECT_EQ(tp.reference, 100);
+    for (const ChartRow& r : tp.rows) EXPECT_GT(r.segments[0], 0) << r.label;
+    EXPECT_GE(tp.maxValue(), 100);
+
+    const ChartData var = profileChart(p, ctx, ProfileChartKind::Variation);
+    for (const ChartRow& r : var.rows) {
+        EXPECT_LE(r.whiskerLo, r.segments[0]);
+        EXPECT_GE(r.whiskerHi, r.segments[0]);
+    }
 }

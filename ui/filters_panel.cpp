@@ -1,0 +1,164 @@
+// FiltersPanel: gallery and feature maps side by side.
+#include "filters_panel.h"
+
+#include <QComboBox>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QSettings>
+#include <QSplitter>
+#include <QToolButton>
+#include <QVBoxLayout>
+
+#include "network_controller.h"
+#include "network_views.h"
+
+namespace convscope::ui {
+
+FiltersPanel::FiltersPanel(NetworkController* controller, QWidget* parent)
+    : QWidget(parent), m_controller(controller) {
+    auto* left = new QWidget(this);
+    auto* ll = new QVBoxLayout(left);
+    ll->setContentsMargins(2, 2, 2, 2);
+    auto* bar = new QHBoxLayout;
+    m_galleryTitle = new QLabel(left);
+    m_norm = new QComboBox(left);
+    m_norm->addItem(tr("Each filter stretched"), int(core::FilterNorm::PerFilter));
+    m_norm->addItem(tr("One scale for all"), int(core::FilterNorm::Global));
+    m_norm->setToolTip(
+        tr("Stretch each filter over its own range (shapes), or one range for all "
+           "(compare strengths)"));
+    m_gallery = new FilterGallery(controller, left);
+    auto* zoomIn = new QToolButton(left);
+    zoomIn->setText(QStringLiteral("+"));
+    zoomIn->setToolTip(tr("Zoom the filters in"));
+    auto* zoomOut = new QToolButton(left);
+    zoomOut->setText(QStringLiteral("−"));
+    zoomOut->setToolTip(tr("Zoom the filters out"));
+    connect(zoomIn, &QToolButton::clicked, m_gallery, &CellCanvas::zoomIn);
+    connect(zoomOut, &QToolButton::clicked, m_gallery, &CellCanvas::zoomOut);
+    bar->addWidget(m_galleryTitle, 1);
+    bar->addWidget(m_norm);
+    bar->addWidget(zoomOut);
+    bar->addWidget(zoomIn);
+    ll->addLayout(bar);
+    ll->addWidget(m_gallery, 1);
+
+    auto* right = new QWidget(this);
+    auto* rl = new QVBoxLayout(right);
+    rl->setContentsMargins(2, 2, 2, 2);
+    m_featuresTitle = new QLabel(right);
+    m_featuresTitle->setWordWrap(true);
+    m_legend = new ColorLegend(right);
+    m_features = new FeatureMapView(controller, right);
+    m_predictions = new QLabel(right);
+    m_predictions->setWordWrap(true);
+    m_predictions->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    rl->addWidget(m_featuresTitle);
+    rl->addWidget(m_legend);
+    rl->addWidget(m_features, 1);
+    rl->addWidget(m_predictions);
+
+    auto* split = new QSplitter(Qt::Horizontal, this);
+    split->addWidget(left);
+    split->addWidget(right);
+    split->setStretchFactor(0, 1);
+    split->setStretchFactor(1, 1);
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(split);
+
+    m_norm->setCurrentIndex(QSettings().value(QStringLiteral("filters/norm"), 0).toInt());
+    m_gallery->setNormalization(core::FilterNorm(m_norm->currentData().toInt()));
+    connect(m_norm, &QComboBox::currentIndexChanged, this, [this] {
+        m_gallery->setNormalization(core::FilterNorm(m_norm->currentData().toInt()));
+        QSettings().setValue(QStringLiteral("filters/norm"), m_norm->currentIndex());
+    });
+    connect(m_gallery, &FilterGallery::filterChosen, this, [this](int row, int m) {
+        showFeaturesOf(row, m);
+        emit filterChosen(row, m);
+    });
+    connect(m_features, &FeatureMapView::channelChosen, this, [this](int c) {
+        // A conv layer's channel c is filter c's map: mark that filter too.
+        if (m_controller->filtersOf(m_controller->currentRow())) m_gallery->setSelectedFilter(c);
+        updateHeaders();
+    });
+    connect(controller, &NetworkController::currentRowChanged, this,
+            [this](int row) { showFeaturesOf(row, -1); });
+    connect(controller, &NetworkController::modelChanged, this, &FiltersPanel::updateHeaders);
+    connect(controller, &NetworkController::featuresChanged, this, &FiltersPanel::updateHeaders);
+    connect(controller, &NetworkController::featuresStarted, this, &FiltersPanel::updateHeaders);
+    connect(controller, &NetworkController::featuresFailed, this, [this](const QString& m) {
+        m_predictions->setText(tr("Could not run the model on the image: %1").arg(m));
+    });
+    updateHeaders();
+}
+
+void FiltersPanel::setColorBlindSafe(bool on) {
+    m_colorBlindSafe = on;
+    m_features->setColorBlindSafe(on);
+    updateHeaders();
+}
+
+void FiltersPanel::showFeaturesOf(int row, int highlight) {
+    const auto& rows = m_controller->rows();
+    const int index = row >= 0 && row < int(rows.size()) ? rows[std::size_t(row)].engineIndex : -1;
+    m_features->setLayer(index, highlight);
+    updateHeaders();
+}
+
+void FiltersPanel::updateHeaders() {
+    const auto& rows = m_controller->rows();
+    const int row = m_controller->currentRow();
+    const ModelLayerRow* r = row >= 0 && row < int(rows.size()) ? &rows[std::size_t(row)] : nullptr;
+    const core::io::ConvFilters* f = m_controller->filtersOf(row);
+    m_galleryTitle->setText(
+        f ? tr("<b>Filters of %1</b>: %2 × %3×%4×%5 — click one to slide it over your image")
+                .arg(QString::fromStdString(f->layer))
+                .arg(f->weights.n())
+                .arg(f->weights.c())
+                .arg(f->weights.h())
+                .arg(f->weights.w())
+          : tr("<b>Filters</b>: pick a conv layer in the Model panel"));
+    const core::Tensor* a =
+        m_features->layer() >= 0 ? m_controller->activations(m_features->layer()) : nullptr;
+    if (a && r) {
+        const core::FeatureRange range = m_features->range();
+        QString text = tr("<b>Activations of %1</b> for %2: %3 channels of %4×%5")
+                           .arg(r->name, tr("the current image"))
+                           .arg(a->c())
+                           .arg(a->h())
+                           .arg(a->w());
+        if (m_features->highlighted() >= 0)
+            text += tr(" — channel %1 marked").arg(m_features->highlighted());
+        m_featuresTitle->setText(text);
+        m_legend->setRange(range.lo, range.hi,
+                           range.signedValues()
+                               ? (m_colorBlindSafe ? core::ColorMapKind::DivergingSafe
+                                                   : core::ColorMapKind::Diverging)
+                               : core::ColorMapKind::Sequential,
+                           tr("one scale:"));
+        m_legend->show();
+    } else {
+        m_featuresTitle->setText(m_controller->featuresRunning()
+                                     ? tr("<b>Activations</b>: running the model on your image…")
+                                     : tr("<b>Activations</b>: pick a layer of a model that runs"));
+        m_legend->hide();
+    }
+    const auto& preds = m_controller->predictions();
+    if (preds.empty() || !m_controller->featuresReady()) {
+        m_predictions->clear();
+        return;
+    }
+    QStringList parts;
+    for (const core::Prediction& p : preds)
+        parts << (p.label.empty() ? tr("class %1: %2").arg(p.index).arg(double(p.score), 0, 'g', 3)
+                                  : tr("%1 (%2): %3")
+                                        .arg(QString::fromStdString(p.label))
+                                        .arg(p.index)
+                                        .arg(double(p.score), 0, 'g', 3));
+    m_predictions->setText(tr("<b>Top %1</b> (last layer): %2")
+                               .arg(preds.size())
+                               .arg(parts.join(QStringLiteral(" · "))));
+}
+
+}  // namespace convscope::ui
