@@ -52,7 +52,7 @@ FcCanvas::Geometry FcCanvas::geometry() const {
     if (!fc) return {};
     const int n = fc->outputs(), k = fc->inputs();
     // One vertical scale for every block: k (x's height) and n (W's and y's) to scale.
-    const int h = height() - kTitle - 2 * kMargin;
+    const int h = height() - kTitle - 2 * kMargin - 36;  // room for the labels below
     const int colsW = m_batch * kColumn;
     const int availW = width() - 2 * kMargin - 2 * colsW - 2 * kGap;
     const double s = std::min(double(h) / std::max(n, k), double(availW) / k);
@@ -206,10 +206,14 @@ void FcCanvas::paintEvent(QPaintEvent*) {
     p.setPen(palette().color(QPalette::WindowText));
     p.drawText(QRect(g.w.left(), g.w.bottom() + 2, g.w.width(), 16), Qt::AlignHCenter,
                tr("W: %1 × %2").arg(n).arg(k));
+    QFont big = font();
+    big.setPointSizeF(big.pointSizeF() * 2);
+    p.setFont(big);
     p.drawText(QRect(g.w.right(), g.w.top(), kGap, g.w.height()), Qt::AlignCenter,
                QStringLiteral("·"));
     p.drawText(QRect(g.x.right(), g.w.top(), kGap, g.w.height()), Qt::AlignCenter,
                QStringLiteral("="));
+    p.setFont(font());
     // x: column 0 is the current image's vector, the others stand for more images of the batch.
     const float* x = inputVector();
     float xr = 1e-12f;
@@ -228,7 +232,8 @@ void FcCanvas::paintEvent(QPaintEvent*) {
     for (int b = 1; b < m_batch; ++b)
         p.fillRect(QRect(g.x.left() + b * kColumn, g.x.top(), kColumn - 2, g.x.height()),
                    QColor(215, 215, 225));
-    p.drawText(QRect(g.x.left() - 20, g.x.bottom() + 2, g.x.width() + 40, 16), Qt::AlignHCenter,
+    p.setPen(palette().color(QPalette::WindowText));
+    p.drawText(QRect(g.x.center().x() - 60, g.x.bottom() + 2, 120, 16), Qt::AlignHCenter,
                tr("x: %1×%2").arg(k).arg(m_batch));
     // y: the real outputs for column 0.
     const int index = m_controller->rows()[std::size_t(m_row)].engineIndex;
@@ -245,7 +250,7 @@ void FcCanvas::paintEvent(QPaintEvent*) {
         p.fillRect(QRect(g.y.left() + b * kColumn, g.y.top(), kColumn - 2, g.y.height()),
                    QColor(215, 215, 225));
     p.setPen(palette().color(QPalette::WindowText));
-    p.drawText(QRect(g.y.left() - 20, g.y.bottom() + 2, g.y.width() + 40, 16), Qt::AlignHCenter,
+    p.drawText(QRect(g.y.center().x() - 60, g.y.bottom() + 2, 120, 16), Qt::AlignHCenter,
                tr("y: %1×%2").arg(n).arg(m_batch));
     if (m_batch > 1)
         p.drawText(QRect(g.x.left(), g.x.bottom() + 18, width() - g.x.left() - kMargin, 16),

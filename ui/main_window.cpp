@@ -322,6 +322,9 @@ void MainWindow::createMenus() {
         m_gemm->view()->zoomOut();
     });
     zoomOut->setShortcut(QKeySequence::ZoomOut);
+    QMenu* panels = view->addMenu(tr("&Panels"));
+    for (QDockWidget* dock : findChildren<QDockWidget*>())
+        panels->addAction(dock->toggleViewAction());
     QAction* safe = view->addAction(tr("Colour-&Blind-Safe Palette"));
     safe->setCheckable(true);
     safe->setStatusTip(tr("Blue-orange instead of blue-red for signed values"));
