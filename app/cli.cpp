@@ -15,16 +15,13 @@
 #include "error.h"
 #include "filter_grid.h"
 #include "im2col.h"
-#include "io/fft_conv.h"
 #include "io/image_io.h"
 #include "io/matrix_image.h"
+#include "io/method_ladder.h"
 #include "io/model_import.h"
 #include "io/opencv_reference.h"
 #include "json_writer.h"
 #include "layers/convolution.h"
-#ifdef CONVSCOPE_HAVE_ONEDNN
-#include "peers/onednn_conv.h"
-#endif
 #include "models.h"
 #include "report.h"
 #include "runtime.h"
@@ -404,35 +401,7 @@ int bench(const std::vector<std::string>& args) {
     context.peakGflops = threads == 1 ? context.peakGflopsOneThread : measurePeakGflops(threads);
     context.readBandwidthGBs = measureReadBandwidth(threads);
     if (a.has("methods")) {
-        // The ladder: the same net once per method (the direct reference once: it is slow).
-        std::vector<NetworkProfile> ladder;
-        for (const auto& [name, m] : methods) {
-            ProfileOptions o = options;
-            o.method = m;
-            if (m == ConvMethod::Direct) o.repeat = 1, o.warmup = 0;
-            ladder.push_back(profileNetwork(*net, o));
-        }
-#ifdef CONVSCOPE_HAVE_ONEDNN
-        ladder.push_back(externalRung(*net, ladder[1], "onednn (peer)", options.batch,
-                                      [&](const ConvolutionLayer& conv, const Shape& in) {
-                                          peers::OneDnnConv peer(in, conv.params(), conv.weights(),
-                                                                 conv.bias());
-                                          return peer.timeMs(options.warmup + 1, options.repeat);
-                                      }));
-#endif
-        // Last: OpenCV's worker threads keep spinning for a while after the transforms and
-        // would slow whatever runs next. Dilated layers are skipped (shown as "-").
-        ladder.push_back(externalRung(*net, ladder[1], "fft (OpenCV dft)", options.batch,
-                                      [&](const ConvolutionLayer& conv, const Shape& in) {
-                                          const WindowParams& p = conv.params();
-                                          if (p.dilationH != 1 || p.dilationW != 1)
-                                              return std::numeric_limits<double>::quiet_NaN();
-                                          io::FftConv fft(in, p, conv.weights(), conv.bias());
-                                          Tensor input(in);
-                                          fillUniform(input, options.seed, 0.0f, 1.0f);
-                                          return fft.timeMs(input, 1,
-                                                            std::max(1, options.repeat / 4));
-                                      }));
+        const std::vector<NetworkProfile> ladder = io::profileLadder(*net, options);
         std::cout << (a.has("json") ? methodsJson(ladder, context) : methodsTable(ladder, context));
         return 0;
     }

@@ -18,7 +18,7 @@ const char* kShotUsage =
        convscope shot --out F.png --view filters|features|fc|profile [--model F [--config F]]
                       [--layer NAME] [--model-filter M] [--image I] [--scale S] [--labels L]
                       [--threads T] [--batch B] [--repeat R] [--opencv]
-                      [--chart time|categories|throughput|first|variation] [--size WxH]
+                      [--chart time|categories|throughput|first|variation|ladder] [--size WxH]
 
 Renders a teaching view headless with the same code as the window (offscreen platform): the
 convolution view, the im2col matrix, the GEMM, or all three side by side (default). Defaults: the
@@ -28,7 +28,7 @@ built-in photo's 32x32 region at (136, 86), a 3x3 RGB Sobel kernel, stride 1, pa
 The network views run a model (default: the built-in AlexNet; --model alexnet|lenet|FILE) on the
 image: the Model panel with the filter gallery (filters), the gallery with the feature maps
 (features), an fc layer as GEMV/GEMM with its measured batch timing (fc), or the timing profile
-(profile; --opencv times OpenCV dnn beside it).
+(profile; --opencv times OpenCV dnn beside it; --chart ladder runs every conv method).
 )";
 
 std::vector<int> commaList(const std::string& name, const std::string& text, std::size_t count) {

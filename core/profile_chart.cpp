@@ -48,6 +48,8 @@ const char* toString(ProfileChartKind kind) {
             return "First run against steady state";
         case ProfileChartKind::Variation:
             return "Variation between runs";
+        case ProfileChartKind::Ladder:
+            return "Method ladder";
     }
     return "?";
 }
@@ -148,6 +150,9 @@ ChartData profileChart(const NetworkProfile& p, const ReportContext& ctx, Profil
                      ": the first pays for page faults, cold caches and weight packing";
             break;
         }
+        case ProfileChartKind::Ladder:
+            d.note = "the ladder needs every rung: run it (ladderChart)";
+            break;
         case ProfileChartKind::Variation: {
             d.unit = "ms";
             d.series = {"median"};
@@ -166,6 +171,61 @@ ChartData profileChart(const NetworkProfile& p, const ReportContext& ctx, Profil
             break;
         }
     }
+    return d;
+}
+
+ChartData ladderChart(const std::vector<NetworkProfile>& ladder, const ReportContext& ctx) {
+    ChartData d;
+    if (ladder.empty()) return d;
+    const NetworkProfile& first = ladder.front();
+    d.title = std::string(toString(ProfileChartKind::Ladder)) + " — " + first.network +
+              ": every conv layer, batch " + std::to_string(first.batch) + ", " +
+              std::to_string(first.threads) + (first.threads == 1 ? " thread" : " threads");
+    d.unit = "ms (conv layers)";
+    d.series = {"conv time"};
+    d.logScale = true;
+    struct Rung {
+        double ms = 0;
+        std::int64_t flops = 0, colBytes = 0;
+        bool complete = true;
+    };
+    std::vector<Rung> rungs;
+    double best = INFINITY;
+    for (const NetworkProfile& p : ladder) {
+        Rung r;
+        for (const LayerProfile& l : p.layers) {
+            if (l.category != LayerCategory::Conv) continue;
+            if (!std::isfinite(l.medianMs)) {
+                r.complete = false;
+                continue;
+            }
+            r.ms += l.medianMs;
+            r.flops += l.flops;
+            r.colBytes = std::max(r.colBytes, l.colBytes);
+        }
+        if (r.complete) best = std::min(best, r.ms);
+        rungs.push_back(r);
+    }
+    for (std::size_t i = 0; i < ladder.size(); ++i) {
+        const Rung& r = rungs[i];
+        ChartRow row;
+        row.label =
+            ladder[i].methodLabel.empty() ? toString(ladder[i].method) : ladder[i].methodLabel;
+        row.segments = {r.ms};
+        const double gflops = r.ms > 0 ? double(r.flops) / (r.ms * 1e6) : 0;
+        row.valueText = ms(r.ms) + " · " + fixed(gflops, 1) + " GFLOP/s";
+        if (ctx.peakGflops > 0)
+            row.valueText += " (" + fixed(100 * gflops / ctx.peakGflops, 0) + "% of peak)";
+        if (r.complete && std::isfinite(best))
+            row.valueText += " · " + fixed(r.ms / best, 2) + "× the fastest";
+        if (!r.complete) row.valueText += " · skips layers it cannot run";
+        row.valueText += " · col " + fixed(double(r.colBytes) / (1 << 20), 1) + " MiB";
+        d.rows.push_back(row);
+    }
+    d.note =
+        "the same conv layers computed every way; the direct loops run once, the rest are the "
+        "median of " +
+        std::to_string(ladder.back().repeat) + " runs; log scale";
     return d;
 }
 

@@ -19,6 +19,7 @@ enum class ProfileChartKind {
     Throughput,     // GFLOP/s per layer against the measured FMA peak (roofline-style)
     FirstVsSteady,  // the cold first run beside the median of the timed runs
     Variation,      // median with a min..max whisker over the timed runs
+    Ladder,         // the method ladder: all conv layers' time per method (ladderChart)
 };
 const char* toString(ProfileChartKind kind);
 
@@ -39,10 +40,16 @@ struct ChartData {
     double reference = 0;  // a vertical line (the peak); 0 = none
     std::string referenceLabel;
     std::string note;         // one line under the title
+    bool logScale = false;    // the value axis in decades (the ladder spans 1000x)
     double maxValue() const;  // the axis end: largest stack, companion, whisker or reference
 };
 
+// kind must not be Ladder (it needs every rung: ladderChart).
 ChartData profileChart(const NetworkProfile& profile, const ReportContext& context,
                        ProfileChartKind kind);
+
+// One row per rung: the conv layers' total time, GFLOP/s, % of peak, ratio to the fastest rung
+// and the col memory it needed. Rungs that cannot run every conv layer are marked.
+ChartData ladderChart(const std::vector<NetworkProfile>& ladder, const ReportContext& context);
 
 }  // namespace convscope::core

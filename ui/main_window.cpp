@@ -300,6 +300,12 @@ void MainWindow::createMenus() {
     });
     runProfile->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_R));
     runProfile->setStatusTip(tr("Time the open network (or the built-in AlexNet) layer by layer"));
+    QAction* runLadder = profile->addAction(tr("Run Method &Ladder"), this, [this] {
+        showTab(ProfileTab);
+        m_profile->runLadder();
+    });
+    runLadder->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_R));
+    runLadder->setStatusTip(tr("Every conv method on the same network, as one chart"));
     profile->addAction(tr("&Cancel Profile"), m_profile, &ProfilePanel::cancel)
         ->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Period));
 

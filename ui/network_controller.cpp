@@ -10,6 +10,7 @@
 
 #include "error.h"
 #include "io/image_io.h"
+#include "io/method_ladder.h"
 #include "io/opencv_reference.h"
 #include "layers/convolution.h"
 #include "layers/fully_connected.h"
@@ -462,65 +463,76 @@ void NetworkController::runProfile(const ProfileSettings& requested) {
             Qt::QueuedConnection);
     };
     std::shared_ptr<core::io::ImportedModel> model = m_model;
-    watcher->setFuture(
-        QtConcurrent::run(&m_jobs, [model, settings, cancel, stage, knownOne, known] {
-            Result r;
-            try {
-                const ThreadCountScope threads(settings.threads);
-                // The roofline's ceiling, measured once per thread count (0.2 s each).
-                const int runs = 1 + settings.warmup + settings.repeat;
-                const int total = runs + (settings.compareOpenCv ? 1 : 0) + 1;
-                stage(0, total, tr("Measuring the FMA peak"));
-                r.peakOne = knownOne > 0 ? knownOne : core::measurePeakGflops(1);
-                r.peak = known > 0               ? known
-                         : settings.threads == 1 ? r.peakOne
-                                                 : core::measurePeakGflops(settings.threads);
-                if (*cancel)
-                    throw core::Error(core::ErrorCategory::Cancelled, "cancelled by the user");
-                core::ProfileOptions o;
-                o.warmup = settings.warmup;
-                o.repeat = settings.repeat;
-                o.batch = settings.batch;
-                o.method = settings.method;
-                o.cancelled = [cancel] { return cancel->load(); };
-                o.progress = [stage, total](int done, int) {
-                    stage(1 + done, total,
-                          done == 1 ? tr("First (cold) run done") : tr("Run %1 done").arg(done));
-                };
-                ProfileRun run;
-                run.settings = settings;
+    watcher->setFuture(QtConcurrent::run(&m_jobs, [model, settings, cancel, stage, knownOne,
+                                                   known] {
+        Result r;
+        try {
+            const ThreadCountScope threads(settings.threads);
+            // The roofline's ceiling, measured once per thread count (0.2 s each).
+            const int runs = 1 + settings.warmup + settings.repeat;
+            const int total = runs + (settings.compareOpenCv ? 1 : 0) + 1;
+            stage(0, total, tr("Measuring the FMA peak"));
+            r.peakOne = knownOne > 0 ? knownOne : core::measurePeakGflops(1);
+            r.peak = known > 0               ? known
+                     : settings.threads == 1 ? r.peakOne
+                                             : core::measurePeakGflops(settings.threads);
+            if (*cancel) throw core::Error(core::ErrorCategory::Cancelled, "cancelled by the user");
+            core::ProfileOptions o;
+            o.warmup = settings.warmup;
+            o.repeat = settings.repeat;
+            o.batch = settings.batch;
+            o.method = settings.method;
+            o.cancelled = [cancel] { return cancel->load(); };
+            o.progress = [stage, total](int done, int) {
+                stage(1 + done, total,
+                      done == 1 ? tr("First (cold) run done") : tr("Run %1 done").arg(done));
+            };
+            ProfileRun run;
+            run.settings = settings;
+            if (settings.ladder) {
+                run.ladder = core::io::profileLadder(
+                    *model->network, o, [stage, total](int rung, int rungs, const std::string& l) {
+                        stage(1 + (total - 2) * rung / rungs, total,
+                              tr("Method ladder: %1 (%2 of %3)")
+                                  .arg(QString::fromStdString(l))
+                                  .arg(rung + 1)
+                                  .arg(rungs));
+                    });
+                run.profile = run.ladder[1];  // im2col + Eigen GEMM: the default path
+            } else {
                 run.profile = core::profileNetwork(*model->network, o);
-                run.profile.network = model->network->name();
-                run.context.peakGflopsOneThread = r.peakOne;
-                run.context.peakGflops = r.peak;
-                if (settings.compareOpenCv) {
-                    stage(total - 1, total, tr("Timing the same network in OpenCV dnn"));
-                    core::io::OpenCvNet peer =
-                        model->format == "built-in"
-                            ? core::io::OpenCvNet(*model->network)
-                            : core::io::OpenCvNet(model->modelPath, model->configPath);
-                    core::io::OpenCvNet::setThreads(settings.threads);
-                    core::Tensor input(model->network->inputShape(settings.batch));
-                    core::fillUniform(input, 7);
-                    const core::io::OpenCvNet::Timing t =
-                        peer.time(input, settings.warmup, settings.repeat);
-                    core::ForwardContext ctx;
-                    const core::Tensor& ours = model->network->forward(input, ctx);
-                    run.context.peerName = "OpenCV dnn";
-                    run.context.peerTotalMs = t.totalMs;
-                    run.context.peerLayerMs = t.layerMs;
-                    run.context.peerMaxAbsDiff =
-                        core::compare(ours.span(), peer.forward(input).span()).maxAbs;
-                }
-                stage(total, total, tr("Done"));
-                r.run = std::move(run);
-            } catch (const core::Error& e) {
-                r.error = QString::fromStdString(e.what());
-            } catch (const std::exception& e) {
-                r.error = QString::fromStdString(e.what());
             }
-            return r;
-        }));
+            run.profile.network = model->network->name();
+            run.context.peakGflopsOneThread = r.peakOne;
+            run.context.peakGflops = r.peak;
+            if (settings.compareOpenCv) {
+                stage(total - 1, total, tr("Timing the same network in OpenCV dnn"));
+                core::io::OpenCvNet peer =
+                    model->format == "built-in"
+                        ? core::io::OpenCvNet(*model->network)
+                        : core::io::OpenCvNet(model->modelPath, model->configPath);
+                core::io::OpenCvNet::setThreads(settings.threads);
+                core::Tensor input(model->network->inputShape(settings.batch));
+                core::fillUniform(input, 7);
+                const core::io::OpenCvNet::Timing t =
+                    peer.time(input, settings.warmup, settings.repeat);
+                core::ForwardContext ctx;
+                const core::Tensor& ours = model->network->forward(input, ctx);
+                run.context.peerName = "OpenCV dnn";
+                run.context.peerTotalMs = t.totalMs;
+                run.context.peerLayerMs = t.layerMs;
+                run.context.peerMaxAbsDiff =
+                    core::compare(ours.span(), peer.forward(input).span()).maxAbs;
+            }
+            stage(total, total, tr("Done"));
+            r.run = std::move(run);
+        } catch (const core::Error& e) {
+            r.error = QString::fromStdString(e.what());
+        } catch (const std::exception& e) {
+            r.error = QString::fromStdString(e.what());
+        }
+        return r;
+    }));
 }
 
 // --- fully connected -----------------------------------------------------------------------------

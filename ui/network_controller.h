@@ -47,12 +47,14 @@ struct ProfileSettings {
     int repeat = 10;
     core::ConvMethod method = core::ConvMethod::Im2colGemm;
     bool compareOpenCv = false;
+    bool ladder = false;  // every conv method (and oneDNN, FFT) instead of `method` alone
 };
 
 struct ProfileRun {
     core::NetworkProfile profile;
     core::ReportContext context;  // peaks, and OpenCV's total and per-layer times when compared
     ProfileSettings settings;
+    std::vector<core::NetworkProfile> ladder;  // the method ladder's rungs, when asked for
 };
 
 // fc layer timing: the same layer at batch 1 (a GEMV) and at larger batches (a GEMM).

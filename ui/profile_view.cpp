@@ -21,7 +21,9 @@
 #include <QTableWidget>
 #include <QVBoxLayout>
 #include <cmath>
+#include <vector>
 
+#include "io/method_ladder.h"
 #include "network_controller.h"
 #include "runtime.h"
 
@@ -83,8 +85,10 @@ void ProfileChart::paint(QPainter& p, const QRect& area) const {
     p.setPen(ink);
     if (!m_data || m_data->rows.empty()) {
         p.drawText(area.adjusted(16, 16, -16, -16), Qt::AlignLeft | Qt::AlignTop | Qt::TextWordWrap,
-                   tr("Run a profile (Ctrl+R): the network runs in the background and its "
-                      "per-layer timing appears here."));
+                   m_data && !m_data->title.empty()
+                       ? qs(m_data->title)
+                       : tr("Run a profile (Ctrl+R): the network runs in the background and its "
+                            "per-layer timing appears here."));
         return;
     }
     const core::ChartData& d = *m_data;
@@ -109,11 +113,32 @@ void ProfileChart::paint(QPainter& p, const QRect& area) const {
                Qt::AlignLeft | Qt::AlignVCenter, qs(d.note));
 
     const double maxV = std::max(1e-9, d.maxValue() * 1.04);
-    auto xOf = [&](double v) { return left + int(std::lround(v / maxV * plotW)); };
+    // Log scale: from the decade below the smallest positive value to the largest.
+    double minPositive = maxV;
+    for (const core::ChartRow& r : d.rows)
+        for (double s : r.segments)
+            if (s > 0) minPositive = std::min(minPositive, s);
+    const double logLo = std::floor(std::log10(minPositive)), logHi = std::log10(maxV);
+    auto xOf = [&](double v) {
+        if (d.logScale) {
+            if (v <= 0) return left;
+            return left + int(std::lround((std::log10(v) - logLo) / std::max(1e-9, logHi - logLo) *
+                                          plotW));
+        }
+        return left + int(std::lround(v / maxV * plotW));
+    };
     const int bottom = top + int(d.rows.size()) * kRowHeight;
     // Grid and axis labels.
-    const double step = niceStep(maxV, 6);
-    for (double v = 0; v <= maxV + 1e-12; v += step) {
+    std::vector<double> ticks;
+    if (d.logScale) {
+        for (double e = logLo; e <= logHi + 1e-9; ++e)
+            for (double m : {1.0, 2.0, 5.0})
+                if (const double v = m * std::pow(10.0, e); v <= maxV) ticks.push_back(v);
+    } else {
+        const double step = niceStep(maxV, 6);
+        for (double v = 0; v <= maxV + 1e-12; v += step) ticks.push_back(v);
+    }
+    for (double v : ticks) {
         const int x = xOf(v);
         p.setPen(QColor(228, 228, 228));
         p.drawLine(x, top - 2, x, bottom);
@@ -219,6 +244,16 @@ ProfilePanel::ProfilePanel(NetworkController* controller, QWidget* parent)
            "show its own per-layer profile (getPerfProfile)"));
     m_run = new QPushButton(tr("Run"), this);
     m_run->setToolTip(tr("Profile the open network, or the built-in AlexNet when none (Ctrl+R)"));
+    m_ladder = new QPushButton(tr("Run Ladder"), this);
+    {
+        std::string peers;
+        const std::vector<std::string> rungs = core::io::ladderRungs();
+        for (std::size_t i = 4; i < rungs.size(); ++i) peers += (i > 4 ? " and " : "") + rungs[i];
+        m_ladder->setToolTip(tr("Every conv method on the same network, one after another: direct "
+                                "loops, im2col + Eigen, im2col + blocked GEMM, implicit GEMM, then "
+                                "%1 (Ctrl+Shift+R)")
+                                 .arg(QString::fromStdString(peers)));
+    }
     m_cancel = new QPushButton(tr("Cancel"), this);
     m_cancel->setEnabled(false);
     for (auto [label, w] :
@@ -234,6 +269,7 @@ ProfilePanel::ProfilePanel(NetworkController* controller, QWidget* parent)
     controls->addWidget(m_opencv);
     controls->addStretch(1);
     controls->addWidget(m_run);
+    controls->addWidget(m_ladder);
     controls->addWidget(m_cancel);
     layout->addLayout(controls);
 
@@ -246,7 +282,7 @@ ProfilePanel::ProfilePanel(NetworkController* controller, QWidget* parent)
     for (core::ProfileChartKind k :
          {core::ProfileChartKind::LayerTime, core::ProfileChartKind::Categories,
           core::ProfileChartKind::Throughput, core::ProfileChartKind::FirstVsSteady,
-          core::ProfileChartKind::Variation})
+          core::ProfileChartKind::Variation, core::ProfileChartKind::Ladder})
         m_kind->addItem(QString::fromUtf8(core::toString(k)), int(k));
     m_kind->setCurrentIndex(settings.value(QStringLiteral("chart"), 0).toInt());
     m_kind->setToolTip(tr("Which chart of the same measurements"));
@@ -283,6 +319,7 @@ ProfilePanel::ProfilePanel(NetworkController* controller, QWidget* parent)
     layout->addWidget(split, 1);
 
     connect(m_run, &QPushButton::clicked, this, &ProfilePanel::run);
+    connect(m_ladder, &QPushButton::clicked, this, &ProfilePanel::runLadder);
     connect(m_cancel, &QPushButton::clicked, this, &ProfilePanel::cancel);
     connect(m_kind, &QComboBox::currentIndexChanged, this, [this] {
         saveSettings();
@@ -292,6 +329,7 @@ ProfilePanel::ProfilePanel(NetworkController* controller, QWidget* parent)
     connect(m_exportData, &QPushButton::clicked, this, &ProfilePanel::exportDataDialog);
     connect(controller, &NetworkController::profileStarted, this, [this] {
         m_run->setEnabled(false);
+        m_ladder->setEnabled(false);
         m_cancel->setEnabled(true);
         m_progress->setValue(0);
         m_progress->show();
@@ -305,6 +343,7 @@ ProfilePanel::ProfilePanel(NetworkController* controller, QWidget* parent)
             });
     auto finished = [this] {
         m_run->setEnabled(true);
+        m_ladder->setEnabled(true);
         m_cancel->setEnabled(false);
         m_progress->hide();
     };
@@ -342,6 +381,14 @@ void ProfilePanel::saveSettings() const {
 }
 
 void ProfilePanel::run() {
+    start(false);
+}
+
+void ProfilePanel::runLadder() {
+    start(true);
+}
+
+void ProfilePanel::start(bool ladder) {
     saveSettings();
     if (!m_controller->runnable()) {
         if (m_controller->hasModel()) {
@@ -352,9 +399,9 @@ void ProfilePanel::run() {
         // The default: the built-in AlexNet, profiled as soon as it is built.
         m_status->setText(tr("Building the built-in AlexNet…"));
         auto* once = new QObject(this);
-        connect(m_controller, &NetworkController::modelChanged, once, [this, once] {
+        connect(m_controller, &NetworkController::modelChanged, once, [this, once, ladder] {
             once->deleteLater();
-            if (m_controller->runnable()) run();
+            if (m_controller->runnable()) start(ladder);
         });
         m_controller->openBuiltIn(QStringLiteral("alexnet"));
         return;
@@ -364,7 +411,9 @@ void ProfilePanel::run() {
     s.batch = m_batch->currentData().toInt();
     s.repeat = m_repeat->value();
     s.method = core::ConvMethod(m_method->currentData().toInt());
-    s.compareOpenCv = m_opencv->isChecked();
+    s.compareOpenCv = m_opencv->isChecked() && !ladder;
+    s.ladder = ladder;
+    if (ladder) setChartKind(core::ProfileChartKind::Ladder);
     m_controller->runProfile(s);
 }
 
@@ -388,7 +437,17 @@ void ProfilePanel::showResult() {
     }
     const core::NetworkProfile& p = run->profile;
     const core::ReportContext& ctx = run->context;
-    m_chart->setData(core::profileChart(p, ctx, chartKind()));
+    if (chartKind() != core::ProfileChartKind::Ladder) {
+        m_chart->setData(core::profileChart(p, ctx, chartKind()));
+    } else if (!run->ladder.empty()) {
+        m_chart->setData(core::ladderChart(run->ladder, ctx));
+    } else {
+        core::ChartData d;
+        d.title = tr("Method ladder: press Run Ladder (Ctrl+Shift+R) to compute the conv layers "
+                     "every way")
+                      .toStdString();
+        m_chart->setData(d);
+    }
     const double sum = p.layerSumMs();
     const double convFc = sum > 0 ? 100 *
                                         (p.categoryMs(core::LayerCategory::Conv) +

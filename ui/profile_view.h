@@ -53,6 +53,7 @@ public:
 
 public slots:
     void run();
+    void runLadder();
     void cancel();
 
 private:
@@ -60,6 +61,7 @@ private:
     void exportChartDialog();
     void exportDataDialog();
     void saveSettings() const;
+    void start(bool ladder);
 
     NetworkController* m_controller;
     QSpinBox* m_threads;
@@ -69,6 +71,7 @@ private:
     QCheckBox* m_opencv;
     QComboBox* m_kind;
     QPushButton* m_run;
+    QPushButton* m_ladder;
     QPushButton* m_cancel;
     QProgressBar* m_progress;
     QLabel* m_status;

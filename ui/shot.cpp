@@ -127,7 +127,7 @@ QImage renderNetworkShot(const ShotRequest& r, const QImage& image, QString* err
         layout->addWidget(panel);
         const QStringList kinds = {QStringLiteral("time"), QStringLiteral("categories"),
                                    QStringLiteral("throughput"), QStringLiteral("first"),
-                                   QStringLiteral("variation")};
+                                   QStringLiteral("variation"), QStringLiteral("ladder")};
         const int kind = r.chart.isEmpty() ? 0 : int(kinds.indexOf(r.chart));
         if (kind < 0) {
             *error =
@@ -140,6 +140,7 @@ QImage renderNetworkShot(const ShotRequest& r, const QImage& image, QString* err
         s.batch = r.batch;
         s.repeat = r.repeat;
         s.compareOpenCv = r.opencv;
+        s.ladder = kind == int(core::ProfileChartKind::Ladder);
         net.runProfile(s);
         if (!waitFor(&net, &NetworkController::profileFinished, &NetworkController::profileFailed,
                      error, 600))

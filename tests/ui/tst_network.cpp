@@ -10,6 +10,7 @@
 
 #include "fc_view.h"
 #include "filters_panel.h"
+#include "io/method_ladder.h"
 #include "io/model_import.h"
 #include "layers/fully_connected.h"
 #include "main_window.h"
@@ -245,6 +246,24 @@ private slots:
             QVERIFY(panel.chart()->data().has_value());
             QVERIFY(!panel.chart()->data()->rows.empty());
         }
+    }
+
+    void ladderRunsEveryRung() {
+        NetworkController net;
+        QSignalSpy changed(&net, &NetworkController::modelChanged);
+        net.openBuiltIn(QStringLiteral("lenet"));
+        QVERIFY(changed.wait(20000));
+        ui::ProfilePanel panel(&net);
+        QSignalSpy finished(&net, &NetworkController::profileFinished);
+        panel.runLadder();
+        QVERIFY(finished.wait(120000));
+        const auto& run = net.lastProfile();
+        QVERIFY(run.has_value());
+        QCOMPARE(run->ladder.size(), core::io::ladderRungs().size());
+        QCOMPARE(panel.chartKind(), core::ProfileChartKind::Ladder);
+        QVERIFY(panel.chart()->data().has_value());
+        QCOMPARE(panel.chart()->data()->rows.size(), run->ladder.size());
+        QCOMPARE(panel.chart()->data()->rows.front().label, std::string("direct"));
     }
 
     void fcReportAgreesWithConvolution() {
