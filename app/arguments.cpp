@@ -2,6 +2,7 @@
 #include "arguments.h"
 
 #include <charconv>
+#include <sstream>
 #include <stdexcept>
 
 namespace convscope::app {
@@ -75,6 +76,25 @@ std::vector<int> Arguments::dims(const std::string& name, const std::string& tex
         throw std::invalid_argument("--" + name + " '" + text + "' must have " +
                                     std::to_string(count) + " dimensions joined by 'x'");
     return out;
+}
+
+std::array<float, 3> Arguments::meanTriple(const std::string& text) {
+    std::array<float, 3> mean{0, 0, 0};
+    std::stringstream in(text);
+    std::string part;
+    for (std::size_t i = 0; std::getline(in, part, ','); ++i) {
+        try {
+            std::size_t used = 0;
+            if (i >= 3) throw std::invalid_argument(part);
+            mean[i] = std::stof(part, &used);
+            if (used != part.size()) throw std::invalid_argument(part);
+        } catch (const std::exception&) {
+            throw std::invalid_argument("--mean '" + text +
+                                        "' must be one to three numbers, e.g. 104,117,123");
+        }
+        if (i == 0) mean.fill(mean[0]);
+    }
+    return mean;
 }
 
 }  // namespace convscope::app

@@ -2,6 +2,7 @@
 // that name the option and the expected form.
 #pragma once
 
+#include <array>
 #include <map>
 #include <optional>
 #include <set>
@@ -25,6 +26,9 @@ public:
     // "AxB" (or "A" meaning AxA) into two positive integers; for --kernel 11x11, --shape 3x224x224.
     static std::vector<int> dims(const std::string& name, const std::string& text,
                                  std::size_t count);
+
+    // --mean: one to three numbers ("104,117,123"; one number is used for all channels).
+    static std::array<float, 3> meanTriple(const std::string& text);
 
 private:
     std::map<std::string, std::string> m_values;

@@ -155,25 +155,6 @@ std::vector<int> padding(const std::string& name, const std::string& text, std::
     return out;
 }
 
-std::array<float, 3> meanTriple(const std::string& text) {
-    std::array<float, 3> mean{0, 0, 0};
-    std::stringstream in(text);
-    std::string part;
-    for (std::size_t i = 0; std::getline(in, part, ','); ++i) {
-        try {
-            std::size_t used = 0;
-            if (i >= 3) throw std::invalid_argument(part);
-            mean[i] = std::stof(part, &used);
-            if (used != part.size()) throw std::invalid_argument(part);
-        } catch (const std::exception&) {
-            throw std::invalid_argument("--mean '" + text +
-                                        "' must be one to three numbers, e.g. 104,117,123");
-        }
-        if (i == 0) mean.fill(mean[0]);
-    }
-    return mean;
-}
-
 io::ImportedModel loadModel(const Arguments& a) {
     if (!a.has("model")) throw std::invalid_argument("--model FILE is required");
     int w = 0, h = 0;
@@ -215,7 +196,7 @@ int run(const std::vector<std::string>& args) {
     pre.width = in.w;
     pre.height = in.h;
     pre.scale = float(a.number("scale", 1.0));
-    pre.mean = meanTriple(a.text("mean", "0"));
+    pre.mean = Arguments::meanTriple(a.text("mean", "0"));
     pre.swapRB = a.has("swap-rb");
     pre.crop = a.has("crop");
     if (in.c != 1 && in.c != 3)

@@ -16,7 +16,8 @@ const char* kShotUsage =
                       [--groups G] [--filters M] [--gray] [--preset N] [--step N] [--filter M]
                       [--size WxH]
        convscope shot --out F.png --view filters|features|fc|profile [--model F [--config F]]
-                      [--layer NAME] [--model-filter M] [--image I] [--scale S] [--labels L]
+                      [--layer NAME] [--model-filter M] [--image I] [--scale S] [--mean A,B,C]
+                      [--swap-rb] [--labels L]
                       [--threads T] [--batch B] [--repeat R] [--opencv]
                       [--chart time|categories|throughput|first|variation|ladder] [--size WxH]
 
@@ -56,10 +57,11 @@ std::vector<int> commaList(const std::string& name, const std::string& text, std
 int runShot(const std::vector<std::string>& args) {
     try {
         const Arguments a(
-            args, {"help", "same", "gray", "opencv"},
-            {"out",    "view",         "image",  "roi",   "kernel",  "stride", "pad",    "dilation",
-             "groups", "filters",      "preset", "step",  "filter",  "size",   "model",  "config",
-             "layer",  "model-filter", "labels", "scale", "threads", "batch",  "repeat", "chart"});
+            args, {"help", "same", "gray", "opencv", "swap-rb"},
+            {"out",      "view",   "image",   "roi",          "kernel", "stride", "pad",
+             "dilation", "groups", "filters", "preset",       "step",   "filter", "size",
+             "model",    "config", "layer",   "model-filter", "labels", "scale",  "mean",
+             "threads",  "batch",  "repeat",  "chart"});
         if (a.has("help")) {
             std::cout << kShotUsage;
             return 0;
@@ -94,6 +96,8 @@ int runShot(const std::vector<std::string>& args) {
         r.modelFilter = a.integer("model-filter", -1, -1, 1 << 20);
         r.labels = QString::fromStdString(a.text("labels", ""));
         r.scale = float(a.number("scale", 1.0));
+        r.mean = Arguments::meanTriple(a.text("mean", "0"));
+        r.swapRB = a.has("swap-rb");
         r.threads = a.integer("threads", 0, 0, 1024);
         r.batch = a.integer("batch", 1, 1, 256);
         r.repeat = a.integer("repeat", 5, 1, 1000);

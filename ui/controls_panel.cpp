@@ -80,6 +80,12 @@ ControlsPanel::ControlsPanel(TeachingController* controller, QWidget* parent)
         tr("Fill every kernel with a classic filter (later kernels are rotated copies)."));
     connect(m_preset, &QComboBox::activated, this, [this](int i) { m_controller->applyPreset(i); });
     form->addRow(tr("&Preset:"), m_preset);
+    m_source = new QLabel(this);
+    m_source->setWordWrap(true);
+    m_source->setToolTip(
+        tr("Where the weights come from: a preset, a learned filter clicked in the "
+           "Filters tab, or a kernel file (Ctrl+K)"));
+    form->addRow(tr("Weights:"), m_source);
 
     m_weightFilter = new QSpinBox(this);
     m_weightFilter->setToolTip(tr("Which kernel to edit (and show in the views)."));
@@ -165,6 +171,7 @@ void ControlsPanel::loadFromController() {
     m_same->setChecked(s.samePadding);
     for (QSpinBox* b : {m_pt, m_pb, m_pl, m_pr}) b->setEnabled(!s.samePadding);
     m_preset->setCurrentIndex(s.preset);
+    m_source->setText(m_controller->kernelSource());
     const core::Tensor& w = m_controller->weights();
     m_weightFilter->setRange(0, std::max(0, s.filters - 1));
     m_weightFilter->setValue(m_controller->filter());

@@ -41,6 +41,7 @@ private:
     QTableWidget* m_weights;
     QDoubleSpinBox* m_bias;
     QLabel* m_problem;
+    QLabel* m_source;
     bool m_loading = false;
 };
 

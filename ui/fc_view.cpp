@@ -20,6 +20,7 @@ namespace convscope::ui {
 
 namespace {
 constexpr int kMargin = 16, kGap = 40, kColumn = 14, kTitle = 36;
+constexpr int kWeightsSide = 768;  // W's picture: at most this many blocks a side
 
 QColor mapped(double v, double range) {
     const core::Rgb c = core::mapValue(core::ColorMapKind::Diverging, v, -range, range);
@@ -43,7 +44,6 @@ void FcCanvas::setRow(int row) {
 
 void FcCanvas::setBatch(int batch) {
     m_batch = std::clamp(batch, 1, 64);
-    renderWeights();
     update();
 }
 
@@ -67,17 +67,16 @@ FcCanvas::Geometry FcCanvas::geometry() const {
 }
 
 void FcCanvas::resizeEvent(QResizeEvent*) {
-    renderWeights();
+    update();  // W's picture is drawn scaled; it is rendered once per layer
 }
 
 void FcCanvas::renderWeights() {
     m_weights = QImage();
     const core::FullyConnectedLayer* fc = m_controller->fcLayerOf(m_row);
     if (!fc) return;
-    const Geometry g = geometry();
-    if (g.w.width() < 1 || g.w.height() < 1) return;
+    // Once per layer, at up to kWeightsSide blocks a side (fc6's 38 M weights take ~30 ms).
     const int n = fc->outputs(), k = fc->inputs();
-    const int pw = std::min(g.w.width(), k), ph = std::min(g.w.height(), n);
+    const int pw = std::min(kWeightsSide, k), ph = std::min(kWeightsSide, n);
     // Block means of W, then one symmetric scale over the blocks.
     std::vector<float> blocks(std::size_t(pw) * std::size_t(ph));
     const float* w = fc->weights().data();

@@ -9,6 +9,7 @@
 #include <QToolButton>
 #include <QVBoxLayout>
 
+#include "image_view.h"
 #include "network_controller.h"
 #include "network_views.h"
 
@@ -53,9 +54,26 @@ FiltersPanel::FiltersPanel(NetworkController* controller, QWidget* parent)
     m_predictions = new QLabel(right);
     m_predictions->setWordWrap(true);
     m_predictions->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_singleTitle = new QLabel(right);
+    m_single = new ImageView(right);
+    m_single->setMinimumHeight(120);
+    m_single->setToolTip(
+        tr("The marked channel's map, large: where in the image its filter "
+           "responds"));
+    auto* maps = new QSplitter(Qt::Horizontal, right);
+    maps->addWidget(m_features);
+    auto* singleBox = new QWidget(maps);
+    auto* sl = new QVBoxLayout(singleBox);
+    sl->setContentsMargins(0, 0, 0, 0);
+    sl->addWidget(m_singleTitle);
+    sl->addWidget(m_single, 1);
+    maps->addWidget(singleBox);
+    maps->setStretchFactor(0, 1);
+    maps->setStretchFactor(1, 1);
+    maps->setSizes({1000, 1000});  // equal halves, whatever the views' size hints
     rl->addWidget(m_featuresTitle);
     rl->addWidget(m_legend);
-    rl->addWidget(m_features, 1);
+    rl->addWidget(maps, 1);
     rl->addWidget(m_predictions);
 
     auto* split = new QSplitter(Qt::Horizontal, this);
@@ -81,11 +99,13 @@ FiltersPanel::FiltersPanel(NetworkController* controller, QWidget* parent)
         // A conv layer's channel c is filter c's map: mark that filter too.
         if (m_controller->filtersOf(m_controller->currentRow())) m_gallery->setSelectedFilter(c);
         updateHeaders();
+        updateSingle();
     });
     connect(controller, &NetworkController::currentRowChanged, this,
             [this](int row) { showFeaturesOf(row, -1); });
     connect(controller, &NetworkController::modelChanged, this, &FiltersPanel::updateHeaders);
     connect(controller, &NetworkController::featuresChanged, this, &FiltersPanel::updateHeaders);
+    connect(controller, &NetworkController::featuresChanged, this, &FiltersPanel::updateSingle);
     connect(controller, &NetworkController::featuresStarted, this, &FiltersPanel::updateHeaders);
     connect(controller, &NetworkController::featuresFailed, this, [this](const QString& m) {
         m_predictions->setText(tr("Could not run the model on the image: %1").arg(m));
@@ -97,6 +117,39 @@ void FiltersPanel::setColorBlindSafe(bool on) {
     m_colorBlindSafe = on;
     m_features->setColorBlindSafe(on);
     updateHeaders();
+    updateSingle();
+}
+
+void FiltersPanel::markFilter(int m) {
+    m_gallery->setSelectedFilter(m);
+    showFeaturesOf(m_controller->currentRow(), m);
+}
+
+void FiltersPanel::updateSingle() {
+    const int c = m_features->highlighted();
+    const core::Tensor* a =
+        m_features->layer() >= 0 ? m_controller->activations(m_features->layer()) : nullptr;
+    if (!a || c < 0 || c >= a->c()) {
+        m_single->setImage(QImage());
+        m_singleTitle->setText(
+            tr("Click a filter (left) or a channel (above) to see its map "
+               "large."));
+        return;
+    }
+    const core::FeatureRange range = m_features->range();
+    const core::ColorMapKind kind =
+        range.signedValues()
+            ? (m_colorBlindSafe ? core::ColorMapKind::DivergingSafe : core::ColorMapKind::Diverging)
+            : core::ColorMapKind::Sequential;
+    QImage img(a->w(), a->h(), QImage::Format_RGB32);
+    for (int y = 0; y < a->h(); ++y)
+        for (int x = 0; x < a->w(); ++x) {
+            const core::Rgb rgb = core::mapValue(kind, a->at(0, c, y, x), range.lo, range.hi);
+            img.setPixel(x, y, qRgb(rgb.r, rgb.g, rgb.b));
+        }
+    m_single->setImage(img);
+    m_singleTitle->setText(
+        tr("<b>Channel %1</b> (%2×%3), on the scale above").arg(c).arg(a->h()).arg(a->w()));
 }
 
 void FiltersPanel::showFeaturesOf(int row, int highlight) {
@@ -104,6 +157,7 @@ void FiltersPanel::showFeaturesOf(int row, int highlight) {
     const int index = row >= 0 && row < int(rows.size()) ? rows[std::size_t(row)].engineIndex : -1;
     m_features->setLayer(index, highlight);
     updateHeaders();
+    updateSingle();
 }
 
 void FiltersPanel::updateHeaders() {
@@ -151,11 +205,11 @@ void FiltersPanel::updateHeaders() {
     }
     QStringList parts;
     for (const core::Prediction& p : preds)
-        parts << (p.label.empty() ? tr("class %1: %2").arg(p.index).arg(double(p.score), 0, 'g', 3)
+        parts << (p.label.empty() ? tr("class %1: %2").arg(p.index).arg(double(p.score), 0, 'g', 4)
                                   : tr("%1 (%2): %3")
                                         .arg(QString::fromStdString(p.label))
                                         .arg(p.index)
-                                        .arg(double(p.score), 0, 'g', 3));
+                                        .arg(double(p.score), 0, 'g', 4));
     m_predictions->setText(tr("<b>Top %1</b> (last layer): %2")
                                .arg(preds.size())
                                .arg(parts.join(QStringLiteral(" · "))));

@@ -12,6 +12,7 @@ class QLabel;
 namespace convscope::ui {
 
 class ColorLegend;
+class ImageView;
 class FeatureMapView;
 class FilterGallery;
 class NetworkController;
@@ -23,6 +24,9 @@ public:
     FilterGallery* gallery() const { return m_gallery; }
     FeatureMapView* features() const { return m_features; }
     void setColorBlindSafe(bool on);
+    // Marks filter m of the current conv layer and its feature map, as a click on it does (without
+    // asking for it as the teaching kernel).
+    void markFilter(int m);
 
 signals:
     void filterChosen(int row, int filter);
@@ -30,6 +34,7 @@ signals:
 private:
     void updateHeaders();
     void showFeaturesOf(int row, int highlight);
+    void updateSingle();
 
     NetworkController* m_controller;
     FilterGallery* m_gallery;
@@ -39,6 +44,8 @@ private:
     QLabel* m_featuresTitle;
     ColorLegend* m_legend;
     QLabel* m_predictions;
+    QLabel* m_singleTitle;
+    ImageView* m_single;  // the marked channel, large
     bool m_colorBlindSafe = false;
 };
 

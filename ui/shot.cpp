@@ -67,6 +67,8 @@ QImage renderNetworkShot(const ShotRequest& r, const QImage& image, QString* err
         return {};
     core::io::Preprocessing pre = net.preprocessing();
     pre.scale = r.scale;
+    pre.mean = r.mean;
+    pre.swapRB = r.swapRB;
     net.setPreprocessing(pre);
     if (!r.labels.isEmpty() && !net.setLabelsFile(r.labels)) {
         *error = QStringLiteral("could not read labels '%1'").arg(r.labels);
@@ -110,8 +112,7 @@ QImage renderNetworkShot(const ShotRequest& r, const QImage& image, QString* err
         }
         emit net.currentRowChanged(row);
         if (r.modelFilter >= 0) {
-            panel->gallery()->setSelectedFilter(r.modelFilter);
-            panel->features()->setLayer(rows[std::size_t(row)].engineIndex, r.modelFilter);
+            panel->markFilter(r.modelFilter);
         }
     } else if (r.view == QLatin1String("fc")) {
         auto* panel = new FcPanel(&net, &root);
@@ -125,9 +126,9 @@ QImage renderNetworkShot(const ShotRequest& r, const QImage& image, QString* err
     } else {
         auto* panel = new ProfilePanel(&net, &root);
         layout->addWidget(panel);
-        const QStringList kinds = {QStringLiteral("time"), QStringLiteral("categories"),
+        const QStringList kinds = {QStringLiteral("time"),       QStringLiteral("categories"),
                                    QStringLiteral("throughput"), QStringLiteral("first"),
-                                   QStringLiteral("variation"), QStringLiteral("ladder")};
+                                   QStringLiteral("variation"),  QStringLiteral("ladder")};
         const int kind = r.chart.isEmpty() ? 0 : int(kinds.indexOf(r.chart));
         if (kind < 0) {
             *error =

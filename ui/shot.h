@@ -6,6 +6,7 @@
 #include <QRect>
 #include <QSize>
 #include <QString>
+#include <array>
 
 #include "teaching_controller.h"
 
@@ -25,7 +26,10 @@ struct ShotRequest {
     QString modelLayer;    // a layer name; empty: the first conv (filters, features) or fc (fc)
     int modelFilter = -1;  // marks this filter and its feature map (filters, features)
     QString labels;
-    float scale = 1.0f;  // preprocessing: (pixel - 0) * scale, channels as the model takes
+    // Preprocessing: (pixel - mean) * scale, channels in OpenCV's B,G,R order unless swapRB.
+    float scale = 1.0f;
+    std::array<float, 3> mean{0, 0, 0};
+    bool swapRB = false;
     int threads = 0, batch = 1, repeat = 5;
     bool opencv = false;  // profile: beside OpenCV dnn
     QString chart;        // profile: time, categories, throughput, first, variation
