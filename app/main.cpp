@@ -25,5 +25,7 @@ int main(int argc, char** argv) {
     QApplication::setApplicationVersion(QStringLiteral(CONVSCOPE_VERSION));
     convscope::ui::MainWindow window;
     window.show();
+    // `convscope FILE`: a session, a lesson or an image, opened as File > Open would.
+    if (args.size() == 1) window.openFile(QString::fromLocal8Bit(args[0].c_str()));
     return app.exec();
 }

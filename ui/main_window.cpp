@@ -4,9 +4,12 @@
 
 #include <QAction>
 #include <QApplication>
+#include <QBuffer>
 #include <QCloseEvent>
+#include <QDir>
 #include <QDockWidget>
 #include <QDragEnterEvent>
+#include <QFile>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QImageReader>
@@ -34,6 +37,7 @@
 #include "image_view.h"
 #include "io/image_io.h"
 #include "io/kernel_files.h"
+#include "lesson_bar.h"
 #include "model_panel.h"
 #include "network_controller.h"
 #include "playback_bar.h"
@@ -107,7 +111,21 @@ MainWindow::MainWindow(QWidget* parent)
         1, tr("A model's learned filters and the feature maps they produce (Ctrl+2)"));
     m_tabs->setTabToolTip(2, tr("A fully-connected layer as GEMV and GEMM (Ctrl+3)"));
     m_tabs->setTabToolTip(3, tr("Where the time goes, measured on this machine (Ctrl+4)"));
-    setCentralWidget(m_tabs);
+    m_lesson = new LessonBar(this);
+    m_lesson->setCapture([this] { return captureState(); });
+    auto* central = new QWidget(this);
+    auto* cl = new QVBoxLayout(central);
+    cl->setContentsMargins(0, 0, 0, 0);
+    cl->setSpacing(0);
+    cl->addWidget(m_lesson);
+    cl->addWidget(m_tabs, 1);
+    setCentralWidget(central);
+    connect(m_lesson, &LessonBar::applyRequested, this, [this](const AppState& state) {
+        QString error;
+        if (!applyState(state, &error))
+            statusBar()->showMessage(tr("This lesson step cannot be shown: %1").arg(error), 12000);
+    });
+    connect(m_lesson, &LessonBar::saveRequested, this, &MainWindow::chooseSaveLesson);
 
     m_modelPanel = new ModelPanel(m_network, this);
     auto* modelDock = new QDockWidget(tr("Model"), this);
@@ -205,6 +223,10 @@ MainWindow::MainWindow(QWidget* parent)
     connect(m_network, &NetworkController::modelChanged, this, [this] {
         m_networkImageKey = m_controller->image().cacheKey();
         m_network->setImage(m_controller->image());
+        if (m_pendingPreprocessing) m_network->setPreprocessing(*m_pendingPreprocessing);
+        m_pendingPreprocessing.reset();
+        if (!m_pendingModelLayer.isEmpty()) selectModelLayer(m_pendingModelLayer);
+        m_pendingModelLayer.clear();
         statusBar()->showMessage(m_network->runnable()
                                      ? tr("Model %1 is open.").arg(m_network->modelName())
                                      : tr("Model %1 is open; it cannot run in the engine: %2")
@@ -224,8 +246,8 @@ MainWindow::MainWindow(QWidget* parent)
     restoreState(settings.value(QStringLiteral("window/state")).toByteArray());
     // The embedded default: a CC0 photo (Stefan van der Walt's "chelsea", from scikit-image), and
     // a region around the cat's left eye.
-    m_roiView->setImage(QImage(QStringLiteral(":/chelsea.png")));
-    m_controller->setImage(QImage(QStringLiteral(":/chelsea.png")), tr("chelsea.png (built in)"));
+    showImage(QImage(QStringLiteral(":/chelsea.png")), tr("chelsea.png (built in)"), QString(),
+              QStringLiteral("builtin"));
     m_controller->setRoi(QRect(136, 86, 32, 32));
     restoreLayer();
     m_controller->setStep(0);
@@ -265,6 +287,25 @@ void MainWindow::createMenus() {
     QAction* kernel = file->addAction(tr("Load &Kernel…"), this, &MainWindow::chooseKernel);
     kernel->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_K));
     kernel->setStatusTip(tr("A kernel from a .npy, CSV or JSON file, or an image as a template"));
+    QAction* openState =
+        file->addAction(tr("Open &Session or Lesson…"), this, &MainWindow::chooseStateFile);
+    openState->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_L));
+    openState->setStatusTip(
+        tr("A saved session or a lesson (.json); `convscope FILE` does the same"));
+    QAction* saveState =
+        file->addAction(tr("Sa&ve Session…"), this, &MainWindow::chooseSaveSession);
+    saveState->setShortcut(QKeySequence::Save);
+    saveState->setStatusTip(tr("The whole state: image, region, layer, weights, step, tab, model"));
+    QAction* embed = file->addAction(tr("&Embed Images in Sessions"));
+    embed->setCheckable(true);
+    embed->setStatusTip(
+        tr("Store the image itself in session and lesson files instead of its path"));
+    embed->setChecked(QSettings().value(QStringLiteral("files/embedImages"), false).toBool());
+    m_embedImages = embed->isChecked();
+    connect(embed, &QAction::toggled, this, [this](bool on) {
+        m_embedImages = on;
+        QSettings().setValue(QStringLiteral("files/embedImages"), on);
+    });
     m_recentMenu = file->addMenu(tr("Open &Recent"));
     rebuildRecentMenu();
     QMenu* exportMenu = file->addMenu(tr("&Export View as PNG"));
@@ -292,6 +333,24 @@ void MainWindow::createMenus() {
     add(tr("&Slower"), QKeySequence(Qt::Key_Minus), [this] { m_playback->slower(); });
     add(tr("&Cancel Full-Size Run"), QKeySequence(Qt::Key_Escape),
         [this] { m_controller->cancelFull(); });
+
+    QMenu* lesson = menuBar()->addMenu(tr("&Lesson"));
+    lesson
+        ->addAction(tr("&Built-in Lesson"), this, [this] { m_lesson->setLesson(builtInLesson()); })
+        ->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_L));
+    lesson->addAction(tr("&Next Step"), this, [this] { m_lesson->next(); })
+        ->setShortcut(QKeySequence(Qt::Key_PageDown));
+    lesson->addAction(tr("&Previous Step"), this, [this] { m_lesson->previous(); })
+        ->setShortcut(QKeySequence(Qt::Key_PageUp));
+    lesson->addSeparator();
+    lesson->addAction(tr("&Add Current State as Step"), m_lesson, &LessonBar::addCurrentState)
+        ->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_A));
+    lesson->addAction(tr("Edit &Caption…"), m_lesson, &LessonBar::editCaption);
+    lesson->addAction(tr("Move Step &Earlier"), this, [this] { m_lesson->moveCurrent(-1); });
+    lesson->addAction(tr("Move Step &Later"), this, [this] { m_lesson->moveCurrent(1); });
+    lesson->addAction(tr("&Delete Step"), m_lesson, &LessonBar::deleteCurrent);
+    lesson->addAction(tr("&Save Lesson…"), this, &MainWindow::chooseSaveLesson);
+    lesson->addAction(tr("Cl&ose Lesson"), m_lesson, &LessonBar::close);
 
     QMenu* profile = menuBar()->addMenu(tr("P&rofile"));
     QAction* runProfile = profile->addAction(tr("&Run Profile"), this, [this] {
@@ -388,6 +447,255 @@ bool MainWindow::loadKernel(const QString& path) {
     }
 }
 
+void MainWindow::showImage(const QImage& image, const QString& name, const QString& path,
+                           const QString& key) {
+    m_imagePath = path;
+    m_imageKey = key;
+    if (!key.startsWith(QLatin1String("png:"))) m_imagePng.clear();
+    m_roiView->setImage(image);
+    m_fullView->setImage(QImage());
+    m_controller->setImage(image, name);
+}
+
+void MainWindow::selectModelLayer(const QString& name) {
+    const auto& rows = m_network->rows();
+    for (int i = 0; i < int(rows.size()); ++i)
+        if (rows[std::size_t(i)].name == name) {
+            m_network->setCurrentRow(i);
+            return;
+        }
+    statusBar()->showMessage(tr("The model has no layer '%1'.").arg(name), 8000);
+}
+
+AppState MainWindow::captureState() const {
+    AppState s;
+    if (m_imageKey.startsWith(QLatin1String("png:"))) {
+        s.imagePng = m_imagePng;
+    } else if (!m_imagePath.isEmpty()) {
+        s.imagePath = m_imagePath;
+        if (m_embedImages) {
+            QBuffer buffer(&s.imagePng);
+            buffer.open(QIODevice::WriteOnly);
+            m_controller->image().save(&buffer, "PNG");
+            s.imagePath.clear();
+        }
+    }
+    s.roi = m_controller->roi();
+    s.layer = m_controller->layer();
+    s.weights = m_controller->weights();
+    s.bias = m_controller->bias();
+    s.kernelSource = m_controller->customKernelSource();
+    s.step = m_controller->step();
+    s.filter = m_controller->filter();
+    s.tab = m_tabs->currentIndex();
+    if (const core::io::ImportedModel* model = m_network->model()) {
+        if (model->format == "built-in") {
+            s.builtInModel = QString::fromStdString(model->network->name());
+        } else {
+            s.modelPath = QString::fromStdString(model->modelPath);
+            s.modelConfig = QString::fromStdString(model->configPath);
+        }
+        const int row = m_network->currentRow();
+        if (row >= 0) s.modelLayer = m_network->rows()[std::size_t(row)].name;
+        s.preprocessing = m_network->preprocessing();
+    }
+    return s;
+}
+
+bool MainWindow::applyState(const AppState& s, QString* error) {
+    // 1. Everything is checked before anything changes.
+    QImage image;
+    QString name, key;
+    if (!s.imagePng.isEmpty()) {
+        key = QStringLiteral("png:") +
+              QString::number(qHash(s.imagePng), 16);  // the same bytes: no reload
+        if (key != m_imageKey && !image.loadFromData(s.imagePng)) {
+            *error = tr("the embedded image cannot be decoded");
+            return false;
+        }
+        name = tr("embedded image");
+    } else if (!s.imagePath.isEmpty()) {
+        key = QStringLiteral("path:") + s.imagePath;
+        if (key != m_imageKey) {
+            QImageReader reader(s.imagePath);
+            reader.setAutoTransform(true);
+            image = reader.read();
+            if (image.isNull()) {
+                *error =
+                    tr("the image '%1' cannot be read: %2").arg(s.imagePath, reader.errorString());
+                return false;
+            }
+        }
+        name = QFileInfo(s.imagePath).fileName();
+    } else {
+        key = QStringLiteral("builtin");
+        if (key != m_imageKey) image = QImage(QStringLiteral(":/chelsea.png"));
+        name = tr("chelsea.png (built in)");
+    }
+    const QSize imageSize = key == m_imageKey ? m_controller->image().size() : image.size();
+    QRect roi = s.roi;
+    if (roi.isEmpty()) {
+        const int side = std::min({32, imageSize.width(), imageSize.height()});
+        roi = QRect((imageSize.width() - side) / 2, (imageSize.height() - side) / 2, side, side);
+    }
+    if (!QRect(QPoint(0, 0), imageSize).contains(roi)) {
+        *error = tr("the region %1×%2 at (%3, %4) is outside the %5×%6 image")
+                     .arg(roi.width())
+                     .arg(roi.height())
+                     .arg(roi.x())
+                     .arg(roi.y())
+                     .arg(imageSize.width())
+                     .arg(imageSize.height());
+        return false;
+    }
+    int steps = 0;
+    const QString problem = TeachingController::checkFor(s.layer, roi.size(), &steps);
+    if (!problem.isEmpty()) {
+        *error = problem;
+        return false;
+    }
+    if (s.step >= steps) {
+        *error = tr("'step' is %1 but this layer has steps 0 to %2").arg(s.step).arg(steps - 1);
+        return false;
+    }
+    if (s.filter >= s.layer.filters) {
+        *error =
+            tr("'filter' is %1 but the layer has %2 kernels").arg(s.filter).arg(s.layer.filters);
+        return false;
+    }
+    if (!s.modelPath.isEmpty() && !QFileInfo::exists(s.modelPath)) {
+        *error = tr("the model '%1' does not exist").arg(s.modelPath);
+        return false;
+    }
+    // 2. Apply.
+    if (key != m_imageKey) {
+        showImage(image.convertToFormat(QImage::Format_RGB32), name,
+                  s.imagePng.isEmpty() ? s.imagePath : QString(), key);
+        if (!s.imagePng.isEmpty()) m_imagePng = s.imagePng;
+    }
+    m_controller->setView(roi, s.layer);
+    if (!s.weights.empty()) m_controller->restoreWeights(s.weights, s.bias, s.kernelSource);
+    m_controller->setFilter(s.filter);
+    m_controller->setStep(s.step);
+    m_tabs->setCurrentIndex(s.tab);
+    if (!s.modelPath.isEmpty() || !s.builtInModel.isEmpty()) {
+        const core::io::ImportedModel* open = m_network->model();
+        const bool same = open && (s.builtInModel.isEmpty()
+                                       ? open->modelPath == s.modelPath.toStdString() &&
+                                             open->configPath == s.modelConfig.toStdString()
+                                       : open->format == "built-in" &&
+                                             open->network->name() == s.builtInModel.toStdString());
+        if (same && !m_network->loading()) {
+            m_network->setPreprocessing(s.preprocessing);
+            if (!s.modelLayer.isEmpty()) selectModelLayer(s.modelLayer);
+        } else {
+            m_pendingModelLayer = s.modelLayer;
+            m_pendingPreprocessing = s.preprocessing;
+            if (s.builtInModel.isEmpty())
+                m_network->openModel(s.modelPath, s.modelConfig);
+            else
+                m_network->openBuiltIn(s.builtInModel);
+        }
+    }
+    return true;
+}
+
+bool MainWindow::openFile(const QString& path) {
+    const QString ext = QFileInfo(path).suffix().toLower();
+    if (ext != QLatin1String("json") && ext != QLatin1String("convscope")) {
+        openImage(path);
+        return true;
+    }
+    QFile f(path);
+    QString error;
+    Lesson lesson;
+    bool isLesson = false;
+    if (!f.open(QIODevice::ReadOnly))
+        error = f.errorString();
+    else if (parseStateFile(f.readAll(), lesson, isLesson, &error) && !isLesson &&
+             applyState(lesson.steps.front(), &error))
+        error.clear();
+    if (error.isEmpty() && isLesson) {
+        // The first step is checked before the lesson replaces anything.
+        AppState first = lesson.steps.front();
+        if (!applyState(first, &error)) error = tr("step 1: %1").arg(error);
+        if (error.isEmpty()) {
+            if (lesson.title.isEmpty()) lesson.title = QFileInfo(path).completeBaseName();
+            m_lesson->setLesson(std::move(lesson));
+        }
+    }
+    if (!error.isEmpty()) {
+        statusBar()->showMessage(tr("Could not open %1: %2. The current state is kept.")
+                                     .arg(QFileInfo(path).fileName(), error),
+                                 12000);
+        return false;
+    }
+    statusBar()->showMessage(tr("Opened %1.").arg(QFileInfo(path).fileName()), 5000);
+    addRecent(path);
+    return true;
+}
+
+bool MainWindow::saveSession(const QString& path, QString* error) const {
+    QFile f(path);
+    const QByteArray bytes = sessionBytes(captureState());
+    if (!f.open(QIODevice::WriteOnly | QIODevice::Truncate) || f.write(bytes) != bytes.size()) {
+        *error = f.errorString();
+        return false;
+    }
+    return true;
+}
+
+void MainWindow::chooseStateFile() {
+    QSettings settings;
+    const QString path = QFileDialog::getOpenFileName(
+        this, tr("Open Session or Lesson"),
+        settings.value(QStringLiteral("files/sessionFolder")).toString(),
+        tr("ConvScope sessions and lessons (*.json *.convscope);;All files (*)"));
+    if (path.isEmpty()) return;
+    settings.setValue(QStringLiteral("files/sessionFolder"), QFileInfo(path).absolutePath());
+    openFile(path);
+}
+
+void MainWindow::chooseSaveSession() {
+    QSettings settings;
+    const QString path = QFileDialog::getSaveFileName(
+        this, tr("Save Session"),
+        QDir(settings.value(QStringLiteral("files/sessionFolder")).toString())
+            .filePath(QStringLiteral("session.json")),
+        tr("ConvScope sessions (*.json)"));
+    if (path.isEmpty()) return;
+    settings.setValue(QStringLiteral("files/sessionFolder"), QFileInfo(path).absolutePath());
+    QString error;
+    if (saveSession(path, &error)) {
+        statusBar()->showMessage(tr("Saved %1.").arg(path), 5000);
+        addRecent(path);
+    } else {
+        statusBar()->showMessage(tr("Could not save %1: %2").arg(path, error), 12000);
+    }
+}
+
+void MainWindow::chooseSaveLesson() {
+    if (!m_lesson->active()) {
+        statusBar()->showMessage(tr("No lesson to save: Lesson ▸ Add Current State as Step starts "
+                                    "one."),
+                                 8000);
+        return;
+    }
+    QSettings settings;
+    const QString path = QFileDialog::getSaveFileName(
+        this, tr("Save Lesson"),
+        QDir(settings.value(QStringLiteral("files/sessionFolder")).toString())
+            .filePath(QStringLiteral("lesson.json")),
+        tr("ConvScope lessons (*.json)"));
+    if (path.isEmpty()) return;
+    QFile f(path);
+    const QByteArray bytes = lessonBytes(m_lesson->lesson());
+    if (!f.open(QIODevice::WriteOnly | QIODevice::Truncate) || f.write(bytes) != bytes.size())
+        statusBar()->showMessage(tr("Could not save %1: %2").arg(path, f.errorString()), 12000);
+    else
+        statusBar()->showMessage(tr("Saved %1.").arg(path), 5000);
+}
+
 void MainWindow::chooseKernel() {
     QSettings settings;
     const QString folder = settings.value(QStringLiteral("files/kernelFolder")).toString();
@@ -431,9 +739,7 @@ void MainWindow::openImage(const QString& path) {
             return;
         }
         statusBar()->clearMessage();
-        m_roiView->setImage(loaded.image);
-        m_fullView->setImage(QImage());
-        m_controller->setImage(loaded.image, QFileInfo(path).fileName());
+        showImage(loaded.image, QFileInfo(path).fileName(), path, QStringLiteral("path:") + path);
         addRecent(path);
         emit imageLoaded();
     });
@@ -492,7 +798,7 @@ void MainWindow::rebuildRecentMenu() {
     m_recentMenu->clear();
     const QStringList recent = QSettings().value(QStringLiteral("files/recent")).toStringList();
     for (const QString& path : recent)
-        m_recentMenu->addAction(QFileInfo(path).fileName(), this, [this, path] { openImage(path); })
+        m_recentMenu->addAction(QFileInfo(path).fileName(), this, [this, path] { openFile(path); })
             ->setStatusTip(path);
     m_recentMenu->setEnabled(!recent.isEmpty());
 }
@@ -516,7 +822,7 @@ void MainWindow::dragEnterEvent(QDragEnterEvent* event) {
 
 void MainWindow::dropEvent(QDropEvent* event) {
     const QList<QUrl> urls = event->mimeData()->urls();
-    if (!urls.isEmpty() && urls.first().isLocalFile()) openImage(urls.first().toLocalFile());
+    if (!urls.isEmpty() && urls.first().isLocalFile()) openFile(urls.first().toLocalFile());
 }
 
 namespace {

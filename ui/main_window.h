@@ -7,6 +7,9 @@
 #include <QImage>
 #include <QMainWindow>
 #include <QString>
+#include <optional>
+
+#include "app_state.h"
 
 class QLabel;
 class QMenu;
@@ -17,6 +20,7 @@ class QToolButton;
 namespace convscope::ui {
 
 class ConvolutionView;
+class LessonBar;
 class FcPanel;
 class FiltersPanel;
 class ModelPanel;
@@ -61,6 +65,19 @@ public:
     // in the status bar when the file is not a kernel (the current kernel is kept).
     bool loadKernel(const QString& path);
 
+    // The whole state (sessions, lesson steps) out and in. applyState checks everything first (the
+    // image decodes, the region fits it, the layer fits the region, the step exists) and changes
+    // nothing when something is wrong: false with the reason in `error`.
+    AppState captureState() const;
+    bool applyState(const AppState& state, QString* error);
+    // A session or lesson file (.json); an image otherwise. False with the reason for a state file
+    // that cannot be used (shown in the status bar; the current state is kept).
+    bool openFile(const QString& path);
+    bool saveSession(const QString& path, QString* error) const;
+    LessonBar* lessonBar() const { return m_lesson; }
+    // Whether sessions embed the image (PNG) instead of referencing its file.
+    void setEmbedImages(bool on) { m_embedImages = on; }
+
 signals:
     void imageLoaded();
     void imageLoadFailed(const QString& reason);
@@ -84,6 +101,12 @@ private:
     void saveLayer() const;
     void restoreLayer();
     void chooseKernel();
+    void chooseStateFile();
+    void chooseSaveSession();
+    void chooseSaveLesson();
+    void showImage(const QImage& image, const QString& name, const QString& path,
+                   const QString& key);
+    void selectModelLayer(const QString& name);
     void useModelFilter(int row, int filter);
 
     TeachingController* m_controller;
@@ -107,6 +130,14 @@ private:
     QMenu* m_recentMenu = nullptr;
     int m_loadRequest = 0;
     qint64 m_networkImageKey = 0;
+    QString m_imagePath;  // the file the current image came from; empty for the built-in photo
+    QString m_imageKey;   // identifies the current image's source (path, embedded bytes, built-in)
+    QByteArray m_imagePng;  // the current image's bytes when it came from a state file
+    bool m_embedImages = false;
+    LessonBar* m_lesson = nullptr;
+    // The network side of a state applied while its model was still loading.
+    QString m_pendingModelLayer;
+    std::optional<core::io::Preprocessing> m_pendingPreprocessing;
 };
 
 }  // namespace convscope::ui

@@ -188,9 +188,11 @@ void NetworkController::adopt(std::shared_ptr<core::io::ImportedModel> model, co
     m_labelsPath.clear();
     buildRows();
     loadPreprocessing();
-    m_currentRow = -1;
+    // The first conv is current; a modelChanged handler may pick another (a lesson step's layer).
+    m_currentRow = m_rows.empty() ? -1 : std::max(0, firstConvRow());
+    const int first = m_currentRow;
     emit modelChanged();
-    setCurrentRow(std::max(0, firstConvRow()));
+    if (m_currentRow == first) emit currentRowChanged(m_currentRow);
     runFeatures();
 }
 

@@ -68,13 +68,38 @@ TeachingController::~TeachingController() {
 
 QString TeachingController::check(const LayerSettings& layer) const {
     if (m_roi.isEmpty()) return tr("No image.");
-    const core::WindowParams p = effectiveParams(layer, m_roi.height(), m_roi.width());
+    return checkFor(layer, m_roi.size());
+}
+
+QString TeachingController::checkFor(const LayerSettings& layer, const QSize& roi, int* steps) {
+    if (roi.isEmpty()) return tr("No image.");
+    const core::WindowParams p = effectiveParams(layer, roi.height(), roi.width());
     try {
-        core::ConvStepper(layer.rgb ? 3 : 1, m_roi.height(), m_roi.width(), p, layer.filters);
+        const core::ConvStepper s(layer.rgb ? 3 : 1, roi.height(), roi.width(), p, layer.filters);
+        if (steps) *steps = s.steps();
     } catch (const core::Error& e) {
         return QString::fromStdString(e.what());
     }
     return {};
+}
+
+bool TeachingController::restoreWeights(const core::Tensor& weights, const std::vector<float>& bias,
+                                        const QString& source) {
+    const int C = m_layer.rgb ? 3 : 1;
+    const core::Shape expect{m_layer.filters, C / m_layer.params.groups, m_layer.params.kernelH,
+                             m_layer.params.kernelW};
+    if (weights.shape() != expect || bias.size() != std::size_t(expect.n)) {
+        emit errorOccurred(tr("The saved weights are %1, the layer needs %2.")
+                               .arg(QString::fromStdString(weights.shape().toString()),
+                                    QString::fromStdString(expect.toString())));
+        return false;
+    }
+    m_weights = weights;
+    m_bias = bias;
+    m_kernelSource = source;
+    rebuild();
+    computeFull();
+    return true;
 }
 
 void TeachingController::setImage(const QImage& image, const QString& name) {
@@ -95,6 +120,44 @@ void TeachingController::setImage(const QImage& image, const QString& name) {
     m_selection = {};
     rebuild();
     computeFull();
+}
+
+bool TeachingController::setView(const QRect& requested, const LayerSettings& layer) {
+    if (m_image.isNull()) return false;
+    const QRect roi = requested.normalized();
+    if (roi.isEmpty() || !m_image.rect().contains(roi) || roi.width() > kMaxRoiSide ||
+        roi.height() > kMaxRoiSide) {
+        emit errorOccurred(tr("The region %1×%2 at (%3, %4) does not fit the %5×%6 image (at most "
+                              "%7×%7).")
+                               .arg(roi.width())
+                               .arg(roi.height())
+                               .arg(roi.x())
+                               .arg(roi.y())
+                               .arg(m_image.width())
+                               .arg(m_image.height())
+                               .arg(kMaxRoiSide));
+        return false;
+    }
+    const QString problem = checkFor(layer, roi.size());
+    if (!problem.isEmpty()) {
+        emit errorOccurred(problem);
+        return false;
+    }
+    const bool shapeChanged = layer.filters != m_layer.filters || layer.rgb != m_layer.rgb ||
+                              layer.params.kernelH != m_layer.params.kernelH ||
+                              layer.params.kernelW != m_layer.params.kernelW ||
+                              layer.params.groups != m_layer.params.groups ||
+                              layer.preset != m_layer.preset;
+    m_roi = roi;
+    m_layer = layer;
+    if (shapeChanged) {
+        m_weights = core::Tensor();
+        m_kernelSource.clear();
+    }
+    m_selection = {};
+    rebuild();
+    computeFull();
+    return true;
 }
 
 void TeachingController::setRoi(const QRect& requested) {

@@ -66,6 +66,8 @@ public:
     core::ConvStepper::DotProduct currentDot() const;
     // Where the weights came from: a preset's name, or what setKernel() was told.
     QString kernelSource() const;
+    // setKernel()'s or restoreWeights()'s source; empty while the preset's weights are in use.
+    const QString& customKernelSource() const { return m_kernelSource; }
     // The colour map for signed values (weights, outputs): blue-red, or blue-orange when the
     // colour-blind-safe palette is on.
     core::ColorMapKind divergingMap() const {
@@ -74,6 +76,8 @@ public:
 
     // The engine's validation of a layer for the current input: empty when valid.
     QString check(const LayerSettings& layer) const;
+    // The same for a region of `roi` size; `steps` (when given) receives the number of steps.
+    static QString checkFor(const LayerSettings& layer, const QSize& roi, int* steps = nullptr);
 
     // Full-size result: the current filter's output map over the whole image, colour-mapped.
     bool fullRunning() const { return m_fullWatcher != nullptr; }
@@ -82,6 +86,9 @@ public:
 public slots:
     void setImage(const QImage& image, const QString& name);
     void setRoi(const QRect& roi);
+    // Region and layer at once (a session or lesson step): both are checked together, so a layer
+    // that only fits the new region is accepted. False with errorOccurred otherwise.
+    bool setView(const QRect& roi, const LayerSettings& layer);
     // Applies a valid layer (regenerating the preset weights when their shape changes); an
     // invalid one emits errorOccurred with the engine's message and changes nothing.
     bool setLayer(const LayerSettings& layer);
@@ -92,6 +99,10 @@ public slots:
     // from. An impossible layer emits errorOccurred and changes nothing.
     bool setKernel(const core::Tensor& weights, const std::vector<float>& bias,
                    core::WindowParams params, const QString& source);
+    // Restores saved weights for the current layer (a session or lesson step): the shape must be
+    // the layer's (M x C/groups x kh x kw). False with errorOccurred otherwise.
+    bool restoreWeights(const core::Tensor& weights, const std::vector<float>& bias,
+                        const QString& source);
     void setWeight(int m, int c, int i, int j, float value);
     void setBias(int m, float value);
     void setStep(int step);

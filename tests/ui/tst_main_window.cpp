@@ -8,10 +8,10 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
-#include "error.h"
-#include "io/matrix_image.h"
 #include "controls_panel.h"
 #include "convolution_view.h"
+#include "error.h"
+#include "io/matrix_image.h"
 #include "main_window.h"
 #include "teaching_controller.h"
 

@@ -1,0 +1,227 @@
+// Sessions and lessons without a display: save → open → the same state bit for bit (weights
+// included); the built-in lesson's every step applies; recording a lesson; broken and hand-edited
+// files give a message naming the problem and leave the current state as it was.
+#include <QFile>
+#include <QSignalSpy>
+#include <QStatusBar>
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include "app_state.h"
+#include "lesson_bar.h"
+#include "main_window.h"
+#include "network_controller.h"
+#include "teaching_controller.h"
+
+using namespace convscope;
+using ui::AppState;
+using ui::MainWindow;
+
+namespace {
+
+// A state away from every default: 5x3 kernel, stride 2, asymmetric pads, 3 Gabor kernels with
+// one edited weight, step 7, filter 2, the Filters tab.
+void configure(MainWindow& w) {
+    ui::LayerSettings l;
+    l.params = core::WindowParams::square(5, 2, 1);
+    l.params.kernelW = 3;
+    l.params.padRight = 2;
+    l.filters = 3;
+    l.rgb = true;
+    l.preset = int(core::KernelPreset::Gabor45);
+    QVERIFY(w.controller()->setView(QRect(100, 60, 40, 30), l));
+    w.controller()->setWeight(1, 2, 3, 1, 0.1f + 1e-7f);  // not a round number
+    w.controller()->setBias(2, -0.3f);
+    w.controller()->setFilter(2);
+    w.controller()->setStep(7);
+    w.showTab(MainWindow::FiltersTab);
+}
+
+QString write(QTemporaryDir& dir, const char* name, const QByteArray& bytes) {
+    const QString path = dir.filePath(QLatin1String(name));
+    QFile f(path);
+    if (f.open(QIODevice::WriteOnly)) f.write(bytes);
+    return path;
+}
+
+}  // namespace
+
+class TestLessons : public QObject {
+    Q_OBJECT
+private slots:
+    void init() { QSettings().clear(); }
+
+    void sessionRoundTripIsBitForBit() {
+        MainWindow a;
+        configure(a);
+        const AppState saved = a.captureState();
+        QCOMPARE(saved.step, 7);
+        QTemporaryDir dir;
+        QString error;
+        const QString path = dir.filePath(QStringLiteral("s.json"));
+        QVERIFY2(a.saveSession(path, &error), qPrintable(error));
+
+        MainWindow b;
+        QVERIFY(b.openFile(path));
+        const AppState opened = b.captureState();
+        QVERIFY(opened == saved);
+        QCOMPARE(b.controller()->weights().at(1, 2, 3, 1), 0.1f + 1e-7f);
+        QCOMPARE(b.controller()->bias()[2], -0.3f);
+        QCOMPARE(b.controller()->step(), 7);
+        QCOMPARE(b.currentTab(), MainWindow::FiltersTab);
+        // Saving again gives the same bytes.
+        QCOMPARE(ui::sessionBytes(opened), ui::sessionBytes(saved));
+    }
+
+    void embeddedImageRoundTrip() {
+        QTemporaryDir dir;
+        QImage img(64, 48, QImage::Format_RGB32);
+        for (int y = 0; y < 48; ++y)
+            for (int x = 0; x < 64; ++x) img.setPixel(x, y, qRgb(x * 4, y * 5, (x * y) & 255));
+        const QString png = dir.filePath(QStringLiteral("g.png"));
+        QVERIFY(img.save(png));
+        MainWindow a;
+        QSignalSpy loaded(&a, &MainWindow::imageLoaded);
+        a.openImage(png);
+        QVERIFY(loaded.wait(10000));
+        a.setEmbedImages(true);
+        const AppState s = a.captureState();
+        QVERIFY(s.imagePath.isEmpty());
+        QVERIFY(!s.imagePng.isEmpty());
+        QFile::remove(png);  // the session must not need the file any more
+        QString error;
+        const QString path = dir.filePath(QStringLiteral("e.json"));
+        QVERIFY(a.saveSession(path, &error));
+        MainWindow b;
+        QVERIFY(b.openFile(path));
+        QCOMPARE(b.controller()->image(), a.controller()->image());
+        QVERIFY(b.captureState() == a.captureState());
+    }
+
+    void lessonFileRoundTrip() {
+        const ui::Lesson lesson = ui::builtInLesson();
+        QVERIFY(lesson.steps.size() >= 8);
+        ui::Lesson back;
+        bool isLesson = false;
+        QString error;
+        QVERIFY2(ui::parseStateFile(ui::lessonBytes(lesson), back, isLesson, &error),
+                 qPrintable(error));
+        QVERIFY(isLesson);
+        QCOMPARE(back.title, lesson.title);
+        QCOMPARE(back.steps.size(), lesson.steps.size());
+        for (std::size_t i = 0; i < lesson.steps.size(); ++i)
+            QVERIFY(back.steps[i] == lesson.steps[i]);
+    }
+
+    void builtInLessonEveryStepApplies() {
+        MainWindow w;
+        const ui::Lesson lesson = ui::builtInLesson();
+        for (std::size_t i = 0; i < lesson.steps.size(); ++i) {
+            QString error;
+            QVERIFY2(w.applyState(lesson.steps[i], &error),
+                     qPrintable(QStringLiteral("step %1: %2").arg(i + 1).arg(error)));
+        }
+        // The stride-4 step: a 256x256 region becomes 64x64.
+        QString error;
+        QVERIFY(w.applyState(lesson.steps[2], &error));
+        QCOMPARE(w.controller()->stepper().outHeight(), 64);
+        QCOMPARE(w.controller()->stepper().outWidth(), 64);
+        // The model steps open the built-in AlexNet and select their layer.
+        QSignalSpy changed(w.network(), &ui::NetworkController::modelChanged);
+        QVERIFY(w.applyState(lesson.steps[6], &error));
+        if (w.network()->loading()) QVERIFY(changed.wait(60000));
+        QCOMPARE(w.network()->rows()[std::size_t(w.network()->currentRow())].name,
+                 QStringLiteral("fc6"));
+        QCOMPARE(w.currentTab(), MainWindow::FullyConnectedTab);
+    }
+
+    void lessonNavigationAndRecording() {
+        MainWindow w;
+        ui::LessonBar* bar = w.lessonBar();
+        bar->setLesson(ui::builtInLesson());
+        QCOMPARE(bar->current(), 0);
+        QVERIFY(bar->next());
+        QCOMPARE(w.controller()->layer().params.strideH, 2);
+        QVERIFY(bar->previous());
+        QVERIFY(!bar->previous());
+        bar->close();
+        QVERIFY(!bar->active());
+
+        // Record two steps, reorder, save, reopen.
+        configure(w);
+        bar->addStep(QStringLiteral("first"));
+        w.controller()->setStep(3);
+        bar->addStep(QStringLiteral("second"));
+        QCOMPARE(int(bar->lesson().steps.size()), 2);
+        bar->moveCurrent(-1);
+        QCOMPARE(bar->lesson().steps[0].caption, QStringLiteral("second"));
+        QCOMPARE(bar->lesson().steps[0].step, 3);
+        bar->setCaption(QStringLiteral("edited"));
+        QTemporaryDir dir;
+        const QString path = write(dir, "recorded.json", ui::lessonBytes(bar->lesson()));
+        MainWindow other;
+        QVERIFY(other.openFile(path));
+        QVERIFY(other.lessonBar()->active());
+        QCOMPARE(other.lessonBar()->lesson().steps[0].caption, QStringLiteral("edited"));
+        QCOMPARE(other.controller()->step(), 3);
+    }
+
+    void brokenFilesKeepTheState_data() {
+        QTest::addColumn<QByteArray>("bytes");
+        QTest::addColumn<QString>("phrase");
+        QTest::newRow("not json") << QByteArray("{\"convscope\": ") << "not valid JSON";
+        QTest::newRow("not ours") << QByteArray("{\"a\": 1}") << "not a ConvScope file";
+        QTest::newRow("future version")
+            << QByteArray(R"({"convscope": "session", "version": 9, "state": {}})") << "version 9";
+        QTest::newRow("stride not a number")
+            << QByteArray(
+                   R"({"convscope": "session", "version": 1, "state": {"layer": {"strideH": "two"}}})")
+            << "'layer.strideH' must be an integer";
+        QTest::newRow("weights of the wrong shape")
+            << QByteArray(
+                   R"({"convscope": "session", "version": 1, "state": {"layer": {"kernelH": 3},
+                  "weights": {"shape": [1, 3, 5, 5], "values": []}}})")
+            << "'weights.shape' is 1x3x5x5 but the layer needs 1x3x3x3";
+        QTest::newRow("step beyond the layer")
+            << QByteArray(R"({"convscope": "session", "version": 1, "state": {"roi": [0, 0, 8, 8],
+                  "layer": {"kernelH": 3}, "step": 64}})")
+            << "'step' is 64 but this layer has steps 0 to 63";
+        QTest::newRow("region outside the image")
+            << QByteArray(
+                   R"({"convscope": "session", "version": 1, "state": {"roi": [440, 0, 32, 32]}})")
+            << "outside the 451×300 image";
+        QTest::newRow("kernel too big for the region")
+            << QByteArray(R"({"convscope": "session", "version": 1, "state": {"roi": [0, 0, 4, 4],
+                  "layer": {"kernelH": 9, "padTop": 0}}})")
+            << "larger than the padded input";
+        QTest::newRow("missing image")
+            << QByteArray(
+                   R"({"convscope": "session", "version": 1, "state": {"image": {"path": "/no/such.png"}}})")
+            << "cannot be read";
+        QTest::newRow("lesson without steps")
+            << QByteArray(R"({"convscope": "lesson", "version": 1, "title": "x", "steps": []})")
+            << "non-empty list";
+        QTest::newRow("lesson with a bad step")
+            << QByteArray(R"({"convscope": "lesson", "version": 1, "steps": [{}, {"tab": 7}]})")
+            << "step 2: 'tab' must be an integer from 0 to 3";
+    }
+
+    void brokenFilesKeepTheState() {
+        QFETCH(QByteArray, bytes);
+        QFETCH(QString, phrase);
+        MainWindow w;
+        configure(w);
+        const AppState before = w.captureState();
+        QTemporaryDir dir;
+        const QString path = write(dir, "bad.json", bytes);
+        QVERIFY(!w.openFile(path));
+        const QString message = w.statusBar()->currentMessage();
+        QVERIFY2(message.contains(phrase), qPrintable(message));
+        QVERIFY(message.contains(QStringLiteral("current state is kept")));
+        QVERIFY(w.captureState() == before);
+        QVERIFY(!w.lessonBar()->active());
+    }
+};
+
+QTEST_MAIN(TestLessons)
+#include "tst_lessons.moc"
