@@ -25,7 +25,13 @@ int main(int argc, char** argv) {
     QApplication::setApplicationVersion(QStringLiteral(CONVSCOPE_VERSION));
     convscope::ui::MainWindow window;
     window.show();
-    // `convscope FILE`: a session, a lesson or an image, opened as File > Open would.
-    if (args.size() == 1) window.openFile(QString::fromLocal8Bit(args[0].c_str()));
+    // `convscope [--present] [FILE]`: a session, a lesson or an image, opened as File > Open
+    // would; --present starts in presentation mode.
+    for (const std::string& a : args) {
+        if (a == "--present")
+            window.setPresentation(true);
+        else
+            window.openFile(QString::fromLocal8Bit(a.c_str()));
+    }
     return app.exec();
 }

@@ -1,6 +1,7 @@
 // LessonBar: navigation, caption, recording tools.
 #include "lesson_bar.h"
 
+#include <QEvent>
 #include <QHBoxLayout>
 #include <QInputDialog>
 #include <QLabel>
@@ -162,6 +163,11 @@ void LessonBar::deleteCurrent() {
         return;
     }
     goTo(std::min(m_current, int(m_lesson.steps.size()) - 1));
+}
+
+void LessonBar::changeEvent(QEvent* event) {
+    QWidget::changeEvent(event);
+    if (event->type() == QEvent::FontChange) refresh();  // presentation mode's larger type
 }
 
 void LessonBar::refresh() {

@@ -50,6 +50,9 @@ signals:
     void saveRequested();
     void closed();
 
+protected:
+    void changeEvent(QEvent* event) override;
+
 private:
     void refresh();
     Lesson m_lesson;

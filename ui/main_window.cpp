@@ -3,6 +3,7 @@
 #include "main_window.h"
 
 #include <QAction>
+#include <QActionGroup>
 #include <QApplication>
 #include <QBuffer>
 #include <QCloseEvent>
@@ -41,6 +42,7 @@
 #include "model_panel.h"
 #include "network_controller.h"
 #include "playback_bar.h"
+#include "presentation.h"
 #include "profile_view.h"
 #include "runtime.h"
 #include "teaching_controller.h"
@@ -238,7 +240,19 @@ MainWindow::MainWindow(QWidget* parent)
     connect(m_network, &NetworkController::featuresFailed, this,
             [this](const QString& m) { statusBar()->showMessage(m, 10000); });
 
+    m_presentation = new PresentationMode(this);
     createMenus();
+    // Menu shortcuts keep working while presentation mode hides the menu bar.
+    std::function<void(QMenu*)> addShortcuts = [&](QMenu* menu) {
+        for (QAction* a : menu->actions()) {
+            if (a->menu())
+                addShortcuts(a->menu());
+            else if (!a->shortcut().isEmpty())
+                addAction(a);
+        }
+    };
+    for (QAction* a : menuBar()->actions())
+        if (a->menu()) addShortcuts(a->menu());
 
     QSettings settings;
     if (!restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray()))
@@ -331,16 +345,31 @@ void MainWindow::createMenus() {
         [this] { m_controller->setStep(m_controller->stepper().steps() - 1); });
     add(tr("F&aster"), QKeySequence(Qt::Key_Plus), [this] { m_playback->faster(); });
     add(tr("&Slower"), QKeySequence(Qt::Key_Minus), [this] { m_playback->slower(); });
-    add(tr("&Cancel Full-Size Run"), QKeySequence(Qt::Key_Escape),
-        [this] { m_controller->cancelFull(); });
+    QAction* cancelFull = add(tr("&Cancel Full-Size Run"), QKeySequence(Qt::Key_Escape),
+                              [this] { m_controller->cancelFull(); });
 
     QMenu* lesson = menuBar()->addMenu(tr("&Lesson"));
     lesson
         ->addAction(tr("&Built-in Lesson"), this, [this] { m_lesson->setLesson(builtInLesson()); })
         ->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_L));
-    lesson->addAction(tr("&Next Step"), this, [this] { m_lesson->next(); })
+    // Clicker keys: the lesson's steps when a lesson is open, the animation's otherwise.
+    lesson
+        ->addAction(tr("&Next Step"), this,
+                    [this] {
+                        if (m_lesson->active())
+                            m_lesson->next();
+                        else
+                            m_controller->stepBy(1);
+                    })
         ->setShortcut(QKeySequence(Qt::Key_PageDown));
-    lesson->addAction(tr("&Previous Step"), this, [this] { m_lesson->previous(); })
+    lesson
+        ->addAction(tr("&Previous Step"), this,
+                    [this] {
+                        if (m_lesson->active())
+                            m_lesson->previous();
+                        else
+                            m_controller->stepBy(-1);
+                    })
         ->setShortcut(QKeySequence(Qt::Key_PageUp));
     lesson->addSeparator();
     lesson->addAction(tr("&Add Current State as Step"), m_lesson, &LessonBar::addCurrentState)
@@ -399,6 +428,69 @@ void MainWindow::createMenus() {
         QSettings().setValue(QStringLiteral("view/colorBlindSafe"), on);
     });
     safe->setChecked(QSettings().value(QStringLiteral("view/colorBlindSafe"), false).toBool());
+
+    view->addSeparator();
+    QAction* present = view->addAction(tr("&Presentation Mode"));
+    m_presentAction = present;
+    present->setShortcut(QKeySequence(Qt::Key_F5));
+    present->setCheckable(true);
+    present->setStatusTip(
+        tr("Full screen for a projector: large type, high contrast, clicker keys "
+           "(Page Down/Up, →/←), B blanks, Esc leaves"));
+    connect(present, &QAction::toggled, this, [this](bool on) {
+        QSettings s;
+        if (on)
+            m_presentation->enter(s.value(QStringLiteral("presentation/screen")).toString(),
+                                  s.value(QStringLiteral("presentation/zoom"), 1.5).toDouble());
+        else
+            m_presentation->leave();
+    });
+    QMenu* zoom = view->addMenu(tr("Presentation &Zoom"));
+    auto* zoomGroup = new QActionGroup(zoom);
+    const double current = QSettings().value(QStringLiteral("presentation/zoom"), 1.5).toDouble();
+    for (double z : {1.25, 1.5, 2.0, 2.5}) {
+        QAction* a = zoom->addAction(QStringLiteral("%1×").arg(z));
+        a->setCheckable(true);
+        a->setChecked(std::abs(z - current) < 1e-6);
+        zoomGroup->addAction(a);
+        connect(a, &QAction::triggered, this,
+                [z] { QSettings().setValue(QStringLiteral("presentation/zoom"), z); });
+    }
+    QMenu* screens = view->addMenu(tr("Presentation &Screen"));
+    connect(screens, &QMenu::aboutToShow, this, [screens] {
+        screens->clear();
+        const QString chosen = QSettings().value(QStringLiteral("presentation/screen")).toString();
+        QStringList names = PresentationMode::screenNames();
+        names.prepend(QString());
+        for (const QString& name : names) {
+            QAction* a = screens->addAction(name.isEmpty() ? tr("This window's screen") : name);
+            a->setCheckable(true);
+            a->setChecked(name == chosen);
+            connect(a, &QAction::triggered, screens,
+                    [name] { QSettings().setValue(QStringLiteral("presentation/screen"), name); });
+        }
+    });
+    QAction* blank = new QAction(tr("Blank the Screen"), this);
+    blank->setShortcut(QKeySequence(Qt::Key_B));
+    blank->setEnabled(false);
+    connect(blank, &QAction::triggered, m_presentation, &PresentationMode::toggleBlank);
+    QAction* leave = new QAction(tr("Leave Presentation"), this);
+    leave->setShortcut(QKeySequence(Qt::Key_Escape));
+    leave->setEnabled(false);
+    connect(leave, &QAction::triggered, present, [present] { present->setChecked(false); });
+    addAction(blank);
+    addAction(leave);
+    connect(m_presentation, &PresentationMode::activeChanged, this,
+            [blank, leave, cancelFull, present](bool on) {
+                blank->setEnabled(on);
+                leave->setEnabled(on);
+                cancelFull->setEnabled(!on);  // Esc leaves the presentation instead
+                present->setChecked(on);
+            });
+}
+
+void MainWindow::setPresentation(bool on) {
+    m_presentAction->setChecked(on);
 }
 
 void MainWindow::showTab(Tab tab) {

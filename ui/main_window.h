@@ -11,6 +11,7 @@
 
 #include "app_state.h"
 
+class QAction;
 class QLabel;
 class QMenu;
 class QProgressBar;
@@ -21,6 +22,7 @@ namespace convscope::ui {
 
 class ConvolutionView;
 class LessonBar;
+class PresentationMode;
 class FcPanel;
 class FiltersPanel;
 class ModelPanel;
@@ -75,6 +77,9 @@ public:
     bool openFile(const QString& path);
     bool saveSession(const QString& path, QString* error) const;
     LessonBar* lessonBar() const { return m_lesson; }
+    PresentationMode* presentation() const { return m_presentation; }
+    // Presentation mode on or off (F5), on the screen and zoom chosen in the View menu.
+    void setPresentation(bool on);
     // Whether sessions embed the image (PNG) instead of referencing its file.
     void setEmbedImages(bool on) { m_embedImages = on; }
 
@@ -135,6 +140,8 @@ private:
     QByteArray m_imagePng;  // the current image's bytes when it came from a state file
     bool m_embedImages = false;
     LessonBar* m_lesson = nullptr;
+    PresentationMode* m_presentation = nullptr;
+    QAction* m_presentAction = nullptr;
     // The network side of a state applied while its model was still loading.
     QString m_pendingModelLayer;
     std::optional<core::io::Preprocessing> m_pendingPreprocessing;

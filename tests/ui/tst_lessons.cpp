@@ -1,7 +1,9 @@
 // Sessions and lessons without a display: save → open → the same state bit for bit (weights
 // included); the built-in lesson's every step applies; recording a lesson; broken and hand-edited
 // files give a message naming the problem and leave the current state as it was.
+#include <QApplication>
 #include <QFile>
+#include <QMenuBar>
 #include <QSignalSpy>
 #include <QStatusBar>
 #include <QTemporaryDir>
@@ -11,6 +13,7 @@
 #include "lesson_bar.h"
 #include "main_window.h"
 #include "network_controller.h"
+#include "presentation.h"
 #include "teaching_controller.h"
 
 using namespace convscope;
@@ -164,6 +167,43 @@ private slots:
         QVERIFY(other.lessonBar()->active());
         QCOMPARE(other.lessonBar()->lesson().steps[0].caption, QStringLiteral("edited"));
         QCOMPARE(other.controller()->step(), 3);
+    }
+
+    void presentationKeys() {
+        MainWindow w;
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        QApplication::setActiveWindow(&w);
+        QVERIFY(QTest::qWaitForWindowActive(&w));
+        const QFont before = QApplication::font();
+        QTest::keyClick(&w, Qt::Key_F5);
+        QVERIFY(w.presentation()->active());
+        QVERIFY(!w.menuBar()->isVisible());
+        QVERIFY(QApplication::font().pointSizeF() > before.pointSizeF());
+        // Page Down without a lesson: the animation's next step.
+        const int step = w.controller()->step();
+        QTest::keyClick(&w, Qt::Key_PageDown);
+        QCOMPARE(w.controller()->step(), step + 1);
+        QTest::keyClick(&w, Qt::Key_Right);
+        QCOMPARE(w.controller()->step(), step + 2);
+        // With a lesson: the lesson's steps.
+        w.lessonBar()->setLesson(ui::builtInLesson());
+        QTest::keyClick(&w, Qt::Key_PageDown);
+        QCOMPARE(w.lessonBar()->current(), 1);
+        QTest::keyClick(&w, Qt::Key_PageUp);
+        QCOMPARE(w.lessonBar()->current(), 0);
+        QTest::keyClick(&w, Qt::Key_B);
+        QVERIFY(w.presentation()->blanked());
+        QTest::keyClick(&w, Qt::Key_B);
+        QVERIFY(!w.presentation()->blanked());
+        // Esc leaves (and does not cancel anything else); everything comes back.
+        QTest::keyClick(&w, Qt::Key_Escape);
+        QVERIFY(!w.presentation()->active());
+        QVERIFY(w.menuBar()->isVisible());
+        QCOMPARE(QApplication::font(), before);
+        // Outside presentation mode, B is an ordinary key.
+        QTest::keyClick(&w, Qt::Key_B);
+        QVERIFY(!w.presentation()->blanked());
     }
 
     void brokenFilesKeepTheState_data() {
