@@ -11,11 +11,12 @@
 int main(int argc, char** argv) {
     const std::vector<std::string> args(argv + 1, argv + argc);
     if (convscope::app::isCliInvocation(args)) return convscope::app::runCli(args);
-    if (!args.empty() && args[0] == "shot") {
+    if (!args.empty() && (args[0] == "shot" || args[0] == "render")) {
         // Headless: render with the window's code on Qt's offscreen platform.
         if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM")) qputenv("QT_QPA_PLATFORM", "offscreen");
         QApplication app(argc, argv);
-        return convscope::app::runShot({args.begin() + 1, args.end()});
+        const std::vector<std::string> rest(args.begin() + 1, args.end());
+        return args[0] == "shot" ? convscope::app::runShot(rest) : convscope::app::runRender(rest);
     }
     convscope::core::setThreadCount(0);
 

@@ -1,10 +1,15 @@
 // The shot subcommand's option parsing.
 #include "shot_command.h"
 
+#include <QFile>
+#include <algorithm>
 #include <iostream>
+#include <set>
 #include <stdexcept>
 
+#include "app_state.h"
 #include "arguments.h"
+#include "error.h"
 #include "shot.h"
 
 namespace convscope::app {
@@ -32,6 +37,21 @@ image: the Model panel with the filter gallery (filters), the gallery with the f
 (profile; --opencv times OpenCV dnn beside it; --chart ladder runs every conv method).
 )";
 
+constexpr int kDefaultFrames = 48;
+
+const char* kRenderUsage =
+    R"(usage: convscope render --out F.gif|F.mp4 [--view conv|im2col|gemm|all] [--steps A..B]
+                        [--fps N] [--size WxH] [--session FILE [--lesson-step N]]
+                        [the teaching options of `convscope shot`: --image --roi --kernel
+                         --stride --pad --same --dilation --groups --filters --gray --preset
+                         --filter]
+
+Renders the teaching views step by step into an animated GIF or an MP4 (the format from the
+extension), with the window's own code on the offscreen platform. --session takes a session or a
+lesson file (its step --lesson-step, default 1) instead of the options. Defaults: steps 0..47 (or
+all, when fewer), 4 frames per second, 1200x640.
+)";
+
 std::vector<int> commaList(const std::string& name, const std::string& text, std::size_t count) {
     std::vector<int> v;
     std::size_t pos = 0;
@@ -52,44 +72,60 @@ std::vector<int> commaList(const std::string& name, const std::string& text, std
                                     " values");
     return v;
 }
+
+// The teaching options shared by shot and render.
+const std::set<std::string> kTeachingFlags = {"same", "gray"};
+const std::set<std::string> kTeachingOptions = {"image",    "roi",    "kernel",  "stride", "pad",
+                                                "dilation", "groups", "filters", "preset", "step",
+                                                "filter",   "size",   "view"};
+
+void parseTeaching(const Arguments& a, ui::ShotRequest& r, const char* defaultSize) {
+    r.view = QString::fromStdString(a.text("view", "all"));
+    r.image = QString::fromStdString(a.text("image", ""));
+    if (a.has("roi")) {
+        const std::vector<int> v = commaList("roi", a.text("roi", ""), 4);
+        r.roi = QRect(v[0], v[1], v[2], v[3]);
+    }
+    const std::vector<int> k = Arguments::dims("kernel", a.text("kernel", "3"), 2);
+    const std::vector<int> s = Arguments::dims("stride", a.text("stride", "1"), 2);
+    const std::vector<int> d = Arguments::dims("dilation", a.text("dilation", "1"), 2);
+    const int pad = a.integer("pad", 1, 0, 10);
+    core::WindowParams& p = r.layer.params;
+    p = core::WindowParams::square(1, 1, pad);
+    p.kernelH = k[0], p.kernelW = k[1], p.strideH = s[0], p.strideW = s[1], p.dilationH = d[0],
+    p.dilationW = d[1];
+    p.groups = a.integer("groups", 1, 1, 64);
+    r.layer.filters = a.integer("filters", 1, 1, 64);
+    r.layer.rgb = !a.has("gray");
+    r.layer.samePadding = a.has("same");
+    r.layer.preset = a.integer("preset", int(core::KernelPreset::SobelX), 0,
+                               int(core::kernelPresets().size()) - 1);
+    r.step = a.integer("step", 0, 0, 1 << 30);
+    r.filter = a.integer("filter", 0, 0, 63);
+    const std::vector<int> size = Arguments::dims("size", a.text("size", defaultSize), 2);
+    r.size = QSize(size[0], size[1]);
+}
+
+std::set<std::string> joined(std::set<std::string> a, const std::set<std::string>& b) {
+    a.insert(b.begin(), b.end());
+    return a;
+}
+
 }  // namespace
 
 int runShot(const std::vector<std::string>& args) {
     try {
         const Arguments a(
-            args, {"help", "same", "gray", "opencv", "swap-rb"},
-            {"out",      "view",   "image",   "roi",          "kernel", "stride", "pad",
-             "dilation", "groups", "filters", "preset",       "step",   "filter", "size",
-             "model",    "config", "layer",   "model-filter", "labels", "scale",  "mean",
-             "threads",  "batch",  "repeat",  "chart"});
+            args, joined(kTeachingFlags, {"help", "opencv", "swap-rb"}),
+            joined(kTeachingOptions, {"out", "model", "config", "layer", "model-filter", "labels",
+                                      "scale", "mean", "threads", "batch", "repeat", "chart"}));
         if (a.has("help")) {
             std::cout << kShotUsage;
             return 0;
         }
         if (!a.has("out")) throw std::invalid_argument("--out FILE.png is required");
         ui::ShotRequest r;
-        r.view = QString::fromStdString(a.text("view", "all"));
-        r.image = QString::fromStdString(a.text("image", ""));
-        if (a.has("roi")) {
-            const std::vector<int> v = commaList("roi", a.text("roi", ""), 4);
-            r.roi = QRect(v[0], v[1], v[2], v[3]);
-        }
-        const std::vector<int> k = Arguments::dims("kernel", a.text("kernel", "3"), 2);
-        const std::vector<int> s = Arguments::dims("stride", a.text("stride", "1"), 2);
-        const std::vector<int> d = Arguments::dims("dilation", a.text("dilation", "1"), 2);
-        const int pad = a.integer("pad", 1, 0, 10);
-        core::WindowParams& p = r.layer.params;
-        p = core::WindowParams::square(1, 1, pad);
-        p.kernelH = k[0], p.kernelW = k[1], p.strideH = s[0], p.strideW = s[1], p.dilationH = d[0],
-        p.dilationW = d[1];
-        p.groups = a.integer("groups", 1, 1, 64);
-        r.layer.filters = a.integer("filters", 1, 1, 64);
-        r.layer.rgb = !a.has("gray");
-        r.layer.samePadding = a.has("same");
-        r.layer.preset = a.integer("preset", int(core::KernelPreset::SobelX), 0,
-                                   int(core::kernelPresets().size()) - 1);
-        r.step = a.integer("step", 0, 0, 1 << 30);
-        r.filter = a.integer("filter", 0, 0, 63);
+        parseTeaching(a, r, "1400x800");
         r.model = QString::fromStdString(a.text("model", ""));
         r.config = QString::fromStdString(a.text("config", ""));
         r.modelLayer = QString::fromStdString(a.text("layer", ""));
@@ -103,8 +139,6 @@ int runShot(const std::vector<std::string>& args) {
         r.repeat = a.integer("repeat", 5, 1, 1000);
         r.opencv = a.has("opencv");
         r.chart = QString::fromStdString(a.text("chart", ""));
-        const std::vector<int> size = Arguments::dims("size", a.text("size", "1400x800"), 2);
-        r.size = QSize(size[0], size[1]);
         QString error;
         const QImage image = ui::renderShot(r, &error);
         if (image.isNull()) {
@@ -120,6 +154,79 @@ int runShot(const std::vector<std::string>& args) {
         return 0;
     } catch (const std::invalid_argument& e) {
         std::cerr << "convscope shot: " << e.what() << "\n";
+        return 2;
+    }
+}
+
+int runRender(const std::vector<std::string>& args) {
+    try {
+        const Arguments a(
+            args, joined(kTeachingFlags, {"help"}),
+            joined(kTeachingOptions, {"out", "steps", "fps", "session", "lesson-step"}));
+        if (a.has("help")) {
+            std::cout << kRenderUsage;
+            return 0;
+        }
+        if (!a.has("out")) throw std::invalid_argument("--out FILE.gif or FILE.mp4 is required");
+        ui::ShotRequest r;
+        parseTeaching(a, r, "1200x640");
+        if (a.has("session")) {
+            // A session, or one step of a lesson; --view/--size still apply.
+            QFile f(QString::fromStdString(a.text("session", "")));
+            ui::Lesson lesson;
+            bool isLesson = false;
+            QString error;
+            if (!f.open(QIODevice::ReadOnly))
+                throw std::invalid_argument("--session '" + a.text("session", "") +
+                                            "' cannot be read: " + f.errorString().toStdString());
+            if (!ui::parseStateFile(f.readAll(), lesson, isLesson, &error))
+                throw std::invalid_argument("--session '" + a.text("session", "") +
+                                            "': " + error.toStdString());
+            const int step = a.integer("lesson-step", 1, 1, int(lesson.steps.size()));
+            const ui::ShotRequest state = ui::requestFromState(lesson.steps[std::size_t(step - 1)]);
+            const QString view = r.view;
+            const QSize size = r.size;
+            r = state;
+            r.view = view;
+            r.size = size;
+        }
+        const double fps = a.number("fps", 4);
+        QString error;
+        ui::TeachingScene scene;
+        if (!scene.build(r, &error)) {
+            std::cerr << "convscope render: " << error.toStdString() << "\n";
+            return 2;
+        }
+        const int last = scene.steps() - 1;
+        int from = 0, to = std::min(last, kDefaultFrames - 1);
+        if (a.has("steps")) {
+            const std::string text = a.text("steps", "");
+            const std::size_t dots = text.find("..");
+            try {
+                if (dots == std::string::npos) throw std::invalid_argument(text);
+                from = std::stoi(text.substr(0, dots));
+                to = std::stoi(text.substr(dots + 2));
+            } catch (const std::exception&) {
+                throw std::invalid_argument("--steps '" + text + "' must be A..B, e.g. 0..63");
+            }
+            if (from < 0 || to < from || to > last)
+                throw std::invalid_argument("--steps " + text + " must lie within 0.." +
+                                            std::to_string(last) + " for this layer");
+        }
+        const std::string out = a.text("out", "");
+        const QSize size = scene.frame(from).size();
+        if (!ui::exportAnimation(scene, from, to, fps, QString::fromStdString(out), {}, &error)) {
+            std::cerr << "convscope render: " << error.toStdString() << "\n";
+            return 2;
+        }
+        std::cout << "wrote " << out << " (" << (to - from + 1) << " frames, steps " << from << ".."
+                  << to << ", " << size.width() << "x" << size.height() << ", " << fps << " fps)\n";
+        return 0;
+    } catch (const std::invalid_argument& e) {
+        std::cerr << "convscope render: " << e.what() << "\n";
+        return 2;
+    } catch (const core::Error& e) {
+        std::cerr << "convscope render: " << e.what() << "\n";
         return 2;
     }
 }

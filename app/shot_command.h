@@ -8,5 +8,7 @@ namespace convscope::app {
 
 // Needs a QApplication (main() creates one on the offscreen platform). Exit codes as runCli.
 int runShot(const std::vector<std::string>& args);
+// `convscope render`: the teaching views step by step into a GIF or MP4.
+int runRender(const std::vector<std::string>& args);
 
 }  // namespace convscope::app

@@ -16,7 +16,7 @@ jobs=$(nproc 2>/dev/null || echo 2)
 
 packages=(build-essential cmake ninja-build pkg-config
           qt6-base-dev qt6-svg-dev libgl-dev libeigen3-dev libopencv-dev
-          libgtest-dev libgmock-dev libbenchmark-dev zlib1g-dev libdnnl-dev libonnx-testdata
+          libgtest-dev libgmock-dev libbenchmark-dev zlib1g-dev libdnnl-dev libonnx-testdata libgif-dev
           xvfb xauth imagemagick)
 
 install_missing() {

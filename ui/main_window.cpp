@@ -19,6 +19,7 @@
 #include <QMenuBar>
 #include <QMimeData>
 #include <QProgressBar>
+#include <QProgressDialog>
 #include <QScrollArea>
 #include <QSettings>
 #include <QSplitter>
@@ -31,6 +32,7 @@
 #include "controls_panel.h"
 #include "convolution_view.h"
 #include "error.h"
+#include "export_dialog.h"
 #include "fc_view.h"
 #include "filters_panel.h"
 #include "gemm_view.h"
@@ -45,6 +47,7 @@
 #include "presentation.h"
 #include "profile_view.h"
 #include "runtime.h"
+#include "shot.h"
 #include "teaching_controller.h"
 
 namespace convscope::ui {
@@ -322,6 +325,14 @@ void MainWindow::createMenus() {
     });
     m_recentMenu = file->addMenu(tr("Open &Recent"));
     rebuildRecentMenu();
+    QAction* animation = file->addAction(tr("Export &Animation…"), this, [this] {
+        ExportAnimationDialog dialog(m_controller->stepper().steps(), m_controller->step(), this);
+        if (dialog.exec() != QDialog::Accepted) return;
+        QString error;
+        exportAnimation(dialog.settings(), &error);
+    });
+    animation->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_E));
+    animation->setStatusTip(tr("The teaching views step by step as a GIF or MP4"));
     QMenu* exportMenu = file->addMenu(tr("&Export View as PNG"));
     exportMenu->addAction(tr("&Convolution view…"), this, [this] { exportView(0); });
     exportMenu->addAction(tr("&im2col view…"), this, [this] { exportView(1); });
@@ -725,6 +736,32 @@ bool MainWindow::openFile(const QString& path) {
     statusBar()->showMessage(tr("Opened %1.").arg(QFileInfo(path).fileName()), 5000);
     addRecent(path);
     return true;
+}
+
+bool MainWindow::exportAnimation(const AnimationSettings& a, QString* error) {
+    ShotRequest r = requestFromState(captureState());
+    r.view = a.view;
+    r.size = a.size;
+    TeachingScene scene;
+    bool ok = scene.build(r, error);
+    if (ok) {
+        QProgressDialog progress(tr("Rendering %1 frames…").arg(a.to - a.from + 1), tr("Cancel"), 0,
+                                 a.to - a.from + 1, this);
+        progress.setWindowModality(Qt::WindowModal);
+        progress.setMinimumDuration(300);
+        ok = ui::exportAnimation(
+            scene, a.from, a.to, a.fps, a.path,
+            [&progress](int done, int total) {
+                progress.setMaximum(total);
+                progress.setValue(done);
+                return !progress.wasCanceled();
+            },
+            error);
+    }
+    statusBar()->showMessage(ok ? tr("Wrote %1 (%2 frames).").arg(a.path).arg(a.to - a.from + 1)
+                                : tr("Animation not written: %1").arg(*error),
+                             10000);
+    return ok;
 }
 
 bool MainWindow::saveSession(const QString& path, QString* error) const {

@@ -22,6 +22,7 @@ namespace convscope::ui {
 
 class ConvolutionView;
 class LessonBar;
+struct AnimationSettings;
 class PresentationMode;
 class FcPanel;
 class FiltersPanel;
@@ -76,6 +77,9 @@ public:
     // that cannot be used (shown in the status bar; the current state is kept).
     bool openFile(const QString& path);
     bool saveSession(const QString& path, QString* error) const;
+    // Renders the current state's teaching views step by step into a GIF or MP4, with a progress
+    // dialog and Cancel. False with the reason (also in the status bar).
+    bool exportAnimation(const AnimationSettings& settings, QString* error);
     LessonBar* lessonBar() const { return m_lesson; }
     PresentationMode* presentation() const { return m_presentation; }
     // Presentation mode on or off (F5), on the screen and zoom chosen in the View menu.

@@ -9,13 +9,16 @@
 
 #include <QComboBox>
 #include <QEventLoop>
+#include <QFile>
 #include <QSplitter>
 #include <QTimer>
 #include "convolution_view.h"
+#include "error.h"
 #include "fc_view.h"
 #include "filters_panel.h"
 #include "gemm_view.h"
 #include "im2col_view.h"
+#include "io/animation.h"
 #include "model_panel.h"
 #include "network_controller.h"
 #include "network_views.h"
@@ -152,16 +155,127 @@ QImage renderNetworkShot(const ShotRequest& r, const QImage& image, QString* err
 
 }  // namespace
 
-QImage renderShot(const ShotRequest& r, QString* error) {
-    TeachingController controller;
+TeachingScene::TeachingScene() = default;
+TeachingScene::~TeachingScene() = default;
+
+bool TeachingScene::build(const ShotRequest& r, QString* error) {
     QString problem;
-    QObject::connect(&controller, &TeachingController::errorOccurred,
+    QObject::connect(&m_controller, &TeachingController::errorOccurred,
                      [&problem](const QString& m) { problem = m; });
     QImage image;
+    if (!loadShotImage(r, image, error)) return false;
     QRect roi = r.roi;
-    if (r.image.isEmpty()) {
+    if (r.image.isEmpty() && r.imagePng.isEmpty() && roi.isEmpty()) roi = QRect(136, 86, 32, 32);
+    m_controller.setImage(image, r.image.isEmpty() ? QStringLiteral("chelsea.png") : r.image);
+    if (roi.isEmpty()) roi = m_controller.roi();
+    if (!m_controller.setView(roi, r.layer) ||
+        (!r.weights.empty() && !m_controller.restoreWeights(r.weights, r.bias, r.kernelSource))) {
+        *error = problem;
+        QObject::disconnect(&m_controller, &TeachingController::errorOccurred, nullptr, nullptr);
+        return false;
+    }
+    QObject::disconnect(&m_controller, &TeachingController::errorOccurred, nullptr, nullptr);
+    m_controller.cancelFull();  // still pictures do not need the full-size result
+    m_controller.setFilter(r.filter);
+    m_controller.cancelFull();
+    if (r.step < 0 || r.step >= m_controller.stepper().steps()) {
+        *error = QStringLiteral("--step %1 is outside 0..%2 for this layer")
+                     .arg(r.step)
+                     .arg(m_controller.stepper().steps() - 1);
+        return false;
+    }
+    m_controller.setStep(r.step);
+
+    m_root = std::make_unique<QWidget>();
+    m_root->setAttribute(Qt::WA_DontShowOnScreen);  // laid out and painted, never on screen
+    auto* layout = new QHBoxLayout(m_root.get());
+    const bool all = r.view == QLatin1String("all");
+    if (all || r.view == QLatin1String("conv")) {
+        auto* box = new QWidget(m_root.get());
+        auto* v = new QVBoxLayout(box);
+        v->setContentsMargins(0, 0, 0, 0);
+        v->addWidget(new ConvolutionView(&m_controller, box), 1);
+        m_formula = new QLabel(box);
+        m_formula->setWordWrap(true);
+        v->addWidget(m_formula);
+        layout->addWidget(box, 3);
+    }
+    if (all || r.view == QLatin1String("im2col"))
+        layout->addWidget(new Im2colPanel(&m_controller, m_root.get()), 2);
+    if (all || r.view == QLatin1String("gemm"))
+        layout->addWidget(new GemmPanel(&m_controller, m_root.get()), 2);
+    if (layout->count() == 0) {
+        *error = QStringLiteral(
+            "--view must be conv, im2col, gemm, all, filters, features, fc or profile");
+        return false;
+    }
+    m_root->resize(r.size);
+    m_root->show();
+    QApplication::sendPostedEvents();  // let the layouts settle before the first paint
+    emit m_controller.changed();       // views fit their cells to their final size
+    QApplication::sendPostedEvents();
+    return true;
+}
+
+int TeachingScene::steps() const {
+    return m_controller.stepper().steps();
+}
+
+QImage TeachingScene::frame(int step) {
+    m_controller.setStep(step);
+    if (m_formula)
+        m_formula->setText(QString::fromStdString(m_controller.stepper().formula(
+            m_controller.currentDot(), m_controller.filter(), m_controller.step(), 6)));
+    emit m_controller.stepChanged(m_controller.step());
+    QApplication::sendPostedEvents();  // labels whose text just changed re-layout
+    return m_root->grab().toImage();
+}
+
+bool exportAnimation(TeachingScene& scene, int from, int to, double fps, const QString& path,
+                     const std::function<bool(int, int)>& progress, QString* error) {
+    if (from < 0 || to < from || to >= scene.steps()) {
+        *error = QStringLiteral("steps %1..%2 must lie within 0..%3 for this layer")
+                     .arg(from)
+                     .arg(to)
+                     .arg(scene.steps() - 1);
+        return false;
+    }
+    try {
+        const QSize size = scene.frame(from).size();
+        core::io::AnimationWriter writer(path.toStdString(), size.width(), size.height(), fps);
+        for (int step = from; step <= to; ++step) {
+            const QImage img = scene.frame(step).convertToFormat(QImage::Format_RGB888);
+            core::RgbImage frame;
+            frame.width = img.width();
+            frame.height = img.height();
+            frame.pixels.resize(std::size_t(img.width()) * std::size_t(img.height()) * 3);
+            for (int y = 0; y < img.height(); ++y)
+                std::copy_n(img.constScanLine(y), std::size_t(img.width()) * 3,
+                            frame.pixels.begin() + std::ptrdiff_t(y) * img.width() * 3);
+            writer.add(frame);
+            if (progress && !progress(step - from + 1, to - from + 1)) {
+                writer.close();
+                QFile::remove(path);
+                *error = QStringLiteral("cancelled");
+                return false;
+            }
+        }
+        writer.close();
+        return true;
+    } catch (const core::Error& e) {
+        *error = QString::fromStdString(e.what());
+        return false;
+    }
+}
+
+bool loadShotImage(const ShotRequest& r, QImage& image, QString* error) {
+    if (!r.imagePng.isEmpty()) {
+        if (!image.loadFromData(r.imagePng)) {
+            *error = QStringLiteral("the embedded image cannot be decoded");
+            return false;
+        }
+    } else if (r.image.isEmpty()) {
         image = QImage(QStringLiteral(":/chelsea.png"));
-        if (roi.isEmpty()) roi = QRect(136, 86, 32, 32);
     } else {
         QImageReader reader(r.image);
         reader.setAutoTransform(true);
@@ -169,66 +283,37 @@ QImage renderShot(const ShotRequest& r, QString* error) {
         if (image.isNull()) {
             *error =
                 QStringLiteral("could not read image '%1': %2").arg(r.image, reader.errorString());
-            return {};
+            return false;
         }
     }
+    return true;
+}
+
+ShotRequest requestFromState(const AppState& s) {
+    ShotRequest r;
+    r.image = s.imagePath;
+    r.imagePng = s.imagePng;
+    r.roi = s.roi;
+    r.layer = s.layer;
+    r.weights = s.weights;
+    r.bias = s.bias;
+    r.kernelSource = s.kernelSource;
+    r.step = s.step;
+    r.filter = s.filter;
+    return r;
+}
+
+QImage renderShot(const ShotRequest& r, QString* error) {
     static const QStringList networkViews = {QStringLiteral("filters"), QStringLiteral("features"),
                                              QStringLiteral("fc"), QStringLiteral("profile")};
-    if (networkViews.contains(r.view)) return renderNetworkShot(r, image, error);
-    controller.setImage(image, r.image.isEmpty() ? QStringLiteral("chelsea.png") : r.image);
-    if (!roi.isEmpty()) controller.setRoi(roi);
-    if (!problem.isEmpty()) {
-        *error = problem;
-        return {};
+    if (networkViews.contains(r.view)) {
+        QImage image;
+        if (!loadShotImage(r, image, error)) return {};
+        return renderNetworkShot(r, image, error);
     }
-    if (!controller.setLayer(r.layer)) {
-        *error = problem;
-        return {};
-    }
-    controller.cancelFull();  // a still picture does not need the full-size result
-    controller.setFilter(r.filter);
-    controller.cancelFull();
-    if (r.step < 0 || r.step >= controller.stepper().steps()) {
-        *error = QStringLiteral("--step %1 is outside 0..%2 for this layer")
-                     .arg(r.step)
-                     .arg(controller.stepper().steps() - 1);
-        return {};
-    }
-    controller.setStep(r.step);
-
-    QWidget root;
-    auto* layout = new QHBoxLayout(&root);
-    const bool all = r.view == QLatin1String("all");
-    if (all || r.view == QLatin1String("conv")) {
-        auto* box = new QWidget(&root);
-        auto* v = new QVBoxLayout(box);
-        v->setContentsMargins(0, 0, 0, 0);
-        auto* view = new ConvolutionView(&controller, box);
-        auto* formula =
-            new QLabel(QString::fromStdString(controller.stepper().formula(
-                           controller.currentDot(), controller.filter(), controller.step(), 6)),
-                       box);
-        formula->setWordWrap(true);
-        v->addWidget(view, 1);
-        v->addWidget(formula);
-        layout->addWidget(box, 3);
-    }
-    if (all || r.view == QLatin1String("im2col"))
-        layout->addWidget(new Im2colPanel(&controller, &root), 2);
-    if (all || r.view == QLatin1String("gemm"))
-        layout->addWidget(new GemmPanel(&controller, &root), 2);
-    if (layout->count() == 0) {
-        *error = QStringLiteral(
-            "--view must be conv, im2col, gemm, all, filters, features, fc or profile");
-        return {};
-    }
-    root.resize(r.size);
-    root.show();
-    QApplication::sendPostedEvents();  // let the layouts settle before the first paint
-    emit controller.changed();         // views fit their cells to their final size
-    emit controller.stepChanged(controller.step());
-    QApplication::sendPostedEvents();  // labels whose text just changed re-layout
-    return root.grab().toImage();
+    TeachingScene scene;
+    if (!scene.build(r, error)) return {};
+    return scene.frame(r.step);
 }
 
 }  // namespace convscope::ui

@@ -8,8 +8,11 @@
 #include <QStatusBar>
 #include <QTemporaryDir>
 #include <QtTest>
+#include <opencv2/videoio.hpp>
 
 #include "app_state.h"
+#include "export_dialog.h"
+#include "shot.h"
 #include "lesson_bar.h"
 #include "main_window.h"
 #include "network_controller.h"
@@ -167,6 +170,44 @@ private slots:
         QVERIFY(other.lessonBar()->active());
         QCOMPARE(other.lessonBar()->lesson().steps[0].caption, QStringLiteral("edited"));
         QCOMPARE(other.controller()->step(), 3);
+    }
+
+    void exportWritesEveryFrame() {
+        MainWindow w;
+        configure(w);
+        QTemporaryDir dir;
+        for (const char* name : {"a.gif", "a.mp4"}) {
+            ui::AnimationSettings a;
+            a.view = QStringLiteral("conv");
+            a.from = 2;
+            a.to = 9;
+            a.fps = 5;
+            a.size = QSize(500, 300);
+            a.path = dir.filePath(QLatin1String(name));
+            QString error;
+            QVERIFY2(w.exportAnimation(a, &error), qPrintable(error));
+            cv::VideoCapture cap(a.path.toStdString());
+            int frames = 0;
+            cv::Mat m;
+            while (cap.read(m)) {
+                ++frames;
+                QCOMPARE(m.cols, 500);
+                QCOMPARE(m.rows, 300);
+            }
+            QCOMPARE(frames, 8);
+        }
+        // Cancel after two frames: no file is left behind.
+        ui::ShotRequest r = ui::requestFromState(w.captureState());
+        ui::TeachingScene scene;
+        QString error;
+        QVERIFY(scene.build(r, &error));
+        const QString path = dir.filePath(QStringLiteral("c.gif"));
+        QVERIFY(!ui::exportAnimation(scene, 0, 20, 4, path, [](int done, int) { return done < 2; },
+                                     &error));
+        QCOMPARE(error, QStringLiteral("cancelled"));
+        QVERIFY(!QFile::exists(path));
+        QVERIFY(!ui::exportAnimation(scene, 5, 4000, 4, path, {}, &error));
+        QVERIFY(error.contains(QStringLiteral("must lie within")));
     }
 
     void presentationKeys() {
