@@ -46,6 +46,7 @@
 #include "playback_bar.h"
 #include "presentation.h"
 #include "profile_view.h"
+#include "quiz_panel.h"
 #include "runtime.h"
 #include "shot.h"
 #include "teaching_controller.h"
@@ -138,6 +139,14 @@ MainWindow::MainWindow(QWidget* parent)
     modelDock->setWidget(m_modelPanel);
     addDockWidget(Qt::RightDockWidgetArea, modelDock);
     resizeDocks({modelDock}, {430}, Qt::Horizontal);
+    m_quiz = new QuizPanel(m_controller, this);
+    auto* quizDock = new QDockWidget(tr("Quiz"), this);
+    quizDock->setObjectName(QStringLiteral("quizDock"));
+    quizDock->setWidget(m_quiz);
+    addDockWidget(Qt::RightDockWidgetArea, quizDock);
+    tabifyDockWidget(modelDock, quizDock);
+    modelDock->raise();
+    quizDock->hide();  // Lesson > Quiz shows it
 
     m_controls = new ControlsPanel(m_controller, this);
     auto* scroll = new QScrollArea(this);
@@ -390,6 +399,15 @@ void MainWindow::createMenus() {
     lesson->addAction(tr("Move Step &Later"), this, [this] { m_lesson->moveCurrent(1); });
     lesson->addAction(tr("&Delete Step"), m_lesson, &LessonBar::deleteCurrent);
     lesson->addAction(tr("&Save Lesson…"), this, &MainWindow::chooseSaveLesson);
+    lesson->addSeparator();
+    QAction* quiz = lesson->addAction(tr("&Quiz"), this, [this] {
+        auto* dock = qobject_cast<QDockWidget*>(m_quiz->parentWidget());
+        dock->show();
+        dock->raise();
+    });
+    quiz->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_Q));
+    quiz->setStatusTip(
+        tr("Questions on output sizes, windows, im2col and GEMM shapes, with a score"));
     lesson->addAction(tr("Cl&ose Lesson"), m_lesson, &LessonBar::close);
 
     QMenu* profile = menuBar()->addMenu(tr("P&rofile"));

@@ -24,6 +24,7 @@ class ConvolutionView;
 class LessonBar;
 struct AnimationSettings;
 class PresentationMode;
+class QuizPanel;
 class FcPanel;
 class FiltersPanel;
 class ModelPanel;
@@ -82,6 +83,7 @@ public:
     bool exportAnimation(const AnimationSettings& settings, QString* error);
     LessonBar* lessonBar() const { return m_lesson; }
     PresentationMode* presentation() const { return m_presentation; }
+    QuizPanel* quizPanel() const { return m_quiz; }
     // Presentation mode on or off (F5), on the screen and zoom chosen in the View menu.
     void setPresentation(bool on);
     // Whether sessions embed the image (PNG) instead of referencing its file.
@@ -145,6 +147,7 @@ private:
     bool m_embedImages = false;
     LessonBar* m_lesson = nullptr;
     PresentationMode* m_presentation = nullptr;
+    QuizPanel* m_quiz = nullptr;
     QAction* m_presentAction = nullptr;
     // The network side of a state applied while its model was still loading.
     QString m_pendingModelLayer;

@@ -12,11 +12,12 @@
 
 #include "app_state.h"
 #include "export_dialog.h"
-#include "shot.h"
 #include "lesson_bar.h"
 #include "main_window.h"
 #include "network_controller.h"
 #include "presentation.h"
+#include "quiz_panel.h"
+#include "shot.h"
 #include "teaching_controller.h"
 
 using namespace convscope;
@@ -202,12 +203,52 @@ private slots:
         QString error;
         QVERIFY(scene.build(r, &error));
         const QString path = dir.filePath(QStringLiteral("c.gif"));
-        QVERIFY(!ui::exportAnimation(scene, 0, 20, 4, path, [](int done, int) { return done < 2; },
-                                     &error));
+        QVERIFY(!ui::exportAnimation(
+            scene, 0, 20, 4, path, [](int done, int) { return done < 2; }, &error));
         QCOMPARE(error, QStringLiteral("cancelled"));
         QVERIFY(!QFile::exists(path));
         QVERIFY(!ui::exportAnimation(scene, 5, 4000, 4, path, {}, &error));
         QVERIFY(error.contains(QStringLiteral("must lie within")));
+    }
+
+    void quizPanel() {
+        MainWindow w;
+        ui::QuizPanel* quiz = w.quizPanel();
+        quiz->restart(5);
+        core::Quiz reference(5);
+        const core::Question first = reference.next();
+        QCOMPARE(quiz->question()->text, first.text);  // the seed's sequence
+        // Answer the seed's questions: right, then wrong.
+        auto answerRight = [&] {
+            const core::Question& q = *quiz->question();
+            if (q.kind == core::QuestionKind::CoveredCells)
+                for (const auto& [r, c] : q.expected.cells) quiz->grid()->toggle(r, c);
+            else
+                quiz->setNumbers(q.expected.numbers);
+            return quiz->check();
+        };
+        QVERIFY(answerRight());
+        QVERIFY(!quiz->check());  // checking twice does not count twice
+        quiz->newQuestion();
+        if (quiz->question()->kind == core::QuestionKind::CoveredCells)
+            quiz->grid()->toggle(0, 0);
+        else
+            quiz->setNumbers(std::vector<long long>(quiz->question()->expected.numbers.size(), 0));
+        QVERIFY(!quiz->check());
+        QCOMPARE(quiz->quiz().asked(), 2);
+        QCOMPARE(quiz->quiz().correct(), 1);
+        // Questions on the layer on screen, answered from the engine's own stepper.
+        configure(w);
+        quiz->setSource(true);
+        quiz->setKind(int(core::QuestionKind::OutputSize));
+        quiz->newQuestion();
+        QCOMPARE(quiz->question()->expected.numbers,
+                 (std::vector<long long>{w.controller()->stepper().outHeight(),
+                                         w.controller()->stepper().outWidth()}));
+        quiz->setKind(int(core::QuestionKind::CoveredCells));
+        quiz->newQuestion();
+        QCOMPARE(quiz->question()->step, w.controller()->step() + 1);  // the next step's window
+        QVERIFY(answerRight());
     }
 
     void presentationKeys() {
