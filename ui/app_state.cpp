@@ -240,7 +240,7 @@ bool fromJson(const QJsonObject& json, AppState& out, QString* error) {
     }
     s.step = r.integer("step", 0, 0, 1 << 30);
     s.filter = r.integer("filter", 0, 0, kMaxTeachingFilters - 1);
-    s.tab = r.integer("tab", 0, 0, 3);
+    s.tab = r.integer("tab", 0, 0, 4);
     if (r.has("model")) {
         Reader rm(r.object("model"), QStringLiteral("model"), error);
         s.modelPath = rm.string("path");

@@ -41,6 +41,7 @@
 #include "io/image_io.h"
 #include "io/kernel_files.h"
 #include "lesson_bar.h"
+#include "live_view.h"
 #include "model_panel.h"
 #include "network_controller.h"
 #include "playback_bar.h"
@@ -112,6 +113,16 @@ MainWindow::MainWindow(QWidget* parent)
     m_tabs->addTab(m_filters, tr("&Filters && Feature Maps"));
     m_tabs->addTab(m_fc, tr("F&ully Connected"));
     m_tabs->addTab(m_profile, tr("&Profile"));
+    m_live = new LiveController(m_controller, this);
+    auto* livePanel = new LivePanel(m_live, m_controller, this);
+    m_tabs->addTab(livePanel, tr("Li&ve Input"));
+    m_tabs->setTabToolTip(4,
+                          tr("The current kernel on a camera or video, frame by frame (Ctrl+5)"));
+    connect(livePanel, &LivePanel::frameChosen, this, [this](const QImage& frame) {
+        static int frames = 0;
+        showImage(frame, tr("live frame"), QString(), QStringLiteral("live:%1").arg(++frames));
+        showTab(ConvolutionTab);
+    });
     m_tabs->setTabToolTip(0, tr("A kernel sliding over your image, im2col and the GEMM (Ctrl+1)"));
     m_tabs->setTabToolTip(
         1, tr("A model's learned filters and the feature maps they produce (Ctrl+2)"));
@@ -428,8 +439,8 @@ void MainWindow::createMenus() {
 
     QMenu* view = menuBar()->addMenu(tr("&View"));
     const QString tabNames[] = {tr("&Convolution"), tr("&Filters && Feature Maps"),
-                                tr("F&ully Connected"), tr("&Profile")};
-    for (int i = 0; i < 4; ++i)
+                                tr("F&ully Connected"), tr("&Profile"), tr("Li&ve Input")};
+    for (int i = 0; i < 5; ++i)
         view->addAction(tabNames[i], this, [this, i] { showTab(Tab(i)); })
             ->setShortcut(QKeySequence(Qt::CTRL | Qt::Key(Qt::Key_1 + i)));
     view->addSeparator();

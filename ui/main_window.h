@@ -25,6 +25,7 @@ class LessonBar;
 struct AnimationSettings;
 class PresentationMode;
 class QuizPanel;
+class LiveController;
 class FcPanel;
 class FiltersPanel;
 class ModelPanel;
@@ -62,7 +63,7 @@ public:
     FcPanel* fcPanel() const { return m_fc; }
     ProfilePanel* profilePanel() const { return m_profile; }
     // The tabs of the central area, in order.
-    enum Tab { ConvolutionTab, FiltersTab, FullyConnectedTab, ProfileTab };
+    enum Tab { ConvolutionTab, FiltersTab, FullyConnectedTab, ProfileTab, LiveTab };
     void showTab(Tab tab);
     Tab currentTab() const;
     // Loads a kernel file (.npy, CSV, JSON, image) into the teaching view; false with the reason
@@ -84,6 +85,7 @@ public:
     LessonBar* lessonBar() const { return m_lesson; }
     PresentationMode* presentation() const { return m_presentation; }
     QuizPanel* quizPanel() const { return m_quiz; }
+    LiveController* live() const { return m_live; }
     // Presentation mode on or off (F5), on the screen and zoom chosen in the View menu.
     void setPresentation(bool on);
     // Whether sessions embed the image (PNG) instead of referencing its file.
@@ -148,6 +150,7 @@ private:
     LessonBar* m_lesson = nullptr;
     PresentationMode* m_presentation = nullptr;
     QuizPanel* m_quiz = nullptr;
+    LiveController* m_live = nullptr;
     QAction* m_presentAction = nullptr;
     // The network side of a state applied while its model was still loading.
     QString m_pendingModelLayer;

@@ -12,7 +12,10 @@
 
 #include "app_state.h"
 #include "export_dialog.h"
+#include "io/animation.h"
+#include "layers/convolution.h"
 #include "lesson_bar.h"
+#include "live_view.h"
 #include "main_window.h"
 #include "network_controller.h"
 #include "presentation.h"
@@ -251,6 +254,64 @@ private slots:
         QVERIFY(answerRight());
     }
 
+    void liveInputFromAVideoFile() {
+        // A short clip written by the test: a bright bar moving right.
+        QTemporaryDir dir;
+        const std::string clip = dir.filePath(QStringLiteral("clip.mp4")).toStdString();
+        {
+            core::io::AnimationWriter writer(clip, 96, 64, 25);
+            for (int i = 0; i < 10; ++i) {
+                core::RgbImage f;
+                f.width = 96;
+                f.height = 64;
+                f.pixels.assign(96 * 64 * 3, 30);
+                for (int y = 0; y < 64; ++y)
+                    for (int x = i * 8; x < i * 8 + 12 && x < 96; ++x)
+                        for (int c = 0; c < 3; ++c)
+                            f.pixels[(std::size_t(y) * 96 + std::size_t(x)) * 3 + std::size_t(c)] =
+                                230;
+                writer.add(f);
+            }
+        }
+        MainWindow w;
+        ui::LiveController* live = w.live();
+        QSignalSpy started(live, &ui::LiveController::started);
+        QSignalSpy ready(live, &ui::LiveController::frameReady);
+        live->start(QString::fromStdString(clip));
+        QVERIFY(started.wait(10000));
+        while (ready.count() < 4) QVERIFY(ready.wait(10000));
+        const QImage frame = live->frame(), output = live->output();
+        QCOMPARE(frame.size(), QSize(96, 64));
+        QCOMPARE(output.size(), QSize(96, 64));  // 3x3, stride 1, padding 1
+        QVERIFY(live->fps() > 0);
+        // The output is the engine's convolution of that very frame with the current kernel.
+        const ui::TeachingController* t = w.controller();
+        const core::Tensor in = ui::imageToTensor(frame, t->layer().rgb);
+        core::ConvolutionLayer conv("check", t->stepper().params(), t->weights(), t->bias());
+        const core::Shape s = in.shape();
+        core::Tensor out(conv.outputShape(std::span<const core::Shape>(&s, 1)));
+        const core::Tensor* inputs[] = {&in};
+        core::ForwardContext ctx;
+        conv.forward(inputs, out, ctx);
+        const float* plane = out.data();
+        const auto [lo, hi] = std::minmax_element(plane, plane + out.shape().plane());
+        int mismatches = 0;
+        for (int y = 0; y < 64; ++y)
+            for (int x = 0; x < 96; ++x) {
+                const core::Rgb c = core::mapValue(t->divergingMap(), plane[y * 96 + x], *lo, *hi);
+                if (output.pixel(x, y) != qRgb(c.r, c.g, c.b)) ++mismatches;
+            }
+        QCOMPARE(mismatches, 0);
+        live->stop();
+        QVERIFY(!live->running());
+        // A source that does not exist: a message, no crash.
+        QSignalSpy failed(live, &ui::LiveController::failed);
+        live->start(QStringLiteral("/no/such/video.mp4"));
+        QVERIFY(failed.wait(10000));
+        QVERIFY(failed.first().first().toString().contains(QStringLiteral("cannot be opened")));
+        live->stop();
+    }
+
     void presentationKeys() {
         MainWindow w;
         w.show();
@@ -325,7 +386,7 @@ private slots:
             << "non-empty list";
         QTest::newRow("lesson with a bad step")
             << QByteArray(R"({"convscope": "lesson", "version": 1, "steps": [{}, {"tab": 7}]})")
-            << "step 2: 'tab' must be an integer from 0 to 3";
+            << "step 2: 'tab' must be an integer from 0 to 4";
     }
 
     void brokenFilesKeepTheState() {
