@@ -3,6 +3,7 @@
 
 #include <QComboBox>
 #include <QHBoxLayout>
+#include <QKeyEvent>
 #include <QLabel>
 #include <QMouseEvent>
 #include <QPainter>
@@ -32,6 +33,8 @@ FcCanvas::FcCanvas(NetworkController* controller, QWidget* parent)
     : QWidget(parent), m_controller(controller) {
     setMouseTracking(true);
     setMinimumHeight(240);
+    setFocusPolicy(Qt::StrongFocus);
+    setAccessibleName(tr("Fully-connected layer as a GEMM"));
     connect(controller, &NetworkController::featuresChanged, this, qOverload<>(&QWidget::update));
 }
 
@@ -158,6 +161,19 @@ QString FcCanvas::dotProductText(int i) const {
         .arg(double(x[best]), 0, 'g', 3);
 }
 
+void FcCanvas::keyPressEvent(QKeyEvent* event) {
+    const core::FullyConnectedLayer* fc = m_controller->fcLayerOf(m_row);
+    if (!fc || (event->key() != Qt::Key_Up && event->key() != Qt::Key_Down)) {
+        QWidget::keyPressEvent(event);
+        return;
+    }
+    m_hover = std::clamp(m_hover + (event->key() == Qt::Key_Down ? 1 : -1), 0, fc->outputs() - 1);
+    const QString text = dotProductText(m_hover);
+    setAccessibleDescription(text);
+    update();
+    emit hovered(text);
+}
+
 void FcCanvas::mouseMoveEvent(QMouseEvent* event) {
     const int i = outputAt(event->position().toPoint());
     if (i == m_hover) return;
@@ -169,6 +185,10 @@ void FcCanvas::mouseMoveEvent(QMouseEvent* event) {
 void FcCanvas::paintEvent(QPaintEvent*) {
     QPainter p(this);
     p.fillRect(rect(), palette().base());
+    if (hasFocus()) {
+        p.setPen(QPen(palette().color(QPalette::Highlight), 3));
+        p.drawRect(rect().adjusted(1, 1, -2, -2));
+    }
     const core::FullyConnectedLayer* fc = m_controller->fcLayerOf(m_row);
     if (!fc) {
         p.drawText(rect().adjusted(16, 16, -16, -16),

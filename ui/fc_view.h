@@ -35,6 +35,7 @@ signals:
 protected:
     void paintEvent(QPaintEvent* event) override;
     void mouseMoveEvent(QMouseEvent* event) override;
+    void keyPressEvent(QKeyEvent* event) override;  // ↑/↓ walk the outputs
     void resizeEvent(QResizeEvent* event) override;
 
 private:

@@ -2,6 +2,7 @@
 // files, export, and settings.
 #include "main_window.h"
 
+#include <QAccessible>
 #include <QAction>
 #include <QActionGroup>
 #include <QApplication>
@@ -214,6 +215,21 @@ MainWindow::MainWindow(QWidget* parent)
             m_controller->currentDot(), m_controller->filter(), m_controller->step(), 6)));
     };
     connect(m_controller, &TeachingController::stepChanged, this, updateFormula);
+    // Screen readers: each view describes the current step, and says when it changed.
+    m_conv->setAccessibleName(tr("Convolution view"));
+    m_im2col->view()->setAccessibleName(tr("im2col matrix"));
+    m_gemm->view()->setAccessibleName(tr("GEMM view"));
+    auto describe = [this] {
+        const std::pair<QWidget*, const char*> views[] = {
+            {m_conv, "conv"}, {m_im2col->view(), "im2col"}, {m_gemm->view(), "gemm"}};
+        for (const auto& [w, name] : views) {
+            w->setAccessibleDescription(m_controller->describeStep(QLatin1String(name)));
+            QAccessibleEvent event(w, QAccessible::DescriptionChanged);
+            QAccessible::updateAccessibility(&event);
+        }
+    };
+    connect(m_controller, &TeachingController::stepChanged, this, describe);
+    connect(m_controller, &TeachingController::changed, this, describe);
     connect(m_controller, &TeachingController::changed, this, updateFormula);
     connect(m_controller, &TeachingController::errorOccurred, this,
             [this](const QString& m) { statusBar()->showMessage(m, 8000); });

@@ -1,6 +1,7 @@
 // Filter gallery, feature-map grid and colour legend.
 #include "network_views.h"
 
+#include <QKeyEvent>
 #include <QPainter>
 #include <algorithm>
 #include <cmath>
@@ -46,6 +47,28 @@ void GridImageCanvas::invalidate() {
     m_cache = QImage();
     autoFit();
     refresh();
+}
+
+namespace {
+bool isNavigationKey(int key) {
+    return key == Qt::Key_Left || key == Qt::Key_Right || key == Qt::Key_Up ||
+           key == Qt::Key_Down || key == Qt::Key_Return || key == Qt::Key_Enter ||
+           key == Qt::Key_Space;
+}
+}  // namespace
+
+bool GridImageCanvas::event(QEvent* e) {
+    // The window's playback shortcuts (←, →, Space) must not take the keys from a focused grid.
+    if (e->type() == QEvent::ShortcutOverride &&
+        isNavigationKey(static_cast<QKeyEvent*>(e)->key()) && !rendered().isNull()) {
+        e->accept();
+        return true;
+    }
+    return CellCanvas::event(e);
+}
+
+void GridImageCanvas::keyPressEvent(QKeyEvent* e) {
+    if (!handleKey(e->key())) CellCanvas::keyPressEvent(e);
 }
 
 void GridImageCanvas::autoFit() {
@@ -155,6 +178,47 @@ void FilterGallery::paintContent(QPainter& painter, const QRect& exposed) const 
     painter.setPen(QPen(QColor(255, 200, 0), 2));
     painter.setBrush(Qt::NoBrush);
     painter.drawRect(r.adjusted(-1, -1, 1, 1));
+}
+
+bool FilterGallery::handleKey(int key) {
+    const core::io::ConvFilters* f = m_controller->filtersOf(m_controller->currentRow());
+    if (!f) return false;
+    const int n = f->weights.n();
+    const core::FilterGridLayout l =
+        core::filterGridLayout(f->weights.shape(), f->params.groups, 1);
+    const int row = l.tilePerFilter ? l.columns : 1;
+    int m = std::max(0, m_selected);
+    const bool first = m_selected < 0;  // the first arrow selects filter 0
+    switch (first && key != Qt::Key_Return && key != Qt::Key_Enter && key != Qt::Key_Space ? 0
+                                                                                           : key) {
+        case 0:
+            if (!isNavigationKey(key)) return false;
+            break;
+        case Qt::Key_Left:
+            m = std::max(0, m - 1);
+            break;
+        case Qt::Key_Right:
+            m = std::min(n - 1, m + 1);
+            break;
+        case Qt::Key_Up:
+            m = std::max(0, m - row);
+            break;
+        case Qt::Key_Down:
+            m = std::min(n - 1, m + row);
+            break;
+        case Qt::Key_Return:
+        case Qt::Key_Enter:
+        case Qt::Key_Space:
+            if (m_selected >= 0) emit filterChosen(m_controller->currentRow(), m_selected);
+            return true;
+        default:
+            return false;
+    }
+    setSelectedFilter(m);
+    ensureVisible(tileRect(m));
+    setAccessibleDescription(
+        tr("Filter %1 of %2 selected; press Enter to slide it over the image").arg(m).arg(n));
+    return true;
 }
 
 int FilterGallery::filterAt(const QPoint& p) const {
@@ -288,6 +352,44 @@ void FeatureMapView::paintContent(QPainter& painter, const QRect& exposed) const
     painter.setPen(QPen(QColor(255, 200, 0), 2));
     painter.setBrush(Qt::NoBrush);
     painter.drawRect(QRect(x - 1, y - 1, l.mapW * l.scale + 2, l.mapH * l.scale + 2));
+}
+
+bool FeatureMapView::handleKey(int key) {
+    const core::FeatureGridLayout l = layoutAt(cellSize());
+    if (l.channels == 0) return false;
+    int c = std::max(0, m_highlight);
+    const bool first = m_highlight < 0;  // the first arrow marks channel 0
+    switch (first ? 0 : key) {
+        case 0:
+            if (!isNavigationKey(key)) return false;
+            break;
+        case Qt::Key_Left:
+            c = std::max(0, c - 1);
+            break;
+        case Qt::Key_Right:
+            c = std::min(l.channels - 1, c + 1);
+            break;
+        case Qt::Key_Up:
+            c = std::max(0, c - l.columns);
+            break;
+        case Qt::Key_Down:
+            c = std::min(l.channels - 1, c + l.columns);
+            break;
+        case Qt::Key_Return:
+        case Qt::Key_Enter:
+        case Qt::Key_Space:
+            break;
+        default:
+            return false;
+    }
+    m_highlight = c;
+    int x = 0, y = 0;
+    l.tileOrigin(c, x, y);
+    ensureVisible(QRect(x, y, l.mapW * l.scale, l.mapH * l.scale));
+    viewport()->update();
+    setAccessibleDescription(tr("Channel %1 of %2 marked").arg(c).arg(l.channels));
+    emit channelChosen(c);
+    return true;
 }
 
 int FeatureMapView::channelAt(const QPoint& p) const {

@@ -34,6 +34,13 @@ protected:
 
     void autoFit() override;
     QSize contentSize() const override;
+    // Keyboard: arrows move a selection, Enter or Space chooses it (return true when handled).
+    virtual bool handleKey(int key) {
+        Q_UNUSED(key);
+        return false;
+    }
+    bool event(QEvent* event) override;
+    void keyPressEvent(QKeyEvent* event) override;
     void paintContent(QPainter& painter, const QRect& exposed) const override;
 
 private:
@@ -67,6 +74,7 @@ protected:
     void paintContent(QPainter& painter, const QRect& exposed) const override;
     void contentClicked(const QPoint& contentPos) override;
     QString contentToolTip(const QPoint& contentPos) const override;
+    bool handleKey(int key) override;
 
 private:
     void modelChanged();
@@ -101,6 +109,7 @@ protected:
     void paintContent(QPainter& painter, const QRect& exposed) const override;
     void contentClicked(const QPoint& contentPos) override;
     QString contentToolTip(const QPoint& contentPos) const override;
+    bool handleKey(int key) override;
 
 private:
     const core::Tensor* blob() const;

@@ -4,6 +4,7 @@
 #include <QComboBox>
 #include <QFormLayout>
 #include <QHBoxLayout>
+#include <QKeyEvent>
 #include <QLabel>
 #include <QLineEdit>
 #include <QMouseEvent>
@@ -26,13 +27,17 @@ namespace convscope::ui {
 QuizGrid::QuizGrid(QWidget* parent) : QWidget(parent) {
     setMinimumSize(160, 160);
     setFocusPolicy(Qt::StrongFocus);
-    setToolTip(tr("The padded input (shaded: padding). Click the cells the window covers."));
+    setToolTip(
+        tr("The padded input (shaded: padding). Click the cells the window covers, or move "
+           "with the arrow keys and press Space."));
+    setAccessibleName(tr("Padded input cells"));
 }
 
 void QuizGrid::setConfig(const core::QuizConfig& c) {
     m_config = c;
     m_rows = c.height + c.params.padTop + c.params.padBottom;
     m_columns = c.width + c.params.padLeft + c.params.padRight;
+    m_cursorRow = m_cursorColumn = 0;
     m_chosen.clear();
     m_revealed.clear();
     update();
@@ -71,6 +76,50 @@ void QuizGrid::mousePressEvent(QMouseEvent* e) {
     toggle(p.y() / s, p.x() / s);
 }
 
+bool QuizGrid::event(QEvent* e) {
+    if (e->type() == QEvent::ShortcutOverride) {
+        const int key = static_cast<QKeyEvent*>(e)->key();
+        if (key == Qt::Key_Left || key == Qt::Key_Right || key == Qt::Key_Up ||
+            key == Qt::Key_Down || key == Qt::Key_Space) {
+            e->accept();
+            return true;
+        }
+    }
+    return QWidget::event(e);
+}
+
+void QuizGrid::keyPressEvent(QKeyEvent* e) {
+    switch (e->key()) {
+        case Qt::Key_Left:
+            m_cursorColumn = std::max(0, m_cursorColumn - 1);
+            break;
+        case Qt::Key_Right:
+            m_cursorColumn = std::min(m_columns - 1, m_cursorColumn + 1);
+            break;
+        case Qt::Key_Up:
+            m_cursorRow = std::max(0, m_cursorRow - 1);
+            break;
+        case Qt::Key_Down:
+            m_cursorRow = std::min(m_rows - 1, m_cursorRow + 1);
+            break;
+        case Qt::Key_Space:
+            toggle(m_cursorRow, m_cursorColumn);
+            break;
+        default:
+            QWidget::keyPressEvent(e);
+            return;
+    }
+    setAccessibleDescription(
+        tr("Cell row %1, column %2 of the padded input%3")
+            .arg(m_cursorRow)
+            .arg(m_cursorColumn)
+            .arg(std::find(m_chosen.begin(), m_chosen.end(),
+                           std::make_pair(m_cursorRow, m_cursorColumn)) != m_chosen.end()
+                     ? tr(", chosen")
+                     : QString()));
+    update();
+}
+
 void QuizGrid::paintEvent(QPaintEvent*) {
     QPainter p(this);
     p.fillRect(rect(), palette().base());
@@ -90,6 +139,10 @@ void QuizGrid::paintEvent(QPaintEvent*) {
         }
     p.setPen(QPen(QColor(230, 159, 0), 3));
     for (const auto& [r, c] : m_revealed) p.drawRect(cellRect(r, c).adjusted(2, 2, -3, -3));
+    if (hasFocus() && m_rows > 0) {
+        p.setPen(QPen(palette().color(QPalette::Highlight), 2, Qt::DashLine));
+        p.drawRect(cellRect(m_cursorRow, m_cursorColumn).adjusted(0, 0, -1, -1));
+    }
 }
 
 // --- QuizPanel

@@ -35,12 +35,15 @@ public:
 protected:
     void paintEvent(QPaintEvent* event) override;
     void mousePressEvent(QMouseEvent* event) override;
+    void keyPressEvent(QKeyEvent* event) override;  // arrows move, Space toggles
+    bool event(QEvent* event) override;  // keeps those keys from the window's playback shortcuts
 
 private:
     int cellSide() const;
     core::QuizConfig m_config;
     int m_rows = 0, m_columns = 0;
     std::vector<std::pair<int, int>> m_chosen, m_revealed;
+    int m_cursorRow = 0, m_cursorColumn = 0;  // the keyboard's cell
 };
 
 class QuizPanel : public QWidget {

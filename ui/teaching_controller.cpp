@@ -249,6 +249,36 @@ bool TeachingController::setKernel(const core::Tensor& weights, const std::vecto
     return true;
 }
 
+QString TeachingController::describeStep(const QString& view) const {
+    const core::ConvStepper& s = m_stepper;
+    if (s.steps() == 0) return tr("No layer.");
+    const core::ConvStepper::DotProduct d = currentDot();
+    const int y = s.outY(m_step), x = s.outX(m_step);
+    QString text = tr("Step %1 of %2: output row %3, column %4 of kernel %5 = the sum of %6 "
+                      "products plus the bias = %7.")
+                       .arg(m_step + 1)
+                       .arg(s.steps())
+                       .arg(y)
+                       .arg(x)
+                       .arg(m_filter)
+                       .arg(s.groupRows())
+                       .arg(d.value, 0, 'g', 4);
+    const core::WindowParams& p = s.params();
+    if (view == QLatin1String("conv"))
+        text += tr(" The window's top-left tap reads input row %1, column %2 (negative or past "
+                   "the edge: padding).")
+                    .arg(y * p.strideH - p.padTop)
+                    .arg(x * p.strideW - p.padLeft);
+    else if (view == QLatin1String("im2col"))
+        text += tr(" im2col column %1 of %2 holds that window's %3 values.")
+                    .arg(m_step)
+                    .arg(s.steps())
+                    .arg(s.groupRows());
+    else if (view == QLatin1String("gemm"))
+        text += tr(" In the GEMM: row %1 of W times column %2 of col.").arg(m_filter).arg(m_step);
+    return text;
+}
+
 QString TeachingController::kernelSource() const {
     if (!m_kernelSource.isEmpty()) return m_kernelSource;
     const auto& presets = core::kernelPresets();

@@ -66,6 +66,10 @@ public:
     core::ConvStepper::DotProduct currentDot() const;
     // Where the weights came from: a preset's name, or what setKernel() was told.
     QString kernelSource() const;
+    // The current step in words, for screen readers: "Step 42 of 1024: output row 1, column 8 of
+    // kernel 0 = the sum of 27 products plus the bias = 0.319". `view` adds what that view shows
+    // ("conv", "im2col", "gemm").
+    QString describeStep(const QString& view = {}) const;
     // setKernel()'s or restoreWeights()'s source; empty while the preset's weights are in use.
     const QString& customKernelSource() const { return m_kernelSource; }
     // The colour map for signed values (weights, outputs): blue-red, or blue-orange when the

@@ -11,6 +11,9 @@
 #include <opencv2/videoio.hpp>
 
 #include "app_state.h"
+#include "convolution_view.h"
+#include "gemm_view.h"
+#include "im2col_view.h"
 #include "export_dialog.h"
 #include "io/animation.h"
 #include "layers/convolution.h"
@@ -310,6 +313,39 @@ private slots:
         QVERIFY(failed.wait(10000));
         QVERIFY(failed.first().first().toString().contains(QStringLiteral("cannot be opened")));
         live->stop();
+    }
+
+    void accessibility() {
+        MainWindow w;
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        w.controller()->setStep(41);
+        const QString d = w.convolutionView()->accessibleDescription();
+        QVERIFY2(
+            d.startsWith(QStringLiteral("Step 42 of 1024: output row 1, column 9 of kernel 0 = "
+                                        "the sum of 27 products")),
+            qPrintable(d));
+        QVERIFY(d.contains(QString::number(w.controller()->currentDot().value, 'g', 4)));
+        QVERIFY(w.im2colPanel()->view()->accessibleDescription().contains(
+            QStringLiteral("im2col column 41")));
+        QVERIFY(w.gemmPanel()->view()->accessibleDescription().contains(
+            QStringLiteral("row 0 of W times column 41")));
+        // A visible focus: the focused view draws a frame in the highlight colour.
+        w.convolutionView()->setFocus();
+        QTRY_VERIFY(w.convolutionView()->hasFocus());
+        const QImage grabbed = w.convolutionView()->viewport()->grab().toImage();
+        QCOMPARE(grabbed.pixelColor(2, grabbed.height() / 2),
+                 w.convolutionView()->palette().color(QPalette::Highlight));
+        // The quiz grid works from the keyboard.
+        ui::QuizPanel* quiz = w.quizPanel();
+        quiz->parentWidget()->show();  // the Quiz dock
+        quiz->setKind(int(core::QuestionKind::CoveredCells));
+        quiz->newQuestion();
+        QTest::keyClick(quiz->grid(), Qt::Key_Right);
+        QTest::keyClick(quiz->grid(), Qt::Key_Down);
+        QTest::keyClick(quiz->grid(), Qt::Key_Space);
+        QCOMPARE(quiz->grid()->chosen().size(), std::size_t(1));
+        QCOMPARE(quiz->grid()->chosen().front(), std::make_pair(1, 1));
     }
 
     void presentationKeys() {

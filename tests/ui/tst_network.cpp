@@ -119,6 +119,19 @@ private slots:
                 QVERIFY(std::abs(qGreen(px) - expect(1)) <= 1);
                 QVERIFY(std::abs(qBlue(px) - expect(0)) <= 1);
             }
+        // The keyboard does the same: arrows select, Enter chooses.
+        gallery.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&gallery));
+        QSignalSpy keyed(&gallery, &ui::FilterGallery::filterChosen);
+        QTest::keyClick(&gallery, Qt::Key_Right);
+        QCOMPARE(gallery.selectedFilter(), 0);
+        QTest::keyClick(&gallery, Qt::Key_Right);
+        QCOMPARE(gallery.selectedFilter(), 1);
+        QTest::keyClick(&gallery, Qt::Key_Down);
+        QCOMPARE(gallery.selectedFilter(), 3);
+        QTest::keyClick(&gallery, Qt::Key_Return);
+        QCOMPARE(keyed.count(), 1);
+        QCOMPARE(keyed.first().at(1).toInt(), 3);
         // A click chooses the filter.
         QSignalSpy chosen(&gallery, &ui::FilterGallery::filterChosen);
         QTest::mouseClick(gallery.viewport(), Qt::LeftButton, {}, gallery.tileRect(2).center());
