@@ -140,12 +140,20 @@ int runShot(const std::vector<std::string>& args) {
         r.opencv = a.has("opencv");
         r.chart = QString::fromStdString(a.text("chart", ""));
         QString error;
+        const QString out = QString::fromStdString(a.text("out", ""));
+        // .svg: the same views as a vector drawing (text and cells stay sharp on slides).
+        if (out.endsWith(QLatin1String(".svg"), Qt::CaseInsensitive)) r.svgOut = out;
         const QImage image = ui::renderShot(r, &error);
         if (image.isNull()) {
             std::cerr << "convscope shot: " << error.toStdString() << "\n";
             return 2;
         }
-        if (!image.save(QString::fromStdString(a.text("out", "")))) {
+        if (!r.svgOut.isEmpty()) {
+            std::cout << "wrote " << a.text("out", "") << " (SVG, " << image.width() << "x"
+                      << image.height() << ")\n";
+            return 0;
+        }
+        if (!image.save(out)) {
             std::cerr << "convscope shot: could not write '" << a.text("out", "") << "'\n";
             return 2;
         }

@@ -6,6 +6,7 @@
 
 #include <immintrin.h>
 
+#include "runtime.h"
 #include "tensor.h"
 
 namespace convscope::core {
@@ -93,7 +94,7 @@ void microKernel(int kc, const float* __restrict a, const float* __restrict b, f
 // A[ic:ic+mc, pc:pc+kc] into ceil(mc/MR) slivers of kc x MR (k-major), rows past mc zero.
 void packA(const float* A, std::int64_t lda, int mc, int kc, float* dst) {
     const int slivers = (mc + MR - 1) / MR;
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) num_threads(threadCount())
     for (int s = 0; s < slivers; ++s) {
         float* d = dst + std::int64_t(s) * kc * MR;
         for (int i = 0; i < MR; ++i) {
@@ -144,14 +145,15 @@ void loopNest(int M, int N, int K, const PackedABlock& packedA, const PackB& pac
             const int kc = std::min(KC, K - pc);
             const bool acc = accumulate || pc > 0;
             // Pack B in parallel, a run of whole slivers per thread.
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) num_threads(threadCount())
             for (int s = 0; s < nSlivers; ++s)
-                packB(pc, kc, jc + s * NR, std::min(NR, nc - s * NR), bPack + std::int64_t(s) * kc * NR);
+                packB(pc, kc, jc + s * NR, std::min(NR, nc - s * NR),
+                      bPack + std::int64_t(s) * kc * NR);
             for (int ic = 0; ic < M; ic += MC) {
                 const int mc = std::min(MC, M - ic);
                 const int mSlivers = (mc + MR - 1) / MR;
                 const float* aPack = packedA(ic, pc, mc, kc);
-#pragma omp parallel for collapse(2) schedule(static)
+#pragma omp parallel for collapse(2) schedule(static) num_threads(threadCount())
                 for (int js = 0; js < nSlivers; ++js)
                     for (int is = 0; is < mSlivers; ++is) {
                         const int i0 = ic + is * MR, j0 = jc + js * NR;
@@ -166,7 +168,8 @@ void loopNest(int M, int N, int K, const PackedABlock& packedA, const PackB& pac
                             microKernel(kc, a, b, tile, NR, false);
                             for (int i = 0; i < rows; ++i)
                                 for (int j = 0; j < cols; ++j)
-                                    c[i * ldc + j] = (acc ? c[i * ldc + j] : 0.0f) + tile[i * NR + j];
+                                    c[i * ldc + j] =
+                                        (acc ? c[i * ldc + j] : 0.0f) + tile[i * NR + j];
                         }
                     }
             }
@@ -176,8 +179,8 @@ void loopNest(int M, int N, int K, const PackedABlock& packedA, const PackB& pac
 
 }  // namespace
 
-void blockedGemm(int M, int N, int K, const float* A, std::int64_t lda, const PackB& packB, float* C,
-                 std::int64_t ldc, bool accumulate) {
+void blockedGemm(int M, int N, int K, const float* A, std::int64_t lda, const PackB& packB,
+                 float* C, std::int64_t ldc, bool accumulate) {
     thread_local Scratch aBuffer;
     float* aPack = aBuffer.get(std::size_t(KC) * std::size_t((std::min(MC, M) + MR - 1) / MR * MR));
     loopNest(
@@ -195,7 +198,8 @@ PackedA::PackedA(int M, int K, const float* A, std::int64_t lda)
     for (int pc = 0; pc < K; pc += KC) {
         const int kc = std::min(KC, K - pc);
         for (int ic = 0; ic < M; ic += MC)
-            packA(A + ic * lda + pc, lda, std::min(MC, M - ic), kc, const_cast<float*>(block(ic, pc)));
+            packA(A + ic * lda + pc, lda, std::min(MC, M - ic), kc,
+                  const_cast<float*>(block(ic, pc)));
     }
 }
 
@@ -205,10 +209,11 @@ const float* PackedA::block(int ic, int pc) const {
     return m_data.data() + std::int64_t(pc) * m_paddedM + std::int64_t(ic) * kc;
 }
 
-void blockedGemm(const PackedA& A, int N, const PackB& packB, float* C, std::int64_t ldc, bool accumulate) {
+void blockedGemm(const PackedA& A, int N, const PackB& packB, float* C, std::int64_t ldc,
+                 bool accumulate) {
     loopNest(
-        A.rows(), N, A.cols(), [&](int ic, int pc, int, int) { return A.block(ic, pc); }, packB, C, ldc,
-        accumulate);
+        A.rows(), N, A.cols(), [&](int ic, int pc, int, int) { return A.block(ic, pc); }, packB, C,
+        ldc, accumulate);
 }
 
 void blockedGemm(int M, int N, int K, const float* A, std::int64_t lda, const float* B,

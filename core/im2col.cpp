@@ -1,5 +1,6 @@
 // im2col / col2im, Caffe layout, with stride, per-side padding, dilation and column ranges.
 #include "im2col.h"
+#include "runtime.h"
 
 #include <algorithm>
 #include <cstring>
@@ -28,7 +29,7 @@ void im2colColumns(const float* image, int C, int H, int W, const WindowParams& 
     const OutputSize out = outputSize(H, W, p);
     const int rows = C * p.kernelH * p.kernelW;
     const int y0 = n0 / out.w, y1 = (n1 - 1) / out.w;
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) num_threads(threadCount())
     for (int k = 0; k < rows; ++k) {
         const int kj = k % p.kernelW;
         const int ki = (k / p.kernelW) % p.kernelH;
@@ -73,7 +74,7 @@ void col2im(const float* col, int C, int H, int W, const WindowParams& p, float*
     const std::int64_t N = std::int64_t(out.h) * out.w;
     std::fill_n(image, std::int64_t(C) * H * W, 0.0f);
     // Parallel over channels: rows of different channels never write the same pixel.
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) num_threads(threadCount())
     for (int c = 0; c < C; ++c) {
         float* plane = image + std::int64_t(c) * H * W;
         for (int ki = 0; ki < p.kernelH; ++ki) {

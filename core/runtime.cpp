@@ -8,6 +8,7 @@
 #include "runtime.h"
 
 #include <Eigen/Core>
+#include <algorithm>
 #include <atomic>
 #include <thread>
 
@@ -17,6 +18,15 @@ namespace convscope::core {
 
 namespace {
 std::atomic<int> g_threads{0};
+thread_local int t_limit = 0;  // 0: no limit on this thread
+}  // namespace
+
+ThreadLimit::ThreadLimit(int threads) : m_previous(t_limit) {
+    t_limit = std::max(1, threads);
+}
+
+ThreadLimit::~ThreadLimit() {
+    t_limit = m_previous;
 }
 
 int hardwareThreads() {
@@ -33,7 +43,7 @@ void setThreadCount(int threads) {
 
 int threadCount() {
     if (g_threads == 0) setThreadCount(0);
-    return g_threads;
+    return t_limit > 0 ? std::min(t_limit, g_threads.load()) : g_threads.load();
 }
 
 }  // namespace convscope::core

@@ -5,6 +5,7 @@
 #include <QMouseEvent>
 #include <QPainter>
 #include <QScrollBar>
+#include <QSvgGenerator>
 #include <QToolTip>
 #include <QWheelEvent>
 #include <algorithm>
@@ -132,6 +133,21 @@ bool CellCanvas::viewportEvent(QEvent* event) {
         return true;
     }
     return QAbstractScrollArea::viewportEvent(event);
+}
+
+bool CellCanvas::renderSvg(const QString& path) const {
+    const QSize size = contentSize().boundedTo(QSize(16384, 16384));
+    QSvgGenerator svg;
+    svg.setFileName(path);
+    svg.setSize(size);
+    svg.setViewBox(QRect(QPoint(0, 0), size));
+    svg.setTitle(accessibleName());
+    svg.setDescription(accessibleDescription());
+    QPainter painter;
+    if (!painter.begin(&svg)) return false;
+    painter.fillRect(QRect(QPoint(0, 0), size), palette().color(QPalette::Base));
+    paintContent(painter, QRect(QPoint(0, 0), size));
+    return painter.end();
 }
 
 QImage CellCanvas::renderContent() const {

@@ -16,6 +16,8 @@ public:
     void setCellSize(int pixels);  // clamped to [1, 96]
     // Renders the whole content (not just the viewport) at the current zoom, for export.
     QImage renderContent() const;
+    // The same as a vector drawing (SVG). False when the file cannot be written.
+    bool renderSvg(const QString& path) const;
     // The part of the content the viewport shows, in content pixels.
     QRect visibleContent() const;
     // Scrolls so that the content rectangle is visible.

@@ -274,6 +274,18 @@ void FcCanvas::paintEvent(QPaintEvent*) {
     if (m_batch > 1)
         p.drawText(QRect(g.x.left(), g.x.bottom() + 18, width() - g.x.left() - kMargin, 16),
                    Qt::AlignLeft, tr("gray columns: the batch's other images"));
+    // The colour legend of the three heat maps.
+    const int ly = g.w.bottom() + 24;
+    for (int i = 0; i < 120; ++i) {
+        const core::Rgb c = core::colorAt(core::ColorMapKind::Diverging, i / 119.0);
+        p.setPen(QColor(c.r, c.g, c.b));
+        p.drawLine(g.w.left() + i, ly, g.w.left() + i, ly + 12);
+    }
+    p.setPen(palette().color(QPalette::WindowText));
+    p.drawText(QRect(g.w.left() + 128, ly - 2, g.w.width() + 200, 16),
+               Qt::AlignLeft | Qt::AlignVCenter,
+               tr("negative · 0 · positive, each block on its own scale (W: means of blocks of "
+                  "weights)"));
     // The hovered output: its row of W and its cell of y.
     if (m_hover >= 0) {
         const int wy = g.w.top() + int(std::int64_t(m_hover) * g.w.height() / n);

@@ -52,6 +52,7 @@ public:
 public slots:
     // Times W (256×1152) · col (1152×192) in the engine and shows it next to the current GEMM.
     void runExample();
+    void showExample(double medianMs);
 
 private:
     void refreshFigures();

@@ -7,9 +7,11 @@
 #include <QPushButton>
 #include <QSettings>
 #include <QVBoxLayout>
+#include <QtConcurrent/QtConcurrentRun>
 #include <algorithm>
 #include <chrono>
 
+#include "engine_pool.h"
 #include "error.h"
 #include "image_view.h"
 #include "io/video_source.h"
@@ -93,9 +95,18 @@ void LiveController::loop(std::string source) {
             core::ConvolutionLayer conv("live", k.params, k.weights, k.bias);
             const core::Shape shape = in.shape();
             core::Tensor out(conv.outputShape(std::span<const core::Shape>(&shape, 1)));
-            const core::Tensor* inputs[] = {&in};
-            core::ForwardContext ctx;
-            conv.forward(inputs, out, ctx);
+            // On the engine thread, between the other controllers' work (engine_pool.h says why).
+            std::exception_ptr failure;
+            QtConcurrent::run(enginePool(), [&] {
+                try {
+                    const core::Tensor* inputs[] = {&in};
+                    core::ForwardContext ctx;
+                    conv.forward(inputs, out, ctx);
+                } catch (...) {
+                    failure = std::current_exception();
+                }
+            }).waitForFinished();
+            if (failure) std::rethrow_exception(failure);
             m_convMs =
                 std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0)
                     .count();

@@ -369,7 +369,7 @@ void MainWindow::createMenus() {
     });
     animation->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_E));
     animation->setStatusTip(tr("The teaching views step by step as a GIF or MP4"));
-    QMenu* exportMenu = file->addMenu(tr("&Export View as PNG"));
+    QMenu* exportMenu = file->addMenu(tr("&Export View (PNG or SVG)"));
     exportMenu->addAction(tr("&Convolution view…"), this, [this] { exportView(0); });
     exportMenu->addAction(tr("&im2col view…"), this, [this] { exportView(1); });
     exportMenu->addAction(tr("&GEMM view…"), this, [this] { exportView(2); });
@@ -980,14 +980,18 @@ void MainWindow::rebuildRecentMenu() {
 void MainWindow::exportView(int which) {
     const QString names[] = {QStringLiteral("convolution"), QStringLiteral("im2col"),
                              QStringLiteral("gemm")};
-    const QString path = QFileDialog::getSaveFileName(
-        this, tr("Export View"), names[which] + QStringLiteral(".png"), tr("PNG images (*.png)"));
+    const QString path =
+        QFileDialog::getSaveFileName(this, tr("Export View"), names[which] + QStringLiteral(".png"),
+                                     tr("PNG images (*.png);;SVG drawings (*.svg)"));
     if (path.isEmpty()) return;
     const CellCanvas* canvas = which == 0   ? static_cast<CellCanvas*>(m_conv)
                                : which == 1 ? static_cast<CellCanvas*>(m_im2col->view())
                                             : static_cast<CellCanvas*>(m_gemm->view());
-    if (!canvas->renderContent().save(path))
-        statusBar()->showMessage(tr("Could not write %1").arg(path), 8000);
+    const bool ok = path.endsWith(QLatin1String(".svg"), Qt::CaseInsensitive)
+                        ? canvas->renderSvg(path)
+                        : canvas->renderContent().save(path);
+    statusBar()->showMessage(ok ? tr("Wrote %1").arg(path) : tr("Could not write %1").arg(path),
+                             8000);
 }
 
 void MainWindow::dragEnterEvent(QDragEnterEvent* event) {

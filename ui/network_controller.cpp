@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <chrono>
 
+#include "engine_pool.h"
 #include "error.h"
 #include "io/image_io.h"
 #include "io/method_ladder.h"
@@ -80,9 +81,7 @@ QString settingsKey(const QString& modelPath) {
 
 }  // namespace
 
-NetworkController::NetworkController(QObject* parent) : QObject(parent) {
-    m_jobs.setMaxThreadCount(1);
-}
+NetworkController::NetworkController(QObject* parent) : QObject(parent) {}
 
 NetworkController::~NetworkController() {
     waitForJobs();
@@ -90,7 +89,6 @@ NetworkController::~NetworkController() {
 
 void NetworkController::waitForJobs() {
     cancelProfile();
-    m_jobs.waitForDone();
     for (auto* watcher : findChildren<QFutureWatcherBase*>()) watcher->waitForFinished();
 }
 
@@ -165,7 +163,7 @@ void NetworkController::openBuiltIn(const QString& name) {
         adopt(watcher->result(), label);
     });
     // AlexNet's 61 M weights take a moment to draw.
-    watcher->setFuture(QtConcurrent::run([alex] {
+    watcher->setFuture(QtConcurrent::run(enginePool(), [alex] {
         return std::make_shared<core::io::ImportedModel>(
             core::io::wrapNetwork(alex ? core::makeAlexNet() : core::makeLeNet()));
     }));
@@ -395,7 +393,7 @@ void NetworkController::runFeatures() {
     const QImage image = m_image;
     const core::io::Preprocessing pre = m_pre;
     watcher->setFuture(
-        QtConcurrent::run(&m_jobs, [latest = m_featuresLatest, model, image, pre, request] {
+        QtConcurrent::run(enginePool(), [latest = m_featuresLatest, model, image, pre, request] {
             Result r;
             if (request != *latest) return r;  // superseded while it waited in the queue
             try {
@@ -465,8 +463,8 @@ void NetworkController::runProfile(const ProfileSettings& requested) {
             Qt::QueuedConnection);
     };
     std::shared_ptr<core::io::ImportedModel> model = m_model;
-    watcher->setFuture(QtConcurrent::run(&m_jobs, [model, settings, cancel, stage, knownOne,
-                                                   known] {
+    watcher->setFuture(QtConcurrent::run(enginePool(), [model, settings, cancel, stage, knownOne,
+                                                        known] {
         Result r;
         try {
             const ThreadCountScope threads(settings.threads);
@@ -572,7 +570,7 @@ void NetworkController::runFcReport(int row) {
         emit fcFinished();
     });
     std::shared_ptr<core::io::ImportedModel> model = m_model;
-    watcher->setFuture(QtConcurrent::run(&m_jobs, [model, fc, index, realInput] {
+    watcher->setFuture(QtConcurrent::run(enginePool(), [model, fc, index, realInput] {
         Result r;
         try {
             const core::Network& net = *model->network;

@@ -2,8 +2,9 @@
 // side's). It holds the open model (a file through the importer, or a built-in net), the current
 // layer, the model's preprocessing and labels, and runs the model's jobs off the GUI thread: the
 // feature maps of the current image, the timing profile (with OpenCV dnn side by side), and the
-// fc layer's batch timing. Jobs run one at a time in their own pool (they share the network's
-// buffers); each is numbered, stale results are dropped, and each can be cancelled.
+// fc layer's batch timing. Jobs run on the engine thread (engine_pool.h), one at a time (they
+// share the network's buffers); each is numbered, stale results are dropped, each can be
+// cancelled.
 #pragma once
 
 #include <QImage>
@@ -170,8 +171,6 @@ private:
     std::vector<std::string> m_labels;
     QString m_labelsPath;
     QImage m_image;
-
-    QThreadPool m_jobs;  // one thread: the model's jobs in order
 
     int m_featuresRequest = 0;
     // The newest feature request, read by queued jobs to skip themselves when superseded.

@@ -10,7 +10,9 @@
 #include <QComboBox>
 #include <QEventLoop>
 #include <QFile>
+#include <QPainter>
 #include <QSplitter>
+#include <QSvgGenerator>
 #include <QTimer>
 #include "convolution_view.h"
 #include "error.h"
@@ -49,11 +51,29 @@ bool waitFor(NetworkController* sender, Ok signal, Fail failure, QString* error,
     return ok;
 }
 
-QImage grabAt(QWidget& root, const QSize& size) {
+// Draws a laid-out widget tree into an SVG file (QWidget::render onto a QSvgGenerator).
+bool renderSvg(QWidget& root, const QString& path, QString* error) {
+    QSvgGenerator svg;
+    svg.setFileName(path);
+    svg.setSize(root.size());
+    svg.setViewBox(root.rect());
+    svg.setTitle(QStringLiteral("ConvScope"));
+    QPainter painter;
+    if (!painter.begin(&svg)) {
+        *error = QStringLiteral("could not write '%1'").arg(path);
+        return false;
+    }
+    root.render(&painter);
+    painter.end();
+    return true;
+}
+
+QImage grabAt(QWidget& root, const QSize& size, const QString& svgOut, QString* error) {
     root.resize(size);
     root.show();
     QApplication::sendPostedEvents();
     QApplication::sendPostedEvents();
+    if (!svgOut.isEmpty() && !renderSvg(root, svgOut, error)) return {};
     return root.grab().toImage();
 }
 
@@ -150,7 +170,7 @@ QImage renderNetworkShot(const ShotRequest& r, const QImage& image, QString* err
                      error, 600))
             return {};
     }
-    return grabAt(root, r.size);
+    return grabAt(root, r.size, r.svgOut, error);
 }
 
 }  // namespace
@@ -215,6 +235,10 @@ bool TeachingScene::build(const ShotRequest& r, QString* error) {
     emit m_controller.changed();       // views fit their cells to their final size
     QApplication::sendPostedEvents();
     return true;
+}
+
+bool TeachingScene::renderSvg(const QString& path, QString* error) {
+    return ::convscope::ui::renderSvg(*m_root, path, error);
 }
 
 int TeachingScene::steps() const {
@@ -313,7 +337,9 @@ QImage renderShot(const ShotRequest& r, QString* error) {
     }
     TeachingScene scene;
     if (!scene.build(r, error)) return {};
-    return scene.frame(r.step);
+    const QImage image = scene.frame(r.step);
+    if (!r.svgOut.isEmpty() && !scene.renderSvg(r.svgOut, error)) return {};
+    return image;
 }
 
 }  // namespace convscope::ui

@@ -33,6 +33,7 @@ struct ShotRequest {
     int step = 0;
     int filter = 0;
     QSize size{1400, 800};
+    QString svgOut;  // also draw the views into this SVG file
     // The network views (filters, features, fc, profile): a model file, or "alexnet"/"lenet".
     QString model, config;
     QString modelLayer;    // a layer name; empty: the first conv (filters, features) or fc (fc)
@@ -62,6 +63,8 @@ public:
     bool build(const ShotRequest& request, QString* error);
     int steps() const;
     QImage frame(int step);
+    // The views as they are now, as an SVG drawing.
+    bool renderSvg(const QString& path, QString* error);
     TeachingController& controller() { return m_controller; }
 
 private:

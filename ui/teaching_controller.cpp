@@ -3,10 +3,16 @@
 
 #include <QtConcurrent/QtConcurrentRun>
 #include <algorithm>
+#include <chrono>
 
 #include "color_map.h"
+#include "engine_pool.h"
 #include "error.h"
+#include "gemm.h"
 #include "layers/convolution.h"
+#include "models.h"
+#include "profile.h"
+#include "runtime.h"
 
 namespace convscope::ui {
 
@@ -324,12 +330,14 @@ void TeachingController::rebuild() {
 
 namespace {
 core::Tensor convolve(const core::Tensor& input, const core::WindowParams& p,
-                      const core::Tensor& weights, const std::vector<float>& bias) {
+                      const core::Tensor& weights, const std::vector<float>& bias,
+                      core::ConvMethod method = core::ConvMethod::Im2colGemm) {
     core::ConvolutionLayer conv("teaching", p, weights, bias);
     const core::Shape in = input.shape();
     core::Tensor out(conv.outputShape(std::span<const core::Shape>(&in, 1)));
     const core::Tensor* inputs[] = {&input};
     core::ForwardContext ctx;
+    ctx.convMethod = method;
     conv.forward(inputs, out, ctx);
     return out;
 }
@@ -347,7 +355,10 @@ void TeachingController::computeRoiOutput(const core::WindowParams& p) {
         m_outputReady = true;
     };
     if (flops <= kSyncRoiFlops) {
-        publish(convolve(m_input, p, m_weights, m_bias));
+        // A few milliseconds: at once, on the GUI thread, on that thread alone (no OpenMP team of
+        // its own: engine_pool.h) and through the blocked GEMM (Eigen would start threads).
+        const core::ThreadLimit alone(1);
+        publish(convolve(m_input, p, m_weights, m_bias, core::ConvMethod::Im2colBlocked));
         return;
     }
     // Large region and kernel (a 512x512 region, 64 11x11 kernels is 12 GFLOP, 0.4 s): run it
@@ -363,7 +374,10 @@ void TeachingController::computeRoiOutput(const core::WindowParams& p) {
                 publish(watcher->result());
                 emit changed();
             });
-    watcher->setFuture(QtConcurrent::run(convolve, m_input, p, m_weights, m_bias));
+    watcher->setFuture(
+        QtConcurrent::run(enginePool(), [input = m_input, p, weights = m_weights, bias = m_bias] {
+            return convolve(input, p, weights, bias);
+        }));
 }
 
 void TeachingController::updateHighlights() {
@@ -413,6 +427,29 @@ void TeachingController::select(const core::Selection& selection) {
     emit selectionChanged();
 }
 
+void TeachingController::timeExampleGemm() {
+    auto* watcher = new QFutureWatcher<double>(this);
+    connect(watcher, &QFutureWatcher<double>::finished, this, [this, watcher] {
+        watcher->deleteLater();
+        emit exampleGemmTimed(watcher->result());
+    });
+    watcher->setFuture(QtConcurrent::run(enginePool(), [] {
+        const int M = 256, K = 1152, N = 192;
+        core::Tensor a(1, 1, M, K), b(1, 1, K, N), c(1, 1, M, N);
+        core::fillUniform(a, 1);
+        core::fillUniform(b, 2);
+        std::vector<double> ms;
+        for (int run = 0; run < 12; ++run) {
+            const auto t0 = std::chrono::steady_clock::now();
+            core::gemm(M, N, K, a.data(), K, b.data(), N, c.data(), N);
+            ms.push_back(
+                std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0)
+                    .count());
+        }
+        return core::median(ms);
+    }));
+}
+
 void TeachingController::cancelFull() {
     if (m_cancel) *m_cancel = true;
 }
@@ -446,8 +483,8 @@ void TeachingController::computeFull() {
         emit fullFinished();
     });
     emit fullStarted();
-    watcher->setFuture(
-        QtConcurrent::run([this, cancel, image, layer, weights, bias, m, map, request] {
+    watcher->setFuture(QtConcurrent::run(
+        enginePool(), [this, cancel, image, layer, weights, bias, m, map, request] {
             FullResult result;
             try {
                 const core::Tensor in = imageToTensor(image, layer.rgb);

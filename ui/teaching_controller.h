@@ -116,6 +116,9 @@ public slots:
     void select(const core::Selection& selection);
     void computeFull();
     void cancelFull();
+    // Times the GEMM of "Why GEMM is at the heart of deep learning" (256×1152×192, median of 12
+    // runs) on the engine thread; exampleGemmTimed(ms) when done.
+    void timeExampleGemm();
 
 signals:
     void changed();  // input, layer or weights: everything needs repainting
@@ -126,6 +129,7 @@ signals:
     void fullProgress(int percent);
     void fullFinished();
     void fullFailed(const QString& message);
+    void exampleGemmTimed(double medianMs);
 
 private:
     void rebuild();  // stepper, ROI tensor, output, clamps step and filter; emits changed()

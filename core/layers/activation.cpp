@@ -1,5 +1,6 @@
 // ReLU, Softmax, Dropout and Add forward.
 #include "activation.h"
+#include "../runtime.h"
 
 #include <algorithm>
 #include <array>
@@ -20,7 +21,7 @@ void ReluLayer::forward(std::span<const Tensor* const> inputs, Tensor& output,
     float* d = output.data();
     const std::int64_t n = output.count();
     const float slope = m_negativeSlope;
-#pragma omp parallel for schedule(static) if (n > (1 << 16))
+#pragma omp parallel for schedule(static) if (n > (1 << 16)) num_threads(threadCount())
     for (std::int64_t i = 0; i < n; ++i) d[i] = s[i] > 0 ? s[i] : s[i] * slope;
 }
 

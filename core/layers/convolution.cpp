@@ -6,6 +6,7 @@
 
 #include "../blocked_gemm.h"
 #include "../gemm.h"
+#include "../runtime.h"
 
 namespace convscope::core {
 
@@ -147,7 +148,7 @@ void ConvolutionLayer::addBias(Tensor& out) const {
     const std::int64_t plane = out.shape().plane();
     const int M = out.c();
     const int rows = out.n() * M;
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) num_threads(threadCount())
     for (int r = 0; r < rows; ++r) {
         float* row = out.data() + std::int64_t(r) * plane;
         const float b = m_bias[std::size_t(r % M)];
@@ -216,7 +217,7 @@ void ConvolutionLayer::forwardGemm(const Tensor& in, Tensor& out, ForwardContext
             for (int g = 0; g < G; ++g)
                 groupGemm(g, tc, col + std::int64_t(g) * Kg * tc, tc,
                           tmp + std::int64_t(g) * Mg * tc, tc);
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) num_threads(threadCount())
             for (int m = 0; m < M; ++m) {
                 for (int b = bFirst; b <= bLast; ++b) {
                     const std::int64_t a = std::max<std::int64_t>(j0, std::int64_t(b) * N);

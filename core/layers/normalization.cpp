@@ -1,5 +1,6 @@
 // LRN and BatchNorm forward.
 #include "normalization.h"
+#include "../runtime.h"
 
 #include <algorithm>
 #include <cmath>
@@ -41,7 +42,7 @@ void LrnLayer::forward(std::span<const Tensor* const> inputs, Tensor& output,
     // Parallel over (image, row of pixels): each pixel's channel window is independent.
     const std::int64_t chunk = 256;
     const std::int64_t chunks = (plane + chunk - 1) / chunk;
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) num_threads(threadCount())
     for (std::int64_t job = 0; job < B * chunks; ++job) {
         const int b = int(job / chunks);
         const std::int64_t p0 = (job % chunks) * chunk, p1 = std::min(plane, p0 + chunk);
@@ -109,7 +110,7 @@ void ScaleLayer::forward(std::span<const Tensor* const> inputs, Tensor& output,
     const int C = in.c();
     const std::int64_t plane = in.shape().plane();
     const int rows = in.n() * C;
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) num_threads(threadCount())
     for (int r = 0; r < rows; ++r) {
         const float a = m_scale[std::size_t(r % C)], b = m_shift[std::size_t(r % C)];
         const float* s = in.data() + r * plane;

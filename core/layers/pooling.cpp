@@ -1,5 +1,6 @@
 // Pooling forward, one output cell at a time (pooling is cheap next to conv and fc).
 #include "pooling.h"
+#include "../runtime.h"
 
 #include <algorithm>
 #include <limits>
@@ -58,7 +59,7 @@ void PoolingLayer::forward(std::span<const Tensor* const> inputs, Tensor& output
     const WindowParams p = windowFor(in.shape());
     const int H = in.h(), W = in.w(), outH = output.h(), outW = output.w();
     const int planes = in.n() * in.c();
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) num_threads(threadCount())
     for (int pl = 0; pl < planes; ++pl) {
         const float* src = in.data() + std::int64_t(pl) * H * W;
         float* dst = output.data() + std::int64_t(pl) * outH * outW;

@@ -12,9 +12,9 @@
 
 #include "app_state.h"
 #include "convolution_view.h"
+#include "export_dialog.h"
 #include "gemm_view.h"
 #include "im2col_view.h"
-#include "export_dialog.h"
 #include "io/animation.h"
 #include "layers/convolution.h"
 #include "lesson_bar.h"

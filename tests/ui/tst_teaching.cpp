@@ -183,7 +183,10 @@ private slots:
         ui::GemmPanel gemm(&c);
         c.setImage(gradient(40, 30), QStringLiteral("g"));
         QVERIFY(gemm.figures().contains(QStringLiteral("K=27")));
-        gemm.runExample();
+        QSignalSpy timed(&c, &TeachingController::exampleGemmTimed);
+        gemm.runExample();  // on the engine thread
+        QVERIFY(timed.wait(20000));
+        QVERIFY(timed.first().first().toDouble() > 0);
         QVERIFY2(gemm.figures().contains(QStringLiteral("GFLOP/s")), qPrintable(gemm.figures()));
     }
 
