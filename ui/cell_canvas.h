@@ -18,6 +18,7 @@ public:
     QImage renderContent() const;
     // The same as a vector drawing (SVG). False when the file cannot be written.
     bool renderSvg(const QString& path) const;
+    bool hasContent() const { return !contentSize().isEmpty(); }
     // The part of the content the viewport shows, in content pixels.
     QRect visibleContent() const;
     // Scrolls so that the content rectangle is visible.

@@ -19,12 +19,14 @@
 #include <QLabel>
 #include <QMenuBar>
 #include <QMimeData>
+#include <QPainter>
 #include <QProgressBar>
 #include <QProgressDialog>
 #include <QScrollArea>
 #include <QSettings>
 #include <QSplitter>
 #include <QStatusBar>
+#include <QSvgGenerator>
 #include <QTabWidget>
 #include <QToolButton>
 #include <QVBoxLayout>
@@ -45,6 +47,7 @@
 #include "live_view.h"
 #include "model_panel.h"
 #include "network_controller.h"
+#include "network_views.h"
 #include "playback_bar.h"
 #include "presentation.h"
 #include "profile_view.h"
@@ -373,6 +376,10 @@ void MainWindow::createMenus() {
     exportMenu->addAction(tr("&Convolution view…"), this, [this] { exportView(0); });
     exportMenu->addAction(tr("&im2col view…"), this, [this] { exportView(1); });
     exportMenu->addAction(tr("&GEMM view…"), this, [this] { exportView(2); });
+    exportMenu->addAction(tr("&Filter gallery…"), this, [this] { exportView(3); });
+    exportMenu->addAction(tr("Feature &maps…"), this, [this] { exportView(4); });
+    exportMenu->addAction(tr("F&ully connected view…"), this, [this] { exportView(5); });
+    exportMenu->addAction(tr("&Profile chart…"), this, [this] { exportView(6); });
     file->addSeparator();
     QAction* quit = file->addAction(tr("&Quit"), qApp, &QApplication::closeAllWindows);
     quit->setShortcut(QKeySequence::Quit);
@@ -979,19 +986,53 @@ void MainWindow::rebuildRecentMenu() {
 
 void MainWindow::exportView(int which) {
     const QString names[] = {QStringLiteral("convolution"), QStringLiteral("im2col"),
-                             QStringLiteral("gemm")};
+                             QStringLiteral("gemm"),        QStringLiteral("filters"),
+                             QStringLiteral("features"),    QStringLiteral("fc"),
+                             QStringLiteral("profile")};
     const QString path =
         QFileDialog::getSaveFileName(this, tr("Export View"), names[which] + QStringLiteral(".png"),
                                      tr("PNG images (*.png);;SVG drawings (*.svg)"));
     if (path.isEmpty()) return;
-    const CellCanvas* canvas = which == 0   ? static_cast<CellCanvas*>(m_conv)
-                               : which == 1 ? static_cast<CellCanvas*>(m_im2col->view())
-                                            : static_cast<CellCanvas*>(m_gemm->view());
-    const bool ok = path.endsWith(QLatin1String(".svg"), Qt::CaseInsensitive)
-                        ? canvas->renderSvg(path)
-                        : canvas->renderContent().save(path);
-    statusBar()->showMessage(ok ? tr("Wrote %1").arg(path) : tr("Could not write %1").arg(path),
-                             8000);
+    QString error;
+    const bool ok = exportViewTo(which, path, &error);
+    statusBar()->showMessage(
+        ok ? tr("Wrote %1").arg(path) : tr("Could not write %1: %2").arg(path, error), 8000);
+}
+
+bool MainWindow::exportViewTo(int which, const QString& path, QString* error) const {
+    const bool svg = path.endsWith(QLatin1String(".svg"), Qt::CaseInsensitive);
+    if (which == 6) return m_profile->exportChart(path, error);
+    if (which == 5) {
+        // The fc view is a plain widget: drawn as it is on screen.
+        QWidget* w = m_fc->canvas();
+        bool ok = false;
+        if (svg) {
+            QSvgGenerator gen;
+            gen.setFileName(path);
+            gen.setSize(w->size());
+            gen.setViewBox(w->rect());
+            QPainter painter;
+            ok = painter.begin(&gen);
+            if (ok) {
+                w->render(&painter);
+                ok = painter.end();
+            }
+        } else {
+            ok = w->grab().save(path);
+        }
+        if (!ok) *error = tr("the file cannot be written");
+        return ok;
+    }
+    const CellCanvas* canvases[] = {m_conv, m_im2col->view(), m_gemm->view(), m_filters->gallery(),
+                                    m_filters->features()};
+    const CellCanvas* canvas = canvases[which];
+    if (!canvas->hasContent()) {
+        *error = tr("the view is empty");
+        return false;
+    }
+    const bool ok = svg ? canvas->renderSvg(path) : canvas->renderContent().save(path);
+    if (!ok) *error = tr("the file cannot be written");
+    return ok;
 }
 
 void MainWindow::dragEnterEvent(QDragEnterEvent* event) {

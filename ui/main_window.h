@@ -88,6 +88,9 @@ public:
     LiveController* live() const { return m_live; }
     // Presentation mode on or off (F5), on the screen and zoom chosen in the View menu.
     void setPresentation(bool on);
+    // Writes a view as PNG or SVG (by extension): 0 convolution, 1 im2col, 2 GEMM, 3 filter
+    // gallery, 4 feature maps, 5 fully connected, 6 profile chart. False with the reason.
+    bool exportViewTo(int which, const QString& path, QString* error) const;
     // Whether sessions embed the image (PNG) instead of referencing its file.
     void setEmbedImages(bool on) { m_embedImages = on; }
 

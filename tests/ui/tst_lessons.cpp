@@ -348,6 +348,31 @@ private slots:
         QCOMPARE(quiz->grid()->chosen().front(), std::make_pair(1, 1));
     }
 
+    void exportEveryViewAsPngAndSvg() {
+        MainWindow w;
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        QTemporaryDir dir;
+        QString error;
+        for (int view : {0, 1, 2}) {
+            for (const char* ext : {".png", ".svg"}) {
+                const QString path =
+                    dir.filePath(QStringLiteral("v%1%2").arg(view).arg(QLatin1String(ext)));
+                QVERIFY2(w.exportViewTo(view, path, &error), qPrintable(error));
+                QFile f(path);
+                QVERIFY(f.open(QIODevice::ReadOnly));
+                const QByteArray head = f.read(64);
+                QVERIFY(QLatin1String(ext) == QLatin1String(".png") ? head.startsWith("\x89PNG")
+                                                                    : head.contains("<?xml"));
+            }
+        }
+        // Without a model the gallery is empty: a message, no file.
+        QVERIFY(!w.exportViewTo(3, dir.filePath(QStringLiteral("g.png")), &error));
+        QVERIFY(error.contains(QStringLiteral("empty")));
+        QVERIFY(!w.exportViewTo(6, dir.filePath(QStringLiteral("p.svg")), &error));
+        QVERIFY(error.contains(QStringLiteral("run a profile first")));
+    }
+
     void presentationKeys() {
         MainWindow w;
         w.show();
