@@ -50,7 +50,8 @@ std::vector<NetworkProfile> profileLadder(Network& net, const ProfileOptions& op
         if (m == ConvMethod::Direct) o.repeat = 1, o.warmup = 0;
         ladder.push_back(profileNetwork(net, o));
     }
-    const NetworkProfile& like = ladder[1];  // im2col + Eigen: the non-conv layers' times
+    // im2col + Eigen gives the non-conv layers' times. A copy: the pushes below reallocate.
+    const NetworkProfile like = ladder[1];
     auto checked = [&](const ConvLayerTimer& timer) {
         return [&, timer](const ConvolutionLayer& conv, const Shape& in) {
             if (options.cancelled && options.cancelled())
