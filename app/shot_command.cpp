@@ -25,6 +25,7 @@ const char* kShotUsage =
                       [--swap-rb] [--labels L]
                       [--threads T] [--batch B] [--repeat R] [--opencv]
                       [--chart time|categories|throughput|first|variation|ladder] [--size WxH]
+       convscope shot --out F.png --view quiz [--seed N] [--size WxH]
 
 Renders a teaching view headless with the same code as the window (offscreen platform): the
 convolution view, the im2col matrix, the GEMM, or all three side by side (default). Defaults: the
@@ -115,10 +116,10 @@ std::set<std::string> joined(std::set<std::string> a, const std::set<std::string
 
 int runShot(const std::vector<std::string>& args) {
     try {
-        const Arguments a(
-            args, joined(kTeachingFlags, {"help", "opencv", "swap-rb"}),
-            joined(kTeachingOptions, {"out", "model", "config", "layer", "model-filter", "labels",
-                                      "scale", "mean", "threads", "batch", "repeat", "chart"}));
+        const Arguments a(args, joined(kTeachingFlags, {"help", "opencv", "swap-rb"}),
+                          joined(kTeachingOptions,
+                                 {"out", "model", "config", "layer", "model-filter", "labels",
+                                  "scale", "mean", "threads", "batch", "repeat", "chart", "seed"}));
         if (a.has("help")) {
             std::cout << kShotUsage;
             return 0;
@@ -139,6 +140,7 @@ int runShot(const std::vector<std::string>& args) {
         r.repeat = a.integer("repeat", 5, 1, 1000);
         r.opencv = a.has("opencv");
         r.chart = QString::fromStdString(a.text("chart", ""));
+        r.seed = a.integer("seed", 1, 1, 999999);
         QString error;
         const QString out = QString::fromStdString(a.text("out", ""));
         // .svg: the same views as a vector drawing (text and cells stay sharp on slides).

@@ -245,7 +245,7 @@ void QuizPanel::showQuestion() {
     m_checked = false;
     const core::Question& q = *m_question;
     m_text->setText(QString::fromStdString(q.text));
-    for (QLineEdit* f : m_fields) f->parentWidget()->deleteLater();
+    for (QLineEdit* f : m_fields) delete f->parentWidget();  // the row: label and field
     m_fields.clear();
     for (const std::string& name : q.fields) {
         auto* row = new QWidget(this);

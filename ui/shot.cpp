@@ -25,6 +25,7 @@
 #include "network_controller.h"
 #include "network_views.h"
 #include "profile_view.h"
+#include "quiz_panel.h"
 
 namespace convscope::ui {
 
@@ -336,6 +337,24 @@ QImage renderShot(const ShotRequest& r, QString* error) {
         return renderNetworkShot(r, image, error);
     }
     TeachingScene scene;
+    if (r.view == QLatin1String("quiz")) {
+        // The quiz on the seed's first window question, answered partly and checked.
+        ShotRequest teaching = r;
+        teaching.view = QStringLiteral("conv");
+        if (!scene.build(teaching, error)) return {};
+        QWidget root;
+        auto* layout = new QHBoxLayout(&root);
+        auto* quiz = new QuizPanel(&scene.controller(), &root);
+        layout->addWidget(quiz);
+        quiz->setKind(int(core::QuestionKind::CoveredCells));
+        quiz->restart(r.seed);
+        const auto& cells = quiz->question()->expected.cells;
+        for (std::size_t i = 0; i + 1 < cells.size(); ++i)
+            quiz->grid()->toggle(cells[i].first, cells[i].second);
+        quiz->grid()->toggle(0, 0);
+        quiz->check();
+        return grabAt(root, r.size, r.svgOut, error);
+    }
     if (!scene.build(r, error)) return {};
     const QImage image = scene.frame(r.step);
     if (!r.svgOut.isEmpty() && !scene.renderSvg(r.svgOut, error)) return {};

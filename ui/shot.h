@@ -34,6 +34,7 @@ struct ShotRequest {
     int filter = 0;
     QSize size{1400, 800};
     QString svgOut;  // also draw the views into this SVG file
+    int seed = 1;    // quiz: the seed
     // The network views (filters, features, fc, profile): a model file, or "alexnet"/"lenet".
     QString model, config;
     QString modelLayer;    // a layer name; empty: the first conv (filters, features) or fc (fc)
