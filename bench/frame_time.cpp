@@ -8,9 +8,16 @@
 #include <cstdio>
 #include <vector>
 
+#include <QEventLoop>
+#include <functional>
+
 #include "convolution_view.h"
+#include "fc_view.h"
 #include "gemm_view.h"
 #include "im2col_view.h"
+#include "network_controller.h"
+#include "network_views.h"
+#include "profile_view.h"
 #include "teaching_controller.h"
 
 using namespace convscope;
@@ -69,11 +76,77 @@ int main(int argc, char** argv) {
             std::printf("  %-12s median %6.2f ms  p95 %6.2f ms\n", view, v[v.size() / 2],
                         v[v.size() * 95 / 100]);
         };
-        std::printf("%s (K=%d, N=%d): applying the layer takes %.1f ms on the GUI thread\n",
-                    k.name, c.stepper().rows(), steps, rebuildMs);
+        std::printf("%s (K=%d, N=%d): applying the layer takes %.1f ms on the GUI thread\n", k.name,
+                    c.stepper().rows(), steps, rebuildMs);
         report("convolution", convMs);
         report("im2col", colMs);
         report("gemm", gemmMs);
     }
+
+    // The network side on the built-in AlexNet: what a click costs on the GUI thread (picking a
+    // layer re-renders the gallery or the feature grid; picking an fc layer renders W's picture)
+    // and what a repaint costs.
+    ui::NetworkController net;
+    QEventLoop loop;
+    QObject::connect(&net, &ui::NetworkController::modelChanged, &loop, &QEventLoop::quit);
+    net.openBuiltIn(QStringLiteral("alexnet"));
+    loop.exec();
+    QObject::connect(&net, &ui::NetworkController::featuresChanged, &loop, &QEventLoop::quit);
+    net.setImage(photo);
+    loop.exec();
+    QObject::connect(&net, &ui::NetworkController::profileFinished, &loop, &QEventLoop::quit);
+    ui::ProfileSettings settings;
+    settings.repeat = 3;
+    net.runProfile(settings);
+    loop.exec();
+    ui::FilterGallery gallery(&net);
+    ui::FeatureMapView features(&net);
+    ui::FcPanel fc(&net);
+    ui::ProfilePanel profile(&net);
+    for (QWidget* w : {static_cast<QWidget*>(&gallery), static_cast<QWidget*>(&features),
+                       static_cast<QWidget*>(&fc), static_cast<QWidget*>(&profile)}) {
+        w->resize(900, 700);
+        w->show();
+    }
+    auto rowOf = [&](const char* name) {
+        for (int i = 0; i < int(net.rows().size()); ++i)
+            if (net.rows()[std::size_t(i)].name == QLatin1String(name)) return i;
+        return -1;
+    };
+    auto time = [](const std::function<void()>& f) {
+        std::vector<double> v;
+        for (int i = 0; i < 15; ++i) {
+            QElapsedTimer t;
+            t.start();
+            f();
+            v.push_back(t.nsecsElapsed() / 1e6);
+        }
+        std::sort(v.begin(), v.end());
+        return std::make_pair(v[v.size() / 2], v[v.size() * 95 / 100]);
+    };
+    std::printf("AlexNet (built in), network views at 900x700:\n");
+    auto line = [](const char* what, std::pair<double, double> m) {
+        std::printf("  %-44s median %6.2f ms  p95 %6.2f ms\n", what, m.first, m.second);
+    };
+    int flip = 0;
+    const int conv1 = rowOf("conv1"), conv2 = rowOf("conv2");
+    line("pick a conv layer: filter gallery re-render", time([&] {
+             net.setCurrentRow((flip++ % 2) ? conv1 : conv2);
+             gallery.grab();
+         }));
+    line("filter gallery repaint", time([&] { gallery.grab(); }));
+    line("pick a layer: feature grid (conv1 96x55x55)", time([&] {
+             features.setLayer(net.rows()[std::size_t(conv1)].engineIndex, (flip++) % 96);
+             features.invalidate();
+             features.grab();
+         }));
+    line("feature grid repaint", time([&] { features.grab(); }));
+    const int fc6 = rowOf("fc6"), fc7 = rowOf("fc7");
+    line("pick an fc layer: W picture (fc6/fc7, 38/17 M weights)", time([&] {
+             fc.canvas()->setRow((flip++ % 2) ? fc6 : fc7);
+             fc.canvas()->grab();
+         }));
+    line("fc view repaint", time([&] { fc.canvas()->grab(); }));
+    line("profile chart repaint (time per layer)", time([&] { profile.chart()->grab(); }));
     return 0;
 }

@@ -2,6 +2,7 @@
 #include "fc_view.h"
 
 #include <QComboBox>
+#include <QFutureWatcher>
 #include <QHBoxLayout>
 #include <QKeyEvent>
 #include <QLabel>
@@ -10,10 +11,12 @@
 #include <QPushButton>
 #include <QSpinBox>
 #include <QVBoxLayout>
+#include <QtConcurrent/QtConcurrentRun>
 #include <algorithm>
 #include <cmath>
 
 #include "color_map.h"
+#include "engine_pool.h"
 #include "layers/fully_connected.h"
 #include "network_controller.h"
 
@@ -27,6 +30,33 @@ QColor mapped(double v, double range) {
     const core::Rgb c = core::mapValue(core::ColorMapKind::Diverging, v, -range, range);
     return QColor(c.r, c.g, c.b);
 }
+// W's picture: block means on a diverging scale.
+QImage blockMeans(const float* w, int n, int k) {
+    const int pw = std::min(kWeightsSide, k), ph = std::min(kWeightsSide, n);
+    // Block means of W, then one symmetric scale over the blocks.
+    std::vector<float> blocks(std::size_t(pw) * std::size_t(ph));
+    for (int by = 0; by < ph; ++by) {
+        const int r0 = int(std::int64_t(by) * n / ph), r1 = int(std::int64_t(by + 1) * n / ph);
+        for (int bx = 0; bx < pw; ++bx) {
+            const int c0 = int(std::int64_t(bx) * k / pw), c1 = int(std::int64_t(bx + 1) * k / pw);
+            double sum = 0;
+            for (int r = r0; r < r1; ++r)
+                for (int c = c0; c < c1; ++c) sum += w[std::int64_t(r) * k + c];
+            blocks[std::size_t(by) * std::size_t(pw) + std::size_t(bx)] =
+                float(sum / double((r1 - r0) * (c1 - c0)));
+        }
+    }
+    float range = 1e-12f;
+    for (float b : blocks) range = std::max(range, std::abs(b));
+    QImage image(pw, ph, QImage::Format_RGB32);
+    for (int y = 0; y < ph; ++y)
+        for (int x = 0; x < pw; ++x)
+            image.setPixel(
+                x, y,
+                mapped(blocks[std::size_t(y) * std::size_t(pw) + std::size_t(x)], range).rgb());
+    return image;
+}
+
 }  // namespace
 
 FcCanvas::FcCanvas(NetworkController* controller, QWidget* parent)
@@ -75,33 +105,26 @@ void FcCanvas::resizeEvent(QResizeEvent*) {
 
 void FcCanvas::renderWeights() {
     m_weights = QImage();
+    const int request = ++m_weightsRequest;
     const core::FullyConnectedLayer* fc = m_controller->fcLayerOf(m_row);
     if (!fc) return;
-    // Once per layer, at up to kWeightsSide blocks a side (fc6's 38 M weights take ~30 ms).
+    // Block means of W, once per layer, at up to kWeightsSide blocks a side: reading fc6's 38 M
+    // weights takes ~30 ms, so off the GUI thread (plain loops, no engine call). The job holds the
+    // model, which may be replaced meanwhile; a newer request drops its result.
+    auto* watcher = new QFutureWatcher<QImage>(this);
+    connect(watcher, &QFutureWatcher<QImage>::finished, this, [this, watcher, request] {
+        watcher->deleteLater();
+        if (request != m_weightsRequest) return;
+        m_weights = watcher->result();
+        update();
+        emit weightsReady();
+    });
     const int n = fc->outputs(), k = fc->inputs();
-    const int pw = std::min(kWeightsSide, k), ph = std::min(kWeightsSide, n);
-    // Block means of W, then one symmetric scale over the blocks.
-    std::vector<float> blocks(std::size_t(pw) * std::size_t(ph));
-    const float* w = fc->weights().data();
-    for (int by = 0; by < ph; ++by) {
-        const int r0 = int(std::int64_t(by) * n / ph), r1 = int(std::int64_t(by + 1) * n / ph);
-        for (int bx = 0; bx < pw; ++bx) {
-            const int c0 = int(std::int64_t(bx) * k / pw), c1 = int(std::int64_t(bx + 1) * k / pw);
-            double sum = 0;
-            for (int r = r0; r < r1; ++r)
-                for (int c = c0; c < c1; ++c) sum += w[std::int64_t(r) * k + c];
-            blocks[std::size_t(by) * std::size_t(pw) + std::size_t(bx)] =
-                float(sum / double((r1 - r0) * (c1 - c0)));
-        }
-    }
-    float range = 1e-12f;
-    for (float b : blocks) range = std::max(range, std::abs(b));
-    m_weights = QImage(pw, ph, QImage::Format_RGB32);
-    for (int y = 0; y < ph; ++y)
-        for (int x = 0; x < pw; ++x)
-            m_weights.setPixel(
-                x, y,
-                mapped(blocks[std::size_t(y) * std::size_t(pw) + std::size_t(x)], range).rgb());
+    // On the engine thread: it streams all of W, and must not run beside a measurement.
+    watcher->setFuture(
+        QtConcurrent::run(enginePool(), [model = m_controller->modelHandle(), fc, n, k] {
+            return blockMeans(fc->weights().data(), n, k);
+        }));
 }
 
 const float* FcCanvas::inputVector() const {
@@ -274,8 +297,8 @@ void FcCanvas::paintEvent(QPaintEvent*) {
     if (m_batch > 1)
         p.drawText(QRect(g.x.left(), g.x.bottom() + 18, width() - g.x.left() - kMargin, 16),
                    Qt::AlignLeft, tr("gray columns: the batch's other images"));
-    // The colour legend of the three heat maps.
-    const int ly = g.w.bottom() + 24;
+    // The colour legend of the three heat maps, along the bottom.
+    const int ly = height() - 20;
     for (int i = 0; i < 120; ++i) {
         const core::Rgb c = core::colorAt(core::ColorMapKind::Diverging, i / 119.0);
         p.setPen(QColor(c.r, c.g, c.b));

@@ -29,8 +29,12 @@ public:
     QString dotProductText(int output) const;
     QSize sizeHint() const override { return {900, 520}; }
 
+    // True while W's picture is being rendered in the background.
+    bool weightsPending() const { return m_weights.isNull() && m_row >= 0; }
+
 signals:
     void hovered(const QString& text);
+    void weightsReady();
 
 protected:
     void paintEvent(QPaintEvent* event) override;
@@ -48,7 +52,8 @@ private:
 
     NetworkController* m_controller;
     int m_row = -1, m_batch = 1, m_hover = -1;
-    QImage m_weights;  // W downsampled to the widget (block means)
+    QImage m_weights;  // W as block means, rendered off the GUI thread
+    int m_weightsRequest = 0;
 };
 
 class FcPanel : public QWidget {

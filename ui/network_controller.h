@@ -91,6 +91,8 @@ public:
     const std::vector<ModelLayerRow>& rows() const { return m_rows; }
     int currentRow() const { return m_currentRow; }
     const core::io::ImportedModel* model() const { return m_model.get(); }
+    // Shared ownership, for background work that reads the model (it outlives a model change).
+    std::shared_ptr<const core::io::ImportedModel> modelHandle() const { return m_model; }
     const core::io::Preprocessing& preprocessing() const { return m_pre; }
     const std::vector<std::string>& labels() const { return m_labels; }
     QString labelsPath() const { return m_labelsPath; }

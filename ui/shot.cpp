@@ -147,6 +147,12 @@ QImage renderNetworkShot(const ShotRequest& r, const QImage& image, QString* err
             return {};
         const int i = panel->layerBox()->findData(row);
         if (i >= 0) panel->layerBox()->setCurrentIndex(i);
+        if (panel->canvas()->weightsPending()) {
+            QEventLoop wait;
+            QObject::connect(panel->canvas(), &FcCanvas::weightsReady, &wait, &QEventLoop::quit);
+            QTimer::singleShot(60000, &wait, &QEventLoop::quit);
+            wait.exec();
+        }
     } else {
         auto* panel = new ProfilePanel(&net, &root);
         layout->addWidget(panel);
