@@ -22,6 +22,7 @@ FiltersPanel::FiltersPanel(NetworkController* controller, QWidget* parent)
     ll->setContentsMargins(2, 2, 2, 2);
     auto* bar = new QHBoxLayout;
     m_galleryTitle = new QLabel(left);
+    m_galleryTitle->setWordWrap(true);
     m_norm = new QComboBox(left);
     m_norm->addItem(tr("Each filter stretched"), int(core::FilterNorm::PerFilter));
     m_norm->addItem(tr("One scale for all"), int(core::FilterNorm::Global));
@@ -37,7 +38,8 @@ FiltersPanel::FiltersPanel(NetworkController* controller, QWidget* parent)
     zoomOut->setToolTip(tr("Zoom the filters out"));
     connect(zoomIn, &QToolButton::clicked, m_gallery, &CellCanvas::zoomIn);
     connect(zoomOut, &QToolButton::clicked, m_gallery, &CellCanvas::zoomOut);
-    bar->addWidget(m_galleryTitle, 1);
+    ll->addWidget(m_galleryTitle);  // its own line: long, and it wraps
+    bar->addStretch(1);
     bar->addWidget(m_norm);
     bar->addWidget(zoomOut);
     bar->addWidget(zoomIn);
@@ -60,20 +62,22 @@ FiltersPanel::FiltersPanel(NetworkController* controller, QWidget* parent)
     m_single->setToolTip(
         tr("The marked channel's map, large: where in the image its filter "
            "responds"));
-    auto* maps = new QSplitter(Qt::Horizontal, right);
-    maps->addWidget(m_features);
-    auto* singleBox = new QWidget(maps);
+    // Grid and the marked map in equal halves (a splitter here kept its hidden-tab sizes).
+    auto* maps = new QHBoxLayout;
+    // The single map's 640-pixel size hint and its caption's length must not claim the width:
+    // the stretch factors split it.
+    m_single->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Expanding);
+    m_singleTitle->setWordWrap(true);
+    maps->addWidget(m_features, 1);
+    auto* singleBox = new QWidget(right);
     auto* sl = new QVBoxLayout(singleBox);
     sl->setContentsMargins(0, 0, 0, 0);
     sl->addWidget(m_singleTitle);
     sl->addWidget(m_single, 1);
-    maps->addWidget(singleBox);
-    maps->setStretchFactor(0, 1);
-    maps->setStretchFactor(1, 1);
-    maps->setSizes({1000, 1000});  // equal halves, whatever the views' size hints
+    maps->addWidget(singleBox, 1);
     rl->addWidget(m_featuresTitle);
     rl->addWidget(m_legend);
-    rl->addWidget(maps, 1);
+    rl->addLayout(maps, 1);
     rl->addWidget(m_predictions);
 
     auto* split = new QSplitter(Qt::Horizontal, this);

@@ -22,6 +22,7 @@
 #include <QPainter>
 #include <QProgressBar>
 #include <QProgressDialog>
+#include <QScreen>
 #include <QScrollArea>
 #include <QSettings>
 #include <QSplitter>
@@ -298,7 +299,7 @@ MainWindow::MainWindow(QWidget* parent)
 
     QSettings settings;
     if (!restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray()))
-        resize(1500, 900);
+        resize(QSize(1500, 900).boundedTo(screen()->availableGeometry().size() * 0.95));
     restoreState(settings.value(QStringLiteral("window/state")).toByteArray());
     // The embedded default: a CC0 photo (Stefan van der Walt's "chelsea", from scikit-image), and
     // a region around the cat's left eye.

@@ -268,9 +268,6 @@ ProfilePanel::ProfilePanel(NetworkController* controller, QWidget* parent)
     }
     controls->addWidget(m_opencv);
     controls->addStretch(1);
-    controls->addWidget(m_run);
-    controls->addWidget(m_ladder);
-    controls->addWidget(m_cancel);
     layout->addLayout(controls);
 
     auto* status = new QHBoxLayout;
@@ -278,6 +275,8 @@ ProfilePanel::ProfilePanel(NetworkController* controller, QWidget* parent)
     m_progress->setMaximumWidth(220);
     m_progress->hide();
     m_status = new QLabel(this);
+    m_status->setMinimumWidth(80);
+    m_status->setWordWrap(true);
     m_kind = new QComboBox(this);
     for (core::ProfileChartKind k :
          {core::ProfileChartKind::LayerTime, core::ProfileChartKind::Categories,
@@ -292,13 +291,21 @@ ProfilePanel::ProfilePanel(NetworkController* controller, QWidget* parent)
     m_exportData->setToolTip(
         tr("Save the measurements as CSV or JSON (the fields of "
            "convscope bench --json)"));
+    // Three short rows rather than one long one: the tab must fit a 1366-pixel screen beside the
+    // docks (one row made the window at least 1580 pixels wide).
+    status->addWidget(m_run);
+    status->addWidget(m_ladder);
+    status->addWidget(m_cancel);
     status->addWidget(m_progress);
     status->addWidget(m_status, 1);
-    status->addWidget(new QLabel(tr("Chart:"), this));
-    status->addWidget(m_kind);
-    status->addWidget(m_exportChart);
-    status->addWidget(m_exportData);
     layout->addLayout(status);
+    auto* chartRow = new QHBoxLayout;
+    chartRow->addWidget(new QLabel(tr("Chart:"), this));
+    chartRow->addWidget(m_kind);
+    chartRow->addWidget(m_exportChart);
+    chartRow->addWidget(m_exportData);
+    chartRow->addStretch(1);
+    layout->addLayout(chartRow);
 
     m_summary = new QLabel(this);
     m_summary->setWordWrap(true);

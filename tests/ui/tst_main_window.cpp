@@ -20,6 +20,14 @@ using convscope::ui::MainWindow;
 class TestMainWindow : public QObject {
     Q_OBJECT
 private slots:
+    void fitsASmallScreen() {
+        // 1366x768 laptops and projectors: the window, docks included, must fit.
+        MainWindow w;
+        QVERIFY2(w.minimumSizeHint().width() <= 1366,
+                 qPrintable(QString::number(w.minimumSizeHint().width())));
+        QVERIFY(w.minimumSizeHint().height() <= 768);
+    }
+
     void initTestCase() {
         QCoreApplication::setOrganizationName(QStringLiteral("ConvScopeTests"));
         QCoreApplication::setApplicationName(QStringLiteral("tst_main_window"));
