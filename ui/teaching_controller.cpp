@@ -149,20 +149,8 @@ bool TeachingController::setView(const QRect& requested, const LayerSettings& la
         emit errorOccurred(problem);
         return false;
     }
-    const bool shapeChanged = layer.filters != m_layer.filters || layer.rgb != m_layer.rgb ||
-                              layer.params.kernelH != m_layer.params.kernelH ||
-                              layer.params.kernelW != m_layer.params.kernelW ||
-                              layer.params.groups != m_layer.params.groups ||
-                              layer.preset != m_layer.preset;
     m_roi = roi;
-    m_layer = layer;
-    if (shapeChanged) {
-        m_weights = core::Tensor();
-        m_kernelSource.clear();
-    }
-    m_selection = {};
-    rebuild();
-    computeFull();
+    applyLayer(layer);
     return true;
 }
 
@@ -191,6 +179,13 @@ bool TeachingController::setLayer(const LayerSettings& layer) {
         return false;
     }
     if (layer == m_layer && !m_weights.empty()) return true;
+    applyLayer(layer);
+    return true;
+}
+
+void TeachingController::applyLayer(const LayerSettings& layer) {
+    // New weights (the preset's) only when their shape or preset changes: stride, padding and
+    // dilation keep a learned or edited kernel.
     const bool shapeChanged = layer.filters != m_layer.filters || layer.rgb != m_layer.rgb ||
                               layer.params.kernelH != m_layer.params.kernelH ||
                               layer.params.kernelW != m_layer.params.kernelW ||
@@ -204,7 +199,6 @@ bool TeachingController::setLayer(const LayerSettings& layer) {
     m_selection = {};
     rebuild();
     computeFull();
-    return true;
 }
 
 void TeachingController::applyPreset(int preset) {

@@ -133,6 +133,7 @@ signals:
 
 private:
     void rebuild();  // stepper, ROI tensor, output, clamps step and filter; emits changed()
+    void applyLayer(const LayerSettings& layer);  // a checked layer: weights, rebuild, full run
     void updateHighlights();
     void computeRoiOutput(const core::WindowParams& params);
 
