@@ -12,6 +12,7 @@
 #include "image_view.h"
 #include "network_controller.h"
 #include "network_views.h"
+#include "teaching_controller.h"
 
 namespace convscope::ui {
 
@@ -145,13 +146,8 @@ void FiltersPanel::updateSingle() {
         range.signedValues()
             ? (m_colorBlindSafe ? core::ColorMapKind::DivergingSafe : core::ColorMapKind::Diverging)
             : core::ColorMapKind::Sequential;
-    QImage img(a->w(), a->h(), QImage::Format_RGB32);
-    for (int y = 0; y < a->h(); ++y)
-        for (int x = 0; x < a->w(); ++x) {
-            const core::Rgb rgb = core::mapValue(kind, a->at(0, c, y, x), range.lo, range.hi);
-            img.setPixel(x, y, qRgb(rgb.r, rgb.g, rgb.b));
-        }
-    m_single->setImage(img);
+    m_single->setImage(colorMapped(a->data() + std::int64_t(c) * a->shape().plane(), a->w(), a->h(),
+                                   kind, range.lo, range.hi));
     m_singleTitle->setText(
         tr("<b>Channel %1</b> (%2×%3), on the scale above").arg(c).arg(a->h()).arg(a->w()));
 }

@@ -86,11 +86,6 @@ void LessonBar::close() {
     emit closed();
 }
 
-void LessonBar::setCaptionScale(double scale) {
-    m_captionScale = scale;
-    refresh();
-}
-
 bool LessonBar::next() {
     if (m_current + 1 >= int(m_lesson.steps.size())) return false;
     goTo(m_current + 1);
@@ -177,7 +172,7 @@ void LessonBar::refresh() {
             .arg(m_lesson.title.toHtmlEscaped(), m_modified ? tr(" (modified)") : QString()));
     m_position->setText(n ? tr("step %1 of %2").arg(m_current + 1).arg(n) : tr("no steps yet"));
     QFont f = font();
-    f.setPointSizeF(f.pointSizeF() * 1.3 * m_captionScale);
+    f.setPointSizeF(f.pointSizeF() * 1.3);
     m_caption->setFont(f);
     m_caption->setText(m_current >= 0 ? m_lesson.steps[std::size_t(m_current)].caption
                                       : tr("Edit ▸ Add Current State as Step records the app as "

@@ -30,9 +30,6 @@ public:
     void setLesson(Lesson lesson);  // shows step 1 (applyRequested)
     void close();
 
-    // The caption's font scale (presentation mode enlarges it).
-    void setCaptionScale(double scale);
-
 public slots:
     bool next();      // false at the last step
     bool previous();  // false at the first
@@ -65,7 +62,6 @@ private:
     QPushButton* m_previous;
     QPushButton* m_next;
     QToolButton* m_record;
-    double m_captionScale = 1.0;
 };
 
 }  // namespace convscope::ui

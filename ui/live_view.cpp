@@ -55,7 +55,7 @@ void LiveController::start(const QString& source) {
     stop();
     m_stop = false;
     m_pending = false;
-    m_frames = 0;
+
     m_fps = 0;
     m_thread = std::thread(&LiveController::loop, this, source.toStdString());
 }
@@ -113,19 +113,12 @@ void LiveController::loop(std::string source) {
             const int m = std::clamp(k.filter, 0, out.c() - 1);
             const float* plane = out.image(0) + std::int64_t(m) * out.shape().plane();
             const auto [lo, hi] = std::minmax_element(plane, plane + out.shape().plane());
-            QImage output(out.w(), out.h(), QImage::Format_RGB32);
-            for (int y = 0; y < out.h(); ++y) {
-                QRgb* line = reinterpret_cast<QRgb*>(output.scanLine(y));
-                for (int x = 0; x < out.w(); ++x) {
-                    const core::Rgb c = core::mapValue(k.map, plane[y * out.w() + x], *lo, *hi);
-                    line[x] = qRgb(c.r, c.g, c.b);
-                }
-            }
+            const QImage output = colorMapped(plane, out.w(), out.h(), k.map, *lo, *hi);
             const auto now = std::chrono::steady_clock::now();
             const double dt = std::chrono::duration<double>(now - last).count();
             last = now;
             if (dt > 0) m_fps = m_fps == 0 ? 1.0 / dt : 0.9 * m_fps + 0.1 / dt;
-            ++m_frames;
+
             if (!m_pending.exchange(true)) {  // else the GUI is behind: drop this frame
                 {
                     std::lock_guard lock(m_mutex);

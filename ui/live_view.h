@@ -37,7 +37,6 @@ public:
     QImage output() const;
     double fps() const { return m_fps; }
     double convMs() const { return m_convMs; }
-    int frames() const { return m_frames; }
 
 public slots:
     // Opens the source in the capture thread: started() then frameReady() per frame, or failed().
@@ -70,7 +69,6 @@ private:
     std::atomic_bool m_stop{false};
     std::atomic_bool m_pending{false};  // a frame waits for the GUI: newer ones are dropped
     std::atomic<double> m_fps{0}, m_convMs{0};
-    std::atomic_int m_frames{0};
 };
 
 class LivePanel : public QWidget {

@@ -174,7 +174,6 @@ void ModelPanel::loadPreprocessing() {
                           ? tr("none")
                           : QFileInfo(m_controller->labelsPath()).fileName());
     m_loading = was;
-    setEnabled(true);
 }
 
 void ModelPanel::applyPreprocessing() {

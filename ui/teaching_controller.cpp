@@ -46,6 +46,18 @@ core::Tensor imageToTensor(const QImage& image, bool rgb) {
     return t;
 }
 
+QImage colorMapped(const float* plane, int w, int h, core::ColorMapKind kind, float lo, float hi) {
+    QImage img(w, h, QImage::Format_RGB32);
+    for (int y = 0; y < h; ++y) {
+        QRgb* line = reinterpret_cast<QRgb*>(img.scanLine(y));
+        for (int x = 0; x < w; ++x) {
+            const core::Rgb c = core::mapValue(kind, plane[std::int64_t(y) * w + x], lo, hi);
+            line[x] = qRgb(c.r, c.g, c.b);
+        }
+    }
+    return img;
+}
+
 namespace {
 
 core::WindowParams effectiveParams(const LayerSettings& layer, int h, int w) {
@@ -502,15 +514,7 @@ void TeachingController::computeFull() {
                 conv.forward(inputs, out, ctx);
                 const float* plane = out.image(0) + std::int64_t(m) * out.shape().plane();
                 const auto [lo, hi] = std::minmax_element(plane, plane + out.shape().plane());
-                QImage img(out.w(), out.h(), QImage::Format_RGB32);
-                for (int y = 0; y < out.h(); ++y) {
-                    QRgb* line = reinterpret_cast<QRgb*>(img.scanLine(y));
-                    for (int x = 0; x < out.w(); ++x) {
-                        const core::Rgb c = core::mapValue(map, plane[y * out.w() + x], *lo, *hi);
-                        line[x] = qRgb(c.r, c.g, c.b);
-                    }
-                }
-                result.image = img;
+                result.image = colorMapped(plane, out.w(), out.h(), map, *lo, *hi);
             } catch (const core::Error& e) {
                 if (e.category() == core::ErrorCategory::Cancelled)
                     result.cancelled = true;

@@ -37,6 +37,9 @@ struct LayerSettings {
 
 // QImage (any format) -> 1 x C x H x W tensor in [0, 1], channels R,G,B or luminance.
 core::Tensor imageToTensor(const QImage& image, bool rgb);
+// One w x h plane of values on a colour map over [lo, hi] (the full-size output, live frames,
+// a feature map).
+QImage colorMapped(const float* plane, int w, int h, core::ColorMapKind kind, float lo, float hi);
 
 class TeachingController : public QObject {
     Q_OBJECT
