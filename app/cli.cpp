@@ -65,7 +65,9 @@ GEMM ms and col-buffer MB, then the split by category (conv / fc / pool / norm /
   --warmup W        untimed runs after the first, cold one (default 2)
   --method M        how convolutions run: im2col (im2col + Eigen GEMM, default), blocked
                     (im2col + the in-tree blocked GEMM), implicit (implicit GEMM: no col
-                    matrix) or direct (the nested-loop reference)
+                    matrix), direct-simd (direct conv vectorised over output channels, the
+                    way oneDNN computes it; no col matrix) or direct (the nested-loop
+                    reference)
   --methods         the ladder: every method in one run, per conv layer (ms, GFLOP/s, % of
                     peak) and the col memory each needs
   --col-limit MIB   largest im2col buffer before column tiling (default 512)
@@ -364,12 +366,13 @@ int bench(const std::vector<std::string>& args) {
     const std::pair<const char*, ConvMethod> methods[] = {{"direct", ConvMethod::Direct},
                                                           {"im2col", ConvMethod::Im2colGemm},
                                                           {"blocked", ConvMethod::Im2colBlocked},
-                                                          {"implicit", ConvMethod::Implicit}};
+                                                          {"implicit", ConvMethod::Implicit},
+                                                          {"direct-simd", ConvMethod::DirectSimd}};
     const auto chosen = std::find_if(std::begin(methods), std::end(methods),
                                      [&](const auto& m) { return method == m.first; });
     if (chosen == std::end(methods))
         throw std::invalid_argument("--method '" + method +
-                                    "' must be direct, im2col, blocked or implicit");
+                                    "' must be direct, im2col, blocked, implicit or direct-simd");
     options.method = chosen->second;
     const std::string peerName = a.text("compare", "");
     if (!peerName.empty() && peerName != "opencv")

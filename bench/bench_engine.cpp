@@ -98,6 +98,9 @@ void Conv_Blocked(benchmark::State& state, const std::string& name) {
 void Conv_Implicit(benchmark::State& state, const std::string& name) {
     convWith(state, name, ConvMethod::Implicit);
 }
+void Conv_DirectSimd(benchmark::State& state, const std::string& name) {
+    convWith(state, name, ConvMethod::DirectSimd);
+}
 
 void Conv_OpenCV(benchmark::State& state, const std::string& name) {
     io::OpenCvNet::setThreads(threads());
@@ -217,14 +220,19 @@ BENCHMARK_CAPTURE(Conv_ConvScope, conv5, std::string("conv5"))->Unit(benchmark::
 BENCHMARK_CAPTURE(Conv_OpenCV, conv5, std::string("conv5"))->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(Conv_Blocked, conv1, std::string("conv1"))->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(Conv_Implicit, conv1, std::string("conv1"))->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(Conv_DirectSimd, conv1, std::string("conv1"))->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(Conv_Blocked, conv2, std::string("conv2"))->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(Conv_Implicit, conv2, std::string("conv2"))->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(Conv_DirectSimd, conv2, std::string("conv2"))->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(Conv_Blocked, conv3, std::string("conv3"))->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(Conv_Implicit, conv3, std::string("conv3"))->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(Conv_DirectSimd, conv3, std::string("conv3"))->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(Conv_Blocked, conv4, std::string("conv4"))->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(Conv_Implicit, conv4, std::string("conv4"))->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(Conv_DirectSimd, conv4, std::string("conv4"))->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(Conv_Blocked, conv5, std::string("conv5"))->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(Conv_Implicit, conv5, std::string("conv5"))->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(Conv_DirectSimd, conv5, std::string("conv5"))->Unit(benchmark::kMillisecond);
 BENCHMARK(Fc6_Gemv)->Unit(benchmark::kMillisecond);
 BENCHMARK(Fc6_GemmN1)->Unit(benchmark::kMillisecond);
 BENCHMARK(Fc6_Batch)->Arg(1)->Arg(8)->Arg(32)->Unit(benchmark::kMillisecond);

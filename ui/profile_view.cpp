@@ -229,14 +229,16 @@ ProfilePanel::ProfilePanel(NetworkController* controller, QWidget* parent)
     m_repeat->setValue(settings.value(QStringLiteral("repeat"), 10).toInt());
     m_repeat->setToolTip(tr("Timed runs after one warm-up; the chart shows their median"));
     m_method = new QComboBox(this);
-    for (core::ConvMethod m : {core::ConvMethod::Im2colGemm, core::ConvMethod::Im2colBlocked,
-                               core::ConvMethod::Implicit, core::ConvMethod::Direct})
+    for (core::ConvMethod m :
+         {core::ConvMethod::Im2colGemm, core::ConvMethod::Im2colBlocked, core::ConvMethod::Implicit,
+          core::ConvMethod::Direct, core::ConvMethod::DirectSimd})
         m_method->addItem(QString::fromUtf8(core::toString(m)), int(m));
     m_method->setCurrentIndex(settings.value(QStringLiteral("method"), 0).toInt());
     m_method->setToolTip(
         tr("How conv layers compute: im2col + Eigen GEMM (Caffe), im2col + the "
-           "in-tree blocked GEMM, implicit GEMM (no col matrix), or direct loops "
-           "(the slow reference)"));
+           "in-tree blocked GEMM, implicit GEMM (no col matrix), direct loops "
+           "(the slow reference) or a direct conv vectorised over output channels "
+           "(oneDNN's way)"));
     m_opencv = new QCheckBox(tr("Beside OpenCV dnn"), this);
     m_opencv->setChecked(settings.value(QStringLiteral("opencv"), true).toBool());
     m_opencv->setToolTip(

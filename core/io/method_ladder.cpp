@@ -16,7 +16,8 @@ namespace convscope::core::io {
 
 namespace {
 constexpr ConvMethod kEngineRungs[] = {ConvMethod::Direct, ConvMethod::Im2colGemm,
-                                       ConvMethod::Im2colBlocked, ConvMethod::Implicit};
+                                       ConvMethod::Im2colBlocked, ConvMethod::Implicit,
+                                       ConvMethod::DirectSimd};
 const char* kOneDnn = "onednn (peer)";
 const char* kFft = "fft (OpenCV dft)";
 }  // namespace

@@ -106,6 +106,14 @@ void ConvolutionLayer::forward(std::span<const Tensor* const> inputs, Tensor& ou
         case ConvMethod::Implicit:
             forwardImplicit(in, output, ctx);
             break;
+        case ConvMethod::DirectSimd: {
+            // Bias included; the padded input lives in the col buffer's scratch.
+            const DirectConvWeights& packed = directWeights();
+            const auto t0 = Clock::now();
+            convolveDirectSimd(in, packed, outChannels(), m_bias, m_params, output, ctx.colScratch);
+            ctx.conv.gemmSeconds += secondsSince(t0);
+            return;
+        }
         case ConvMethod::Im2colBlocked: {
             const std::vector<PackedA>& packed = packedWeights();
             forwardGemm(
@@ -141,6 +149,12 @@ const std::vector<PackedA>& ConvolutionLayer::packedWeights() const {
             m_packedWeights.emplace_back(Mg, Kg, m_weights.data() + std::int64_t(g) * Mg * Kg, Kg);
     }
     return m_packedWeights;
+}
+
+const DirectConvWeights& ConvolutionLayer::directWeights() const {
+    std::lock_guard lock(m_packMutex);
+    if (m_directWeights.empty()) m_directWeights = DirectConvWeights(m_weights, m_params.groups);
+    return m_directWeights;
 }
 
 void ConvolutionLayer::addBias(Tensor& out) const {

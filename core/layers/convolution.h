@@ -9,6 +9,7 @@
 
 #include "../blocked_gemm.h"
 #include "../conv_geometry.h"
+#include "../direct_conv.h"
 #include "../im2col.h"
 #include "layer.h"
 
@@ -49,6 +50,8 @@ private:
     // weights once too); about the weights' size again.
     const std::vector<PackedA>& packedWeights() const;
     void forwardImplicit(const Tensor& in, Tensor& out, ForwardContext& ctx) const;
+    // The weights reordered for convolveDirectSimd, once, on first use.
+    const DirectConvWeights& directWeights() const;
     void addBias(Tensor& out) const;
 
     WindowParams m_params;
@@ -56,6 +59,7 @@ private:
     std::vector<float> m_bias;
     mutable std::mutex m_packMutex;
     mutable std::vector<PackedA> m_packedWeights;
+    mutable DirectConvWeights m_directWeights;
 };
 
 // The reference: out[n][m][y][x] = bias[m] + sum over (c, ki, kj) of w * in, accumulated in double,

@@ -31,6 +31,8 @@ const char* toString(ConvMethod method) {
             return "im2col+blocked";
         case ConvMethod::Implicit:
             return "implicit-gemm";
+        case ConvMethod::DirectSimd:
+            return "direct-simd";
     }
     return "?";
 }

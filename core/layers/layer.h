@@ -24,6 +24,7 @@ enum class ConvMethod {
     Direct,         // nested loops, the obviously-correct reference
     Im2colBlocked,  // im2col + the in-tree blocked GEMM (blocked_gemm.h)
     Implicit,       // implicit GEMM: the im2col gather is the packing of B; no col matrix at all
+    DirectSimd,     // direct conv vectorised over output channels (oneDNN's way; direct_conv.h)
 };
 const char* toString(ConvMethod method);
 

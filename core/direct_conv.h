@@ -1,0 +1,60 @@
+// Direct convolution vectorised over output channels: how oneDNN computes a conv on a CPU, in a
+// form to read. No col matrix is built and the image is never packed.
+//
+//   out[m][y][x] = bias[m] + Σ_c Σ_ki Σ_kj  w[m][c][ki][kj] · in[c][y·sh + ki·dh][x·sw + kj·dw]
+//
+// (in zero-padded). The weights are reordered once into blocks of OCB output channels, channels
+// innermost:  packed[g][block][c][ki][kj][OCB].
+//
+// The micro-kernel holds UR consecutive output pixels of one output row × OCB channels in vector
+// registers (AVX-512: up to 14 × 32 = 28 zmm; AVX2: 6 × 16 = 12 ymm):
+//
+//        for each (c, ki, kj):            OCB weights  ── 2 vector loads
+//          x_j = in[c][..][(x0+j)·sw+..]  UR input values broadcast straight from the image
+//          acc[j] += x_j · w              2·UR FMAs
+//
+// Each weight load serves UR pixels and each input value OCB channels: the register blocking of
+// a GEMM micro-kernel (blocked_gemm.h) with M = channels and N = pixels, where the B "panel" is
+// read in place — the UR broadcasts at one (c, ki, kj) are row k of the im2col matrix.
+#pragma once
+
+#include <vector>
+
+#include "conv_geometry.h"
+#include "tensor.h"
+
+namespace convscope::core {
+
+struct DirectConvShape {
+    int OCB;    // output channels per block (two vectors)
+    int maxUR;  // output pixels per register tile
+};
+// The blocking this build uses (depends on the instruction set compiled for).
+DirectConvShape directConvShape();
+
+// Conv weights (M x Cg x kh x kw, `groups` groups) reordered into blocks of OCB output channels,
+// channels past a group's last zero-filled. Memory: about the weights' size again.
+class DirectConvWeights {
+public:
+    DirectConvWeights() = default;
+    DirectConvWeights(const Tensor& weights, int groups);
+    bool empty() const { return m_blocks == 0; }
+    int groups() const { return m_groups; }
+    int blocksPerGroup() const { return m_blocks; }
+    // The packed (Cg·kh·kw) x OCB block `block` of group `g`.
+    const float* block(int g, int block) const;
+
+private:
+    int m_groups = 0, m_blocks = 0;
+    std::int64_t m_blockFloats = 0;
+    Tensor m_data;
+};
+
+// output = conv(input) + bias with packed weights; `output` must have the conv's output shape and
+// `weights` the packing of the layer's weights. `padScratch` holds the zero-padded input (not used
+// when the layer has no padding). Runs on threadCount() threads.
+void convolveDirectSimd(const Tensor& input, const DirectConvWeights& weights, int outChannels,
+                        const std::vector<float>& bias, const WindowParams& p, Tensor& output,
+                        Scratch& padScratch);
+
+}  // namespace convscope::core
