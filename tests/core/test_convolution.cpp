@@ -69,6 +69,10 @@ const Case kCases[] = {
     {1, 3, 31, 29, 16, 11, 11, 4, 4, 0, 0, 0, 0, 1, 1, 1},  // AlexNet conv1 in small
     {2, 2, 6, 6, 2, 6, 6, 1, 1, 0, 0, 0, 0, 1, 1, 1},       // kernel = whole image (fc as conv)
     {1, 2, 4, 4, 3, 3, 3, 1, 1, 2, 2, 2, 2, 1, 1, 1},       // output larger than input
+    // Wider than one register tile (3 tiles of 11), 70 filters (a partial channel block), 40
+    // channels (chunks of 14 for direct-simd); then stride 2, groups and a one-sided pad.
+    {1, 40, 20, 33, 70, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1},
+    {2, 20, 17, 40, 36, 3, 3, 2, 2, 1, 0, 1, 0, 1, 1, 2},
 };
 
 }  // namespace

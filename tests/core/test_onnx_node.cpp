@@ -209,12 +209,21 @@ TEST_P(OnnxNodeTest, MatchesExpectedOutput) {
     std::vector<Shape> shapes;
     for (const Tensor* t : layerInputs) shapes.push_back(t->shape());
     Tensor out(layer->outputShape(shapes));
-    ForwardContext ctx;
-    layer->forward(layerInputs, out, ctx);
     Tensor expected = toTensor(expectedData, oneD);
     if (op == "Gemm") expected.reshape(out.shape());
-    EXPECT_TRUE(
-        convscope::test::tensorsClose(out, expected, 1e-5, 1e-4, GetParam() + " (" + op + ")"));
+    // A conv node checks every rung of the method ladder; other layers have one way to run.
+    std::vector<ConvMethod> methods = {ConvMethod::Im2colGemm};
+    if (op == "Conv")
+        methods = {ConvMethod::Im2colGemm, ConvMethod::Direct, ConvMethod::Im2colBlocked,
+                   ConvMethod::Implicit, ConvMethod::DirectSimd};
+    for (ConvMethod method : methods) {
+        ForwardContext ctx;
+        ctx.convMethod = method;
+        layer->forward(layerInputs, out, ctx);
+        EXPECT_TRUE(convscope::test::tensorsClose(out, expected, 1e-5, 1e-4,
+                                                  GetParam() + " (" + op + ", " +
+                                                      toString(method) + ")"));
+    }
 }
 
 std::string caseName(const ::testing::TestParamInfo<std::string>& info) {
