@@ -189,11 +189,14 @@ void convolveDirectSimd(const Tensor& input, const DirectConvWeights& weights, i
     const int tilesPerRow = (OW + kMaxUR - 1) / kMaxUR;
     const int ur = (OW + tilesPerRow - 1) / tilesPerRow;
     // Input channels in chunks whose weights (chunk x kh x kw x OCB) stay in L1 while a task's
-    // tiles use them; a task covers enough rows for about 8 tiles per chunk.
+    // tiles use them; a task covers enough rows for about 8 tiles per chunk, in groups of nearly
+    // equal size (13 rows -> 7 + 6).
     const int kernelFloats = p.kernelH * p.kernelW * OCB;
     const int chunk = std::clamp(4096 / kernelFloats, 1, Cg);
-    const int rowGroups = std::max(1, OH / ((8 + tilesPerRow - 1) / tilesPerRow));
-    const int rowsPerTask = (OH + rowGroups - 1) / rowGroups;
+    const int rowsForReuse = (8 + tilesPerRow - 1) / tilesPerRow;
+    const int groupsWanted = std::max(1, OH / rowsForReuse);
+    const int rowsPerTask = (OH + groupsWanted - 1) / groupsWanted;
+    const int rowGroups = (OH + rowsPerTask - 1) / rowsPerTask;
     std::vector<int> offsets;
     for (int c = 0; c < chunk; ++c)
         for (int ki = 0; ki < p.kernelH; ++ki)
