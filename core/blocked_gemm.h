@@ -64,6 +64,9 @@ private:
 // C = A · B with a pre-packed A.
 void blockedGemm(const PackedA& A, int N, const PackB& packB, float* C, std::int64_t ldc,
                  bool accumulate = false);
+// The same with a stored row-major B; rows of up to 1024 floats are read in place, unpacked.
+void blockedGemm(const PackedA& A, int N, const float* B, std::int64_t ldb, float* C,
+                 std::int64_t ldc, bool accumulate = false);
 
 // Packs rows of a row-major matrix into slivers (the PackB for a stored B).
 void packRowMajorB(const float* B, std::int64_t ldb, int k0, int kc, int n0, int nc, float* dst);

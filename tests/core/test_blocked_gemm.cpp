@@ -12,17 +12,31 @@ using namespace convscope::core;
 using convscope::test::randomTensor;
 
 namespace {
-void check(int M, int N, int K, bool accumulate, bool prepacked = false) {
+// How the product is called: A packed as it goes with a stored B (read in place when its rows
+// are short), or a pre-packed A with B from a packing callback or stored.
+enum class Way { Stored, PrePackedCallback, PrePackedStored };
+const char* toString(Way w) {
+    return w == Way::Stored              ? ""
+           : w == Way::PrePackedCallback ? "pre-packed A, callback B, "
+                                         : "pre-packed A, stored B, ";
+}
+
+void check(int M, int N, int K, bool accumulate, Way way = Way::Stored) {
     const int lda = K + 3, ldb = N + 5, ldc = N + 7;
     const Tensor A = randomTensor({1, 1, M, lda}, 1), B = randomTensor({1, 1, K, ldb}, 2);
     Tensor C = randomTensor({1, 1, M, ldc}, 3);
     const Tensor before = C;
-    if (prepacked) {
+    if (way == Way::PrePackedCallback) {
         const PackedA packed(M, K, A.data(), lda);
         blockedGemm(
             packed, N,
-            [&](int k0, int kc, int n0, int nc, float* dst) { packRowMajorB(B.data(), ldb, k0, kc, n0, nc, dst); },
+            [&](int k0, int kc, int n0, int nc, float* dst) {
+                packRowMajorB(B.data(), ldb, k0, kc, n0, nc, dst);
+            },
             C.data(), ldc, accumulate);
+    } else if (way == Way::PrePackedStored) {
+        const PackedA packed(M, K, A.data(), lda);
+        blockedGemm(packed, N, B.data(), ldb, C.data(), ldc, accumulate);
     } else {
         blockedGemm(M, N, K, A.data(), lda, B.data(), ldb, C.data(), ldc, accumulate);
     }
@@ -38,7 +52,7 @@ void check(int M, int N, int K, bool accumulate, bool prepacked = false) {
             }
             const double actual = C.data()[i * ldc + j];
             if (std::fabs(actual - expected) > 1e-4 * (1 + std::sqrt(double(K))) && bad++ == 0)
-                ADD_FAILURE() << (prepacked ? "pre-packed A, " : "") << "M " << M << " N " << N << " K " << K
+                ADD_FAILURE() << toString(way) << "M " << M << " N " << N << " K " << K
                               << (accumulate ? " +=" : " =") << ": C[" << i << "][" << j
                               << "] expected " << expected << ", actual " << actual
                               << (j >= N ? " (past N: must be untouched)" : "");
@@ -66,6 +80,11 @@ TEST(BlockedGemm, TheArticlesGemm) {
 TEST(BlockedGemm, PrePackedAGivesTheSameProducts) {
     const BlockedGemmShape s = blockedGemmShape();
     for (int M : {1, s.MR + 1, s.MC + 5})
-        for (int K : {7, s.KC + 1, 2 * s.KC + 3}) check(M, s.NR + 3, K, false, true);
-    check(s.MR * 3, s.NR * 2, s.KC + 9, true, true);
+        for (int K : {7, s.KC + 1, 2 * s.KC + 3})
+            for (Way way : {Way::PrePackedCallback, Way::PrePackedStored})
+                check(M, s.NR + 3, K, false, way);
+    for (Way way : {Way::PrePackedCallback, Way::PrePackedStored})
+        check(s.MR * 3, s.NR * 2, s.KC + 9, true, way);
+    // Rows too long to read in place: packed even when stored.
+    check(s.MR + 1, 1500, 40, true, Way::PrePackedStored);
 }
