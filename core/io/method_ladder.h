@@ -1,8 +1,9 @@
 // The method ladder (issue "Performance: from direct loops to the physical limit"): one network
 // profiled once per conv method of the engine (direct, im2col + Eigen, im2col + blocked GEMM,
-// implicit GEMM), then the outside rungs timed on each conv layer alone: oneDNN when the build
-// has it, and FFT convolution through OpenCV's dft. Shared by `convscope bench --methods` and
-// the GUI's profile view.
+// implicit GEMM, direct-simd), then the outside rungs: oneDNN when the build has it, and FFT
+// convolution through OpenCV's dft. Every rung's conv layers are timed alone on their input
+// shapes (warm, as oneDNN's benchmarks time them); an engine rung's network total is its whole
+// forward. Shared by `convscope bench --methods` and the GUI's profile view.
 #pragma once
 
 #include <functional>
