@@ -223,8 +223,8 @@ ChartData ladderChart(const std::vector<NetworkProfile>& ladder, const ReportCon
         d.rows.push_back(row);
     }
     d.note =
-        "the same conv layers computed every way; the direct loops run once, the rest are the "
-        "median of " +
+        "the same conv layers computed every way, each layer timed alone (warm); the direct "
+        "loops run once, the rest are the median of " +
         std::to_string(ladder.back().repeat) + " runs; log scale";
     return d;
 }

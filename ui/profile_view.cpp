@@ -92,6 +92,10 @@ void ProfileChart::paint(QPainter& p, const QRect& area) const {
         return;
     }
     const core::ChartData& d = *m_data;
+    // Rows grow (up to twice their height) to use a tall chart: a 7-rung ladder on a classroom
+    // screen otherwise sits in the top third.
+    const int rowH =
+        std::clamp((area.height() - 110) / int(d.rows.size()), kRowHeight, 2 * kRowHeight);
     QFont bold = p.font();
     bold.setBold(true);
     const QFontMetrics fm(p.font());
@@ -127,7 +131,7 @@ void ProfileChart::paint(QPainter& p, const QRect& area) const {
         }
         return left + int(std::lround(v / maxV * plotW));
     };
-    const int bottom = top + int(d.rows.size()) * kRowHeight;
+    const int bottom = top + int(d.rows.size()) * rowH;
     // Grid and axis labels.
     std::vector<double> ticks;
     if (d.logScale) {
@@ -150,12 +154,12 @@ void ProfileChart::paint(QPainter& p, const QRect& area) const {
 
     for (std::size_t i = 0; i < d.rows.size(); ++i) {
         const core::ChartRow& r = d.rows[i];
-        const int y = top + int(i) * kRowHeight;
+        const int y = top + int(i) * rowH;
         p.setPen(ink);
-        p.drawText(QRect(area.left() + 12, y, labelW, kRowHeight),
-                   Qt::AlignRight | Qt::AlignVCenter, qs(r.label));
+        p.drawText(QRect(area.left() + 12, y, labelW, rowH), Qt::AlignRight | Qt::AlignVCenter,
+                   qs(r.label));
         const bool companion = !std::isnan(r.companion);
-        const int barH = companion ? kRowHeight / 2 - 2 : kRowHeight - 6;
+        const int barH = companion ? rowH / 2 - 2 : rowH - 6;
         double acc = 0;
         for (std::size_t s = 0; s < r.segments.size(); ++s) {
             const int x0 = xOf(acc), x1 = xOf(acc + r.segments[s]);
@@ -167,7 +171,7 @@ void ProfileChart::paint(QPainter& p, const QRect& area) const {
             p.fillRect(QRect(left, y + 3 + barH + 1, std::max(1, x1 - left), barH), kCompanion);
         }
         if (!std::isnan(r.whiskerLo)) {
-            const int xl = xOf(r.whiskerLo), xh = xOf(r.whiskerHi), cy = y + kRowHeight / 2;
+            const int xl = xOf(r.whiskerLo), xh = xOf(r.whiskerHi), cy = y + rowH / 2;
             p.setPen(QPen(ink, 1));
             p.drawLine(xl, cy, xh, cy);
             p.drawLine(xl, cy - 4, xl, cy + 4);
@@ -176,7 +180,7 @@ void ProfileChart::paint(QPainter& p, const QRect& area) const {
         const double end = std::max(
             {acc, companion ? r.companion : 0.0, std::isnan(r.whiskerHi) ? 0.0 : r.whiskerHi});
         p.setPen(ink);
-        p.drawText(QRect(xOf(end) + 6, y, area.right() - xOf(end), kRowHeight),
+        p.drawText(QRect(xOf(end) + 6, y, area.right() - xOf(end), rowH),
                    Qt::AlignLeft | Qt::AlignVCenter, qs(r.valueText));
     }
     p.setPen(QColor(120, 120, 120));
