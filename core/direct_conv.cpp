@@ -61,9 +61,9 @@ constexpr int OCB = 2 * Simd::lanes;
 // Where a row tile reads, relative to the padded input at (its first channel, its first input
 // row, its first input column): offsets[(c·kh + ki)·kw + kj] = c·plane + ki·dh·Wp + kj·dw.
 struct TileGeometry {
-    const int* offsets;
-    int taps;  // kh·kw
-    int sw;    // column stride
+    const std::int64_t* offsets;  // 64-bit: chunk x plane exceeds 2^31 on large images
+    int taps;                     // kh·kw
+    int sw;                       // column stride
 };
 
 // tile[j][0..OCB) (+)= Σ over (c < channels, ki, kj) of w[c][ki][kj][0..OCB) ·
@@ -197,11 +197,12 @@ void convolveDirectSimd(const Tensor& input, const DirectConvWeights& weights, i
     const int groupsWanted = std::max(1, OH / rowsForReuse);
     const int rowsPerTask = (OH + groupsWanted - 1) / groupsWanted;
     const int rowGroups = (OH + rowsPerTask - 1) / rowsPerTask;
-    std::vector<int> offsets;
+    std::vector<std::int64_t> offsets;
     for (int c = 0; c < chunk; ++c)
         for (int ki = 0; ki < p.kernelH; ++ki)
             for (int kj = 0; kj < p.kernelW; ++kj)
-                offsets.push_back(int(c * plane + ki * p.dilationH * Wp + kj * p.dilationW));
+                offsets.push_back(c * plane + std::int64_t(ki) * p.dilationH * Wp +
+                                  kj * p.dilationW);
     const TileGeometry geometry{offsets.data(), p.kernelH * p.kernelW, p.strideW};
 
     const int blocks = weights.blocksPerGroup();
