@@ -48,7 +48,8 @@ Subcommands (each has --help):
 const char* kBenchUsage =
     R"(usage: convscope bench [--net alexnet|lenet | --model F [--config F] [--size WxH]]
                        [--batch N] [--threads T] [--repeat R] [--warmup W]
-                       [--method im2col|direct] [--col-limit MIB] [--compare opencv]
+                       [--method im2col|blocked|implicit|direct-simd|direct]
+                       [--methods [--layer NAME]] [--col-limit MIB] [--compare opencv]
                        [--seed S] [--json]
 
 Runs a network (built in with seeded random weights, or a trained model file) on a seeded random
@@ -70,6 +71,7 @@ GEMM ms and col-buffer MB, then the split by category (conv / fc / pool / norm /
                     reference)
   --methods         the ladder: every method in one run, per conv layer (ms, GFLOP/s, % of
                     peak) and the col memory each needs
+  --layer NAME      with --methods: that conv layer alone, on its input shape
   --col-limit MIB   largest im2col buffer before column tiling (default 512)
   --compare opencv  also run the same network in OpenCV dnn in this run, report its median time,
                     the time ratio and the largest output difference
@@ -334,7 +336,7 @@ int filters(const std::vector<std::string>& args) {
 int bench(const std::vector<std::string>& args) {
     const Arguments a(args, {"json", "help", "methods"},
                       {"net", "model", "config", "size", "batch", "threads", "repeat", "warmup",
-                       "method", "col-limit", "compare", "seed"});
+                       "method", "col-limit", "compare", "seed", "layer"});
     if (a.has("help")) {
         std::cout << kBenchUsage;
         return 0;
@@ -355,6 +357,11 @@ int bench(const std::vector<std::string>& args) {
     else
         throw std::invalid_argument("--net '" + netName +
                                     "' is not built in; choose alexnet or lenet");
+    if (a.has("layer")) {
+        if (!a.has("methods"))
+            throw std::invalid_argument("--layer goes with --methods (the ladder of one layer)");
+        net = convLayerAlone(*net, a.text("layer", ""));
+    }
 
     ProfileOptions options;
     options.batch = a.integer("batch", 1, 1, 1024);

@@ -64,15 +64,9 @@ void AlexNet_OpenCV(benchmark::State& state) {
 
 // One AlexNet conv layer on its real input shape, alone in a network.
 std::unique_ptr<Network> singleConv(const std::string& name, Shape& inShape, std::int64_t& flops) {
-    AlexNetFixture& f = alexnet();
-    const int i = f.net->indexOf(name);
-    const auto shapes = f.net->inferShapes(1);
-    inShape = f.net->inputShapes(i, shapes, 1)[0];
-    const auto& conv = static_cast<const ConvolutionLayer&>(f.net->layer(i));
-    auto net = std::make_unique<Network>(name);
-    net->setInput("data", inShape.c, inShape.h, inShape.w);
-    net->emplace<ConvolutionLayer>(name, conv.params(), conv.weights(), conv.bias());
-    flops = conv.flops(std::span<const Shape>(&inShape, 1));
+    auto net = convLayerAlone(*alexnet().net, name);
+    inShape = net->inputShape(1);
+    flops = net->layer(0).flops(std::span<const Shape>(&inShape, 1));
     return net;
 }
 

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <random>
 
+#include "error.h"
 #include "layers/activation.h"
 #include "layers/convolution.h"
 #include "layers/fully_connected.h"
@@ -99,6 +100,25 @@ std::unique_ptr<Network> makeLeNet(std::uint32_t seed) {
     b.fc("ip2", 10, 500);
     net->emplace<SoftmaxLayer>("prob", 1);
     return net;
+}
+
+std::unique_ptr<Network> convLayerAlone(const Network& net, const std::string& name) {
+    const int i = net.indexOf(name);
+    const auto* conv = i < 0 ? nullptr : dynamic_cast<const ConvolutionLayer*>(&net.layer(i));
+    if (!conv) {
+        std::string convs;
+        for (int j = 0; j < net.size(); ++j)
+            if (dynamic_cast<const ConvolutionLayer*>(&net.layer(j)))
+                convs += (convs.empty() ? "" : ", ") + net.layer(j).name();
+        throw Error(ErrorCategory::InvalidConfig,
+                    "'" + name + "' is not a conv layer of " + net.name() +
+                        "; its conv layers are " + (convs.empty() ? std::string("none") : convs));
+    }
+    const Shape in = net.inputShapes(i, net.inferShapes(1), 1)[0];
+    auto alone = std::make_unique<Network>(net.name() + "/" + name);
+    alone->setInput("data", in.c, in.h, in.w);
+    alone->emplace<ConvolutionLayer>(name, conv->params(), conv->weights(), conv->bias());
+    return alone;
 }
 
 }  // namespace convscope::core

@@ -23,4 +23,9 @@ std::unique_ptr<Network> makeAlexNet(std::uint32_t seed = 1);
 // softmax) with seeded random weights: a small net for tests and the GUI.
 std::unique_ptr<Network> makeLeNet(std::uint32_t seed = 1);
 
+// The conv layer `name` of `net` alone (same weights and bias) in a network whose input is that
+// layer's input at batch 1: one layer to benchmark or to run the method ladder on. Throws
+// Error(InvalidConfig) naming the network's conv layers when `name` is not one of them.
+std::unique_ptr<Network> convLayerAlone(const Network& net, const std::string& name);
+
 }  // namespace convscope::core
