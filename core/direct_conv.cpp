@@ -4,10 +4,12 @@
 
 #include <algorithm>
 #include <array>
+#include <atomic>
 #include <cstring>
 #include <utility>
 
 #include <immintrin.h>
+#include <omp.h>
 
 #include "error.h"
 #include "runtime.h"
@@ -175,7 +177,8 @@ const float* DirectConvWeights::block(int g, int block) const {
 
 void convolveDirectSimd(const Tensor& input, const DirectConvWeights& weights, int outChannels,
                         const std::vector<float>& bias, const WindowParams& p, Tensor& output,
-                        Scratch& padScratch) {
+                        Scratch& padScratch, const std::function<bool()>& cancelled,
+                        const std::function<void(double)>& progress) {
     const int B = input.n(), C = input.c(), H = input.h(), W = input.w();
     const int G = p.groups, Cg = C / G, Mg = outChannels / G;
     const int OH = output.h(), OW = output.w();
@@ -208,6 +211,11 @@ void convolveDirectSimd(const Tensor& input, const DirectConvWeights& weights, i
     const int blocks = weights.blocksPerGroup();
     // A task: rowsPerTask output rows of OCB channels of one group of one image.
     const std::int64_t tasks = std::int64_t(B) * G * blocks * rowGroups;
+    // Cancel and progress: the calling thread (OpenMP's thread 0) reports every ~1% of its share;
+    // a cancel makes every thread skip its remaining tasks.
+    std::atomic<bool> stop = false;
+    const bool report = bool(cancelled) || bool(progress);
+    const std::int64_t reportEvery = std::max<std::int64_t>(1, tasks / 100);
 #pragma omp parallel num_threads(threadCount())
     {
         if (padded) {
@@ -228,6 +236,13 @@ void convolveDirectSimd(const Tensor& input, const DirectConvWeights& weights, i
         float* rows = rowScratch.get(std::size_t(rowsPerTask) * OW * OCB);
 #pragma omp for schedule(static)
         for (std::int64_t t = 0; t < tasks; ++t) {
+            if (stop.load(std::memory_order_relaxed)) continue;
+            if (report && omp_get_thread_num() == 0 && t % reportEvery == 0) {
+                if (cancelled && cancelled()) stop = true;
+                // Thread 0 runs the first share of a static schedule: t / share is its progress.
+                if (progress)
+                    progress(std::min(1.0, double(t) * omp_get_num_threads() / double(tasks)));
+            }
             const int y0 = int(t % rowGroups) * rowsPerTask;
             const int y1 = std::min(OH, y0 + rowsPerTask);
             const int blk = int(t / rowGroups % blocks);
@@ -258,6 +273,8 @@ void convolveDirectSimd(const Tensor& input, const DirectConvWeights& weights, i
             }
         }
     }
+    if (stop) throw Error(ErrorCategory::Cancelled, "cancelled by the user");
+    if (progress) progress(1.0);
 }
 
 }  // namespace convscope::core

@@ -18,6 +18,7 @@
 // read in place — the UR broadcasts at one (c, ki, kj) are row k of the im2col matrix.
 #pragma once
 
+#include <functional>
 #include <vector>
 
 #include "conv_geometry.h"
@@ -52,9 +53,12 @@ private:
 
 // output = conv(input) + bias with packed weights; `output` must have the conv's output shape and
 // `weights` the packing of the layer's weights. `padScratch` holds the zero-padded input (not used
-// when the layer has no padding). Runs on threadCount() threads.
+// when the layer has no padding). Runs on threadCount() threads. When given, `cancelled` is polled
+// and `progress` (fraction done) called about every 1% of the work, on the calling thread; a
+// cancel throws Error(Cancelled) and leaves `output` partly written.
 void convolveDirectSimd(const Tensor& input, const DirectConvWeights& weights, int outChannels,
                         const std::vector<float>& bias, const WindowParams& p, Tensor& output,
-                        Scratch& padScratch);
+                        Scratch& padScratch, const std::function<bool()>& cancelled = {},
+                        const std::function<void(double)>& progress = {});
 
 }  // namespace convscope::core

@@ -335,15 +335,17 @@ void TeachingController::rebuild() {
 }
 
 namespace {
+// The output the views show, computed by the engine's fastest method (direct-simd: no col matrix,
+// so a 512x512 region with 11x11 kernels needs no 380 MB buffer); the views draw im2col and the
+// GEMM themselves, and the tests check every method gives the same numbers.
 core::Tensor convolve(const core::Tensor& input, const core::WindowParams& p,
-                      const core::Tensor& weights, const std::vector<float>& bias,
-                      core::ConvMethod method = core::ConvMethod::Im2colGemm) {
+                      const core::Tensor& weights, const std::vector<float>& bias) {
     core::ConvolutionLayer conv("teaching", p, weights, bias);
     const core::Shape in = input.shape();
     core::Tensor out(conv.outputShape(std::span<const core::Shape>(&in, 1)));
     const core::Tensor* inputs[] = {&input};
     core::ForwardContext ctx;
-    ctx.convMethod = method;
+    ctx.convMethod = core::ConvMethod::DirectSimd;
     conv.forward(inputs, out, ctx);
     return out;
 }
@@ -362,12 +364,12 @@ void TeachingController::computeRoiOutput(const core::WindowParams& p) {
     };
     if (flops <= kSyncRoiFlops) {
         // A few milliseconds: at once, on the GUI thread, on that thread alone (no OpenMP team of
-        // its own: engine_pool.h) and through the blocked GEMM (Eigen would start threads).
+        // its own: engine_pool.h).
         const core::ThreadLimit alone(1);
-        publish(convolve(m_input, p, m_weights, m_bias, core::ConvMethod::Im2colBlocked));
+        publish(convolve(m_input, p, m_weights, m_bias));
         return;
     }
-    // Large region and kernel (a 512x512 region, 64 11x11 kernels is 12 GFLOP, 0.4 s): run it
+    // Large region and kernel (a 512x512 region, 64 11x11 kernels is 12 GFLOP, ~50 ms): run it
     // off the GUI thread; the views show the output as pending until it arrives.
     m_outputReady = false;
     m_output = core::Tensor(1, m_layer.filters, m_stepper.outHeight(), m_stepper.outWidth());
@@ -500,7 +502,7 @@ void TeachingController::computeFull() {
                 core::Tensor out(conv.outputShape(std::span<const core::Shape>(&shape, 1)));
                 const core::Tensor* inputs[] = {&in};
                 core::ForwardContext ctx;
-                ctx.colMemoryLimit = std::int64_t(64) << 20;  // tiles: progress and a prompt cancel
+                ctx.convMethod = core::ConvMethod::DirectSimd;  // polls cancel, reports progress
                 ctx.cancelled = [cancel] { return cancel->load(); };
                 ctx.progress = [this, request](double f) {
                     const int percent = int(f * 100);

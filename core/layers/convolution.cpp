@@ -110,7 +110,8 @@ void ConvolutionLayer::forward(std::span<const Tensor* const> inputs, Tensor& ou
             // Bias included; the padded input lives in the col buffer's scratch.
             const DirectConvWeights& packed = directWeights();
             const auto t0 = Clock::now();
-            convolveDirectSimd(in, packed, outChannels(), m_bias, m_params, output, ctx.colScratch);
+            convolveDirectSimd(in, packed, outChannels(), m_bias, m_params, output, ctx.colScratch,
+                               ctx.cancelled, ctx.progress);
             ctx.conv.gemmSeconds += secondsSince(t0);
             return;
         }
