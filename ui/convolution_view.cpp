@@ -325,6 +325,12 @@ QString ConvolutionView::contentToolTip(const QPoint& pos) const {
                 .arg(hit.x)
                 .arg(s.copyCount(hit.y, hit.x));
         case Hit::Output:
+            if (!m_controller->outputReady())
+                return tr("out[%1, %2, %3]: being computed (step %4)")
+                    .arg(m_controller->filter())
+                    .arg(hit.y)
+                    .arg(hit.x)
+                    .arg(s.stepOf(hit.y, hit.x));
             return tr("out[%1, %2, %3] = %4 (step %5)")
                 .arg(m_controller->filter())
                 .arg(hit.y)

@@ -372,7 +372,7 @@ void TeachingController::computeRoiOutput(const core::WindowParams& p) {
     // Large region and kernel (a 512x512 region, 64 11x11 kernels is 12 GFLOP, ~50 ms): run it
     // off the GUI thread; the views show the output as pending until it arrives.
     m_outputReady = false;
-    m_output = core::Tensor(1, m_layer.filters, m_stepper.outHeight(), m_stepper.outWidth());
+    m_output = core::Tensor();
     m_outMin = m_outMax = 0;
     auto* watcher = new QFutureWatcher<core::Tensor>(this);
     connect(watcher, &QFutureWatcher<core::Tensor>::finished, this,

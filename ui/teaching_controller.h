@@ -57,7 +57,8 @@ public:
     const core::Tensor& weights() const { return m_weights; }  // M x C/groups x kh x kw
     const std::vector<float>& bias() const { return m_bias; }
     // The ROI's convolution, 1 x M x oh x ow. Small layers are computed at once; large ones in the
-    // background, and until they arrive outputReady() is false and output() holds zeros.
+    // background, and until they arrive outputReady() is false and output() is empty (a zeroed
+    // placeholder of a 512x512 region's 64 maps was 67 MB of page faults on the GUI thread: 40 ms).
     const core::Tensor& output() const { return m_output; }
     bool outputReady() const { return m_outputReady; }
     float outputMin() const { return m_outMin; }
