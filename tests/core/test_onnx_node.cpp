@@ -9,6 +9,7 @@
 #include <filesystem>
 
 #include "conv_geometry.h"
+#include "io/fft_conv.h"
 #include "io/onnx_proto.h"
 #include "layers/activation.h"
 #include "layers/convolution.h"
@@ -17,6 +18,9 @@
 #include "layers/pooling.h"
 #include "layers/shape_ops.h"
 #include "test_util.h"
+#ifdef CONVSCOPE_HAVE_ONEDNN
+#include "peers/onednn_conv.h"
+#endif
 
 using namespace convscope::core;
 namespace onnx = convscope::core::io::onnx;
@@ -220,9 +224,23 @@ TEST_P(OnnxNodeTest, MatchesExpectedOutput) {
         ForwardContext ctx;
         ctx.convMethod = method;
         layer->forward(layerInputs, out, ctx);
-        EXPECT_TRUE(convscope::test::tensorsClose(out, expected, 1e-5, 1e-4,
-                                                  GetParam() + " (" + op + ", " +
-                                                      toString(method) + ")"));
+        EXPECT_TRUE(convscope::test::tensorsClose(
+            out, expected, 1e-5, 1e-4, GetParam() + " (" + op + ", " + toString(method) + ")"));
+    }
+    // The ladder's outside rungs too: the FFT (no dilation) and oneDNN when built in.
+    if (op == "Conv") {
+        const auto& conv = static_cast<const ConvolutionLayer&>(*layer);
+        const WindowParams& p = conv.params();
+        if (p.dilationH == 1 && p.dilationW == 1) {
+            io::FftConv fft(tensors[0].shape(), p, conv.weights(), conv.bias());
+            EXPECT_TRUE(convscope::test::tensorsClose(fft.forward(tensors[0]), expected, 1e-5, 1e-4,
+                                                      GetParam() + " (Conv, fft)"));
+        }
+#ifdef CONVSCOPE_HAVE_ONEDNN
+        peers::OneDnnConv dnn(tensors[0].shape(), p, conv.weights(), conv.bias());
+        EXPECT_TRUE(convscope::test::tensorsClose(dnn.forward(tensors[0]), expected, 1e-5, 1e-4,
+                                                  GetParam() + " (Conv, onednn)"));
+#endif
     }
 }
 
