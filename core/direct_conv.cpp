@@ -6,6 +6,7 @@
 #include <array>
 #include <atomic>
 #include <cstring>
+#include <exception>
 #include <utility>
 
 #include <immintrin.h>
@@ -185,7 +186,6 @@ void convolveDirectSimd(const Tensor& input, const DirectConvWeights& weights, i
     const int Hp = H + p.padTop + p.padBottom, Wp = W + p.padLeft + p.padRight;
     const bool padded = Hp != H || Wp != W;
     const std::int64_t plane = std::int64_t(Hp) * Wp;
-    const float* src = padded ? padScratch.get(std::size_t(B * C * plane)) : input.data();
     const RowTileFn* tiles = kTiles[std::size_t(strideClass(p.strideW))].data();
 
     // A row of OW pixels in tiles of at most kMaxUR, as even as possible (55 -> 14,14,14,13).
@@ -208,18 +208,27 @@ void convolveDirectSimd(const Tensor& input, const DirectConvWeights& weights, i
                                   kj * p.dilationW);
     const TileGeometry geometry{offsets.data(), p.kernelH * p.kernelW, p.strideW};
 
+    // One allocation, here (an exception cannot leave an OpenMP region): the padded input, then
+    // each thread's tile results (pixel-major, OCB channels each) for one task.
+    const int threads = threadCount();
+    const std::int64_t padFloats = padded ? (std::int64_t(B) * C * plane + 15) / 16 * 16 : 0;
+    const std::int64_t rowFloats = std::int64_t(rowsPerTask) * OW * OCB;
+    float* scratch = padScratch.get(std::size_t(padFloats + threads * rowFloats));
+    const float* src = padded ? scratch : input.data();
+
     const int blocks = weights.blocksPerGroup();
     // A task: rowsPerTask output rows of OCB channels of one group of one image.
     const std::int64_t tasks = std::int64_t(B) * G * blocks * rowGroups;
     // Cancel and progress: the calling thread (OpenMP's thread 0) reports every ~1% of its share;
     // a cancel makes every thread skip its remaining tasks.
     std::atomic<bool> stop = false;
+    std::exception_ptr failure;  // a callback's exception, rethrown after the region
     const bool report = bool(cancelled) || bool(progress);
     const std::int64_t reportEvery = std::max<std::int64_t>(1, tasks / 100);
-#pragma omp parallel num_threads(threadCount())
+#pragma omp parallel num_threads(threads)
     {
         if (padded) {
-            float* dst = const_cast<float*>(src);
+            float* dst = scratch;
 #pragma omp for schedule(static)
             for (int bc = 0; bc < B * C; ++bc) {
                 const float* from = input.data() + std::int64_t(bc) * H * W;
@@ -230,18 +239,22 @@ void convolveDirectSimd(const Tensor& input, const DirectConvWeights& weights, i
                               to + std::int64_t(y + p.padTop) * Wp + p.padLeft);
             }
         }
-        // The task's tile results (pixel-major, OCB channels each), then transposed into the
-        // NCHW output rows with the bias.
-        thread_local Scratch rowScratch;
-        float* rows = rowScratch.get(std::size_t(rowsPerTask) * OW * OCB);
+        // The task's tile results, then transposed into the NCHW output rows with the bias.
+        float* rows = scratch + padFloats + omp_get_thread_num() * rowFloats;
 #pragma omp for schedule(static)
         for (std::int64_t t = 0; t < tasks; ++t) {
             if (stop.load(std::memory_order_relaxed)) continue;
             if (report && omp_get_thread_num() == 0 && t % reportEvery == 0) {
-                if (cancelled && cancelled()) stop = true;
-                // Thread 0 runs the first share of a static schedule: t / share is its progress.
-                if (progress)
-                    progress(std::min(1.0, double(t) * omp_get_num_threads() / double(tasks)));
+                try {
+                    if (cancelled && cancelled()) stop = true;
+                    // Thread 0 runs the first share of a static schedule: t / share is its
+                    // progress.
+                    if (progress)
+                        progress(std::min(1.0, double(t) * omp_get_num_threads() / double(tasks)));
+                } catch (...) {
+                    failure = std::current_exception();
+                    stop = true;
+                }
             }
             const int y0 = int(t % rowGroups) * rowsPerTask;
             const int y1 = std::min(OH, y0 + rowsPerTask);
@@ -273,6 +286,7 @@ void convolveDirectSimd(const Tensor& input, const DirectConvWeights& weights, i
             }
         }
     }
+    if (failure) std::rethrow_exception(failure);
     if (stop) throw Error(ErrorCategory::Cancelled, "cancelled by the user");
     if (progress) progress(1.0);
 }

@@ -53,7 +53,7 @@ private:
 
 // output = conv(input) + bias with packed weights; `output` must have the conv's output shape and
 // `weights` the packing of the layer's weights. `padScratch` holds the zero-padded input (not used
-// when the layer has no padding). Runs on threadCount() threads. When given, `cancelled` is polled
+// when the layer has no padding) and the threads' tile results. Runs on threadCount() threads. When given, `cancelled` is polled
 // and `progress` (fraction done) called about every 1% of the work, on the calling thread; a
 // cancel throws Error(Cancelled) and leaves `output` partly written.
 void convolveDirectSimd(const Tensor& input, const DirectConvWeights& weights, int outChannels,
