@@ -55,6 +55,29 @@ TEST(Network, BatchOfFourEqualsFourSingleRuns) {
     }
 }
 
+TEST(Network, ConvLayerAloneComputesWhatItComputesInTheNet) {
+    auto net = makeAlexNet(5);
+    const Tensor input = randomTensor(net->inputShape(1), 22, 0, 1);
+    ForwardContext ctx;
+    net->forward(input, ctx);
+    const int i = net->indexOf("conv3");
+    auto alone = convLayerAlone(*net, "conv3");
+    ASSERT_EQ(alone->size(), 1);
+    EXPECT_EQ(alone->inputShape(1), (Shape{1, 256, 13, 13}));
+    const Tensor out = alone->forward(net->blob(i - 1), ctx);
+    EXPECT_TRUE(tensorsClose(out, net->blob(i), 0, 0, "conv3 alone"));
+    try {
+        convLayerAlone(*net, "pool1");
+        FAIL() << "pool1 accepted as a conv layer";
+    } catch (const Error& e) {
+        EXPECT_EQ(e.category(), ErrorCategory::InvalidConfig);
+        EXPECT_NE(
+            std::string(e.what()).find("its conv layers are conv1, conv2, conv3, conv4, conv5"),
+            std::string::npos)
+            << e.what();
+    }
+}
+
 TEST(Network, DagWithConcatAndAdd) {
     Network net("dag");
     net.setInput("data", 2, 4, 4);
