@@ -73,7 +73,12 @@ ChartData profileChart(const NetworkProfile& p, const ReportContext& ctx, Profil
     switch (kind) {
         case ProfileChartKind::LayerTime: {
             d.unit = "ms";
-            d.series = {"im2col", "GEMM", "other"};
+            // The direct methods count their whole convolution where the GEMM would be.
+            d.series = {"im2col",
+                        p.method == ConvMethod::Direct || p.method == ConvMethod::DirectSimd
+                            ? "direct conv"
+                            : "GEMM",
+                        "other"};
             if (!ctx.peerLayerMs.empty())
                 d.companionLabel = ctx.peerName + " (its own profile; fused layers read 0)";
             for (const LayerProfile& l : p.layers) {

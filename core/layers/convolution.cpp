@@ -97,7 +97,9 @@ void ConvolutionLayer::forward(std::span<const Tensor* const> inputs, Tensor& ou
                                ForwardContext& ctx) const {
     const Tensor& in = *inputs[0];
     if (ctx.convMethod == ConvMethod::Direct) {
+        const auto t0 = Clock::now();
         convolveDirect(in, m_weights, m_bias, m_params, output);
+        ctx.conv.gemmSeconds += secondsSince(t0);
         return;
     }
     const int Mg = outChannels() / m_params.groups;

@@ -35,6 +35,8 @@ struct GemmShape {
 
 // What a conv layer measured during its last forward.
 struct ConvStats {
+    // The two phases of im2col + GEMM; the direct methods have no im2col and count their whole
+    // convolution as gemmSeconds (charts label it "direct conv" for them).
     double im2colSeconds = 0, gemmSeconds = 0;
     std::int64_t colBytes = 0;  // col buffer actually allocated (a tile when tiled)
     int tiles = 0;              // GEMM column tiles (1 = untiled, 0 = no im2col)

@@ -226,6 +226,14 @@ TEST(ProfileChart, RowsAddUpToTheProfile) {
     EXPECT_EQ(time.rows[2].companion, 0.125);
     EXPECT_TRUE(std::isnan(time.rows[0].companion));
     EXPECT_GT(time.rows[2].segments[1], 0);  // conv2's GEMM
+    EXPECT_EQ(time.series[1], "GEMM");
+    // A direct method has no GEMM: its conv time is in that series, labelled for what it is.
+    options.method = ConvMethod::DirectSimd;
+    const NetworkProfile direct = profileNetwork(*net, options);
+    const ChartData directTime = profileChart(direct, ctx, ProfileChartKind::LayerTime);
+    EXPECT_EQ(directTime.series[1], "direct conv");
+    EXPECT_GT(directTime.rows[2].segments[1], 0);
+    EXPECT_EQ(directTime.rows[2].segments[0], 0);  // no im2col
 
     const ChartData cats = profileChart(p, ctx, ProfileChartKind::Categories);
     double total = 0;
