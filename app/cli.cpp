@@ -370,17 +370,10 @@ int bench(const std::vector<std::string>& args) {
     options.seed = std::uint32_t(a.integer("seed", 7, 0, 1 << 30));
     options.colMemoryLimit = std::int64_t(a.integer("col-limit", 512, 1, 1 << 20)) << 20;
     const std::string method = a.text("method", "im2col");
-    const std::pair<const char*, ConvMethod> methods[] = {{"direct", ConvMethod::Direct},
-                                                          {"im2col", ConvMethod::Im2colGemm},
-                                                          {"blocked", ConvMethod::Im2colBlocked},
-                                                          {"implicit", ConvMethod::Implicit},
-                                                          {"direct-simd", ConvMethod::DirectSimd}};
-    const auto chosen = std::find_if(std::begin(methods), std::end(methods),
-                                     [&](const auto& m) { return method == m.first; });
-    if (chosen == std::end(methods))
-        throw std::invalid_argument("--method '" + method +
-                                    "' must be direct, im2col, blocked, implicit or direct-simd");
-    options.method = chosen->second;
+    const std::optional<ConvMethod> chosen = convMethodFromName(method);
+    if (!chosen)
+        throw std::invalid_argument("--method '" + method + "' must be " + kConvMethodNames);
+    options.method = *chosen;
     const std::string peerName = a.text("compare", "");
     if (!peerName.empty() && peerName != "opencv")
         throw std::invalid_argument("--compare '" + peerName + "': the only peer is opencv");

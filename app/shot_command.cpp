@@ -23,7 +23,7 @@ const char* kShotUsage =
        convscope shot --out F.png --view filters|features|fc|profile [--model F [--config F]]
                       [--layer NAME] [--model-filter M] [--image I] [--scale S] [--mean A,B,C]
                       [--swap-rb] [--labels L]
-                      [--threads T] [--batch B] [--repeat R] [--opencv]
+                      [--threads T] [--batch B] [--repeat R] [--method M] [--opencv]
                       [--chart time|categories|throughput|first|variation|ladder] [--size WxH]
        convscope shot --out F.png --view quiz [--seed N] [--size WxH]
 
@@ -35,7 +35,8 @@ built-in photo's 32x32 region at (136, 86), a 3x3 RGB Sobel kernel, stride 1, pa
 The network views run a model (default: the built-in AlexNet; --model alexnet|lenet|FILE) on the
 image: the Model panel with the filter gallery (filters), the gallery with the feature maps
 (features), an fc layer as GEMV/GEMM with its measured batch timing (fc), or the timing profile
-(profile; --opencv times OpenCV dnn beside it; --chart ladder runs every conv method).
+(profile; --method M the conv method as in `convscope bench`; --opencv times OpenCV dnn
+beside it; --chart ladder runs every conv method).
 )";
 
 constexpr int kDefaultFrames = 48;
@@ -116,10 +117,11 @@ std::set<std::string> joined(std::set<std::string> a, const std::set<std::string
 
 int runShot(const std::vector<std::string>& args) {
     try {
-        const Arguments a(args, joined(kTeachingFlags, {"help", "opencv", "swap-rb"}),
-                          joined(kTeachingOptions,
-                                 {"out", "model", "config", "layer", "model-filter", "labels",
-                                  "scale", "mean", "threads", "batch", "repeat", "chart", "seed"}));
+        const Arguments a(
+            args, joined(kTeachingFlags, {"help", "opencv", "swap-rb"}),
+            joined(kTeachingOptions,
+                   {"out", "model", "config", "layer", "model-filter", "labels", "scale", "mean",
+                    "threads", "batch", "repeat", "chart", "seed", "method"}));
         if (a.has("help")) {
             std::cout << kShotUsage;
             return 0;
@@ -139,6 +141,12 @@ int runShot(const std::vector<std::string>& args) {
         r.batch = a.integer("batch", 1, 1, 256);
         r.repeat = a.integer("repeat", 5, 1, 1000);
         r.opencv = a.has("opencv");
+        const std::string method = a.text("method", "im2col");
+        const std::optional<core::ConvMethod> chosen = core::convMethodFromName(method);
+        if (!chosen)
+            throw std::invalid_argument("--method '" + method + "' must be " +
+                                        core::kConvMethodNames);
+        r.method = *chosen;
         r.chart = QString::fromStdString(a.text("chart", ""));
         r.seed = a.integer("seed", 1, 1, 999999);
         QString error;

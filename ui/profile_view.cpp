@@ -15,6 +15,7 @@
 #include <QPushButton>
 #include <QScrollArea>
 #include <QSettings>
+#include <QSignalBlocker>
 #include <QSpinBox>
 #include <QSplitter>
 #include <QSvgGenerator>
@@ -382,6 +383,15 @@ void ProfilePanel::setChartKind(core::ProfileChartKind kind) {
     m_kind->setCurrentIndex(m_kind->findData(int(kind)));
 }
 
+void ProfilePanel::showSettings(const ProfileSettings& s) {
+    const QSignalBlocker b1(m_threads), b2(m_batch), b3(m_repeat), b4(m_method), b5(m_opencv);
+    m_threads->setValue(s.threads > 0 ? s.threads : m_threads->maximum());
+    if (const int i = m_batch->findData(s.batch); i >= 0) m_batch->setCurrentIndex(i);
+    m_repeat->setValue(s.repeat);
+    if (const int i = m_method->findData(int(s.method)); i >= 0) m_method->setCurrentIndex(i);
+    m_opencv->setChecked(s.compareOpenCv);
+}
+
 void ProfilePanel::saveSettings() const {
     QSettings s;
     s.beginGroup(QStringLiteral("profile"));
@@ -485,9 +495,15 @@ void ProfilePanel::showResult() {
                     .arg(ctx.peerMaxAbsDiff, 0, 'g', 2);
     m_summary->setText(text);
 
-    const QStringList headers = {tr("Layer"),     tr("Type"),    tr("Median ms"),  tr("First ms"),
-                                 tr("Min ms"),    tr("Max ms"),  tr("% of time"),  tr("GFLOP/s"),
-                                 tr("im2col ms"), tr("GEMM ms"), tr("GEMM M×N×K"), tr("OpenCV ms")};
+    // The direct methods have no GEMM: their conv time sits in that column (core::ConvStats).
+    const bool direct =
+        p.method == core::ConvMethod::Direct || p.method == core::ConvMethod::DirectSimd;
+    const QStringList headers = {tr("Layer"),      tr("Type"),
+                                 tr("Median ms"),  tr("First ms"),
+                                 tr("Min ms"),     tr("Max ms"),
+                                 tr("% of time"),  tr("GFLOP/s"),
+                                 tr("im2col ms"),  direct ? tr("Direct conv ms") : tr("GEMM ms"),
+                                 tr("GEMM M×N×K"), tr("OpenCV ms")};
     m_table->clear();
     m_table->setColumnCount(int(headers.size()));
     m_table->setHorizontalHeaderLabels(headers);

@@ -20,6 +20,7 @@ class QTableWidget;
 namespace convscope::ui {
 
 class NetworkController;
+struct ProfileSettings;
 
 // Paints one ChartData as horizontal bars; the same code draws on screen, PNG and SVG.
 class ProfileChart : public QWidget {
@@ -47,6 +48,10 @@ public:
     ProfileChart* chart() const { return m_chart; }
     core::ProfileChartKind chartKind() const;
     void setChartKind(core::ProfileChartKind kind);
+
+    // Shows `s` in the controls (threads 0: every hardware thread), e.g. for a run started
+    // elsewhere; does not run anything or remember the values.
+    void showSettings(const ProfileSettings& s);
 
     bool exportChart(const QString& path, QString* error) const;  // .png or .svg
     bool exportData(const QString& path, QString* error) const;   // .csv or .json

@@ -170,8 +170,10 @@ QImage renderNetworkShot(const ShotRequest& r, const QImage& image, QString* err
         s.threads = r.threads;
         s.batch = r.batch;
         s.repeat = r.repeat;
+        s.method = r.method;
         s.compareOpenCv = r.opencv;
         s.ladder = kind == int(core::ProfileChartKind::Ladder);
+        panel->showSettings(s);
         net.runProfile(s);
         if (!waitFor(&net, &NetworkController::profileFinished, &NetworkController::profileFailed,
                      error, 600))

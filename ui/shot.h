@@ -45,8 +45,9 @@ struct ShotRequest {
     std::array<float, 3> mean{0, 0, 0};
     bool swapRB = false;
     int threads = 0, batch = 1, repeat = 5;
-    bool opencv = false;  // profile: beside OpenCV dnn
-    QString chart;        // profile: time, categories, throughput, first, variation
+    core::ConvMethod method = core::ConvMethod::Im2colGemm;  // profile
+    bool opencv = false;                                     // profile: beside OpenCV dnn
+    QString chart;  // profile: time, categories, throughput, first, variation
 };
 
 // Renders the request; on failure returns a null image and sets `error` (one line).

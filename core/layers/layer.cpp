@@ -37,6 +37,18 @@ const char* toString(ConvMethod method) {
     return "?";
 }
 
+std::optional<ConvMethod> convMethodFromName(std::string_view name) {
+    static constexpr std::pair<std::string_view, ConvMethod> kShort[] = {
+        {"im2col", ConvMethod::Im2colGemm},
+        {"blocked", ConvMethod::Im2colBlocked},
+        {"implicit", ConvMethod::Implicit},
+        {"direct-simd", ConvMethod::DirectSimd},
+        {"direct", ConvMethod::Direct}};
+    for (const auto& [shortName, method] : kShort)
+        if (name == shortName || name == toString(method)) return method;
+    return std::nullopt;
+}
+
 void Layer::expectInputs(std::span<const Shape> inputs) const {
     const int n = int(inputs.size());
     if (n < minInputs() || (maxInputs() >= 0 && n > maxInputs()))

@@ -4,8 +4,10 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "../error.h"
@@ -27,6 +29,10 @@ enum class ConvMethod {
     DirectSimd,     // direct conv vectorised over output channels (oneDNN's way; direct_conv.h)
 };
 const char* toString(ConvMethod method);
+// The method a command-line name means: im2col, blocked, implicit, direct-simd, direct (or the
+// toString label); nothing for any other name. kConvMethodNames lists the short names for messages.
+std::optional<ConvMethod> convMethodFromName(std::string_view name);
+inline constexpr const char* kConvMethodNames = "im2col, blocked, implicit, direct-simd or direct";
 
 // The GEMM a layer performs, in the vocabulary of im2col.h (per group; 0 when none).
 struct GemmShape {
