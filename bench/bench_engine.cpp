@@ -157,17 +157,28 @@ void Fc6_GemmN1(benchmark::State& state) {
         double(fc6().w.bytes()) * double(state.iterations()) / 1e9, benchmark::Counter::kIsRate);
 }
 
-void Fc6_Batch(benchmark::State& state) {
+// fc6 at batch B through the GEMM (Eigen) and through the batched GEMV the layer uses for
+// small batches.
+void fc6Batch(benchmark::State& state, bool batched) {
     setThreadCount(threads());
     const int B = int(state.range(0));
     Tensor x(B, 9216, 1, 1), y(B, 4096, 1, 1);
     fillUniform(x, 2);
     for (auto _ : state) {
-        gemmTransB(B, 4096, 9216, x.data(), fc6().w.data(), y.data());
+        if (batched)
+            batchGemv(B, 4096, 9216, x.data(), fc6().w.data(), y.data());
+        else
+            gemmTransB(B, 4096, 9216, x.data(), fc6().w.data(), y.data());
         benchmark::DoNotOptimize(y.data());
     }
     state.counters["images/s"] =
         benchmark::Counter(double(B) * double(state.iterations()), benchmark::Counter::kIsRate);
+}
+void Fc6_Batch(benchmark::State& state) {
+    fc6Batch(state, false);
+}
+void Fc6_BatchGemv(benchmark::State& state) {
+    fc6Batch(state, true);
 }
 
 // The same GEMM through the in-tree blocked GEMM, with W packed once (as a conv layer does).
@@ -224,7 +235,8 @@ BENCHMARK_CAPTURE(Conv_Implicit, conv5, std::string("conv5"))->Unit(benchmark::k
 BENCHMARK_CAPTURE(Conv_DirectSimd, conv5, std::string("conv5"))->Unit(benchmark::kMillisecond);
 BENCHMARK(Fc6_Gemv)->Unit(benchmark::kMillisecond);
 BENCHMARK(Fc6_GemmN1)->Unit(benchmark::kMillisecond);
-BENCHMARK(Fc6_Batch)->Arg(1)->Arg(8)->Arg(32)->Unit(benchmark::kMillisecond);
+BENCHMARK(Fc6_Batch)->Arg(1)->Arg(8)->Arg(32)->Arg(64)->Unit(benchmark::kMillisecond);
+BENCHMARK(Fc6_BatchGemv)->Arg(2)->Arg(8)->Arg(16)->Arg(32)->Arg(64)->Unit(benchmark::kMillisecond);
 BENCHMARK(Gemm_256x1152x192_BlockedPackedW)->Arg(1)->Arg(2)->Unit(benchmark::kMicrosecond);
 BENCHMARK(Gemm_256x1152x192)->Arg(1)->Arg(2)->Unit(benchmark::kMicrosecond);
 

@@ -3,6 +3,10 @@
 
 #include <Eigen/Core>
 #include <algorithm>
+#include <array>
+#include <utility>
+
+#include <immintrin.h>
 
 #include "runtime.h"
 
@@ -38,6 +42,81 @@ void gemv(int M, int K, const float* A, std::int64_t lda, const float* x, float*
         Eigen::Map<Eigen::VectorXf> yv(y + r0, r1 - r0);
         yv.noalias() = a * xv;
     }
+}
+
+namespace {
+
+#if defined(__AVX512F__)
+// out[b·ldo + r] = Σ_k w[r·ldw + k] · x[b·ldx + k] for r < R, b < NB: R rows of W against NB
+// images, each product accumulated in a 16-lane vector along k and summed at the end.
+template <int R, int NB>
+void gemvTile(int K, const float* w, std::int64_t ldw, const float* x, std::int64_t ldx, float* out,
+              std::int64_t ldo) {
+    __m512 acc[R][NB];
+#pragma GCC unroll 3
+    for (int r = 0; r < R; ++r)
+#pragma GCC unroll 8
+        for (int b = 0; b < NB; ++b) acc[r][b] = _mm512_setzero_ps();
+    auto step = [&](int k, __mmask16 mask) {
+        __m512 wv[R];
+#pragma GCC unroll 3
+        for (int r = 0; r < R; ++r) wv[r] = _mm512_maskz_loadu_ps(mask, w + r * ldw + k);
+#pragma GCC unroll 8
+        for (int b = 0; b < NB; ++b) {
+            const __m512 xv = _mm512_maskz_loadu_ps(mask, x + b * ldx + k);
+#pragma GCC unroll 3
+            for (int r = 0; r < R; ++r) acc[r][b] = _mm512_fmadd_ps(wv[r], xv, acc[r][b]);
+        }
+    };
+    int k = 0;
+    for (; k + 16 <= K; k += 16) step(k, __mmask16(0xffff));
+    if (k < K) step(k, __mmask16((1u << (K - k)) - 1));
+#pragma GCC unroll 3
+    for (int r = 0; r < R; ++r)
+#pragma GCC unroll 8
+        for (int b = 0; b < NB; ++b) out[b * ldo + r] = _mm512_reduce_add_ps(acc[r][b]);
+}
+
+constexpr int kTileRows = 3, kTileImages = 8;  // 24 accumulators + 3 rows of W + 1 image
+using GemvTileFn = void (*)(int, const float*, std::int64_t, const float*, std::int64_t, float*,
+                            std::int64_t);
+template <int R, std::size_t... I>
+constexpr std::array<GemvTileFn, kTileImages> tilesOfRows(std::index_sequence<I...>) {
+    return {&gemvTile<R, int(I) + 1>...};
+}
+// kGemvTiles[rows - 1][images - 1]
+constexpr std::array<std::array<GemvTileFn, kTileImages>, kTileRows> kGemvTiles = {
+    tilesOfRows<1>(std::make_index_sequence<kTileImages>()),
+    tilesOfRows<2>(std::make_index_sequence<kTileImages>()),
+    tilesOfRows<3>(std::make_index_sequence<kTileImages>())};
+#endif
+
+}  // namespace
+
+bool hasBatchGemv() {
+#if defined(__AVX512F__)
+    return true;
+#else
+    return false;
+#endif
+}
+
+void batchGemv(int B, int M, int K, const float* X, const float* W, float* out) {
+#if defined(__AVX512F__)
+    const int blocks = (M + kTileRows - 1) / kTileRows;
+#pragma omp parallel for schedule(static) num_threads(threadCount())
+    for (int blk = 0; blk < blocks; ++blk) {
+        const int m0 = blk * kTileRows, rows = std::min(kTileRows, M - m0);
+        for (int b0 = 0; b0 < B; b0 += kTileImages) {
+            const int images = std::min(kTileImages, B - b0);
+            kGemvTiles[std::size_t(rows - 1)][std::size_t(images - 1)](
+                K, W + std::int64_t(m0) * K, K, X + std::int64_t(b0) * K, K,
+                out + std::int64_t(b0) * M + m0, M);
+        }
+    }
+#else
+    gemmTransB(B, M, K, X, W, out);
+#endif
 }
 
 void gemmTransB(int B, int M, int K, const float* X, const float* W, float* out) {

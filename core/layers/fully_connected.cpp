@@ -49,8 +49,12 @@ void FullyConnectedLayer::forward(std::span<const Tensor* const> inputs, Tensor&
     const Tensor& in = *inputs[0];
     const int B = in.n(), M = outputs(), K = this->inputs();
     const auto t0 = std::chrono::steady_clock::now();
+    // Batch 1: a GEMV, bound by memory. A small batch: GEMVs sharing each load of W (W still
+    // streams once per 8 images). A large one: the GEMM.
     if (B == 1)
         gemv(M, K, m_weights.data(), K, in.data(), output.data());
+    else if (hasBatchGemv() && B <= kBatchGemvMax)
+        batchGemv(B, M, K, in.data(), m_weights.data(), output.data());
     else
         gemmTransB(B, M, K, in.data(), m_weights.data(), output.data());
     ctx.conv.gemmSeconds +=

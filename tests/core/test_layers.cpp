@@ -4,6 +4,7 @@
 
 #include <cmath>
 
+#include "gemm.h"
 #include "layers/activation.h"
 #include "layers/fully_connected.h"
 #include "layers/normalization.h"
@@ -40,6 +41,23 @@ TEST(FullyConnected, GemvAndGemmMatchReference) {
         fullyConnectedDirect(in, w, bias, expected);
         EXPECT_TRUE(
             tensorsClose(run(fc, {&in}), expected, 1e-5, 1e-5, "batch " + std::to_string(batch)));
+    }
+}
+
+TEST(FullyConnected, EveryBatchSizeOnBothPathsMatchesReference) {
+    // The batched GEMV (B <= kBatchGemvMax with AVX-512: tiles of 3 rows x 8 images, K in 16-lane
+    // steps with a masked tail) and Eigen above it; rows, images and K chosen to leave every tail.
+    const Tensor w = randomTensor({41, 3 * 7 * 5, 1, 1}, 5);  // M = 41 = 13*3 + 2, K = 105
+    std::vector<float> bias(41, 0.25f);
+    FullyConnectedLayer fc("fc", w, bias);
+    for (int batch : {2, 3, 8, 9, 17, kBatchGemvMax, kBatchGemvMax + 1, 40}) {
+        const Tensor in = randomTensor({batch, 3, 7, 5}, 6 + std::uint32_t(batch));
+        Tensor expected(batch, 41, 1, 1);
+        fullyConnectedDirect(in, w, bias, expected);
+        EXPECT_TRUE(tensorsClose(
+            run(fc, {&in}), expected, 1e-5, 1e-5,
+            "batch " + std::to_string(batch) +
+                (hasBatchGemv() && batch <= kBatchGemvMax ? " (batched GEMV)" : " (Eigen)")));
     }
 }
 
