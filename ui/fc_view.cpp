@@ -237,10 +237,18 @@ void FcCanvas::paintEvent(QPaintEvent*) {
                                             .arg(n)
                                             .arg(m_batch)
                                             .arg(k);
-    p.drawText(
-        QRect(kMargin, 6, width() - 2 * kMargin, 24), Qt::AlignLeft | Qt::AlignVCenter,
-        tr("y (%1×%2) = W (%1×%3) · x (%3×%2) + b    %4").arg(n).arg(m_batch).arg(k).arg(gemm));
-    p.setFont(font());
+    const QString equation = tr("y (%1×%2) = W (%1×%3) · x (%3×%2) + b").arg(n).arg(m_batch).arg(k);
+    const int textW = width() - 2 * kMargin;
+    if (QFontMetrics(bold).horizontalAdvance(equation + QStringLiteral("    ") + gemm) <= textW) {
+        p.drawText(QRect(kMargin, 6, textW, 24), Qt::AlignLeft | Qt::AlignVCenter,
+                   equation + QStringLiteral("    ") + gemm);
+        p.setFont(font());
+    } else {  // a narrow window: the GEMV/GEMM line below the equation, elided if still too long
+        p.drawText(QRect(kMargin, 2, textW, 18), Qt::AlignLeft | Qt::AlignVCenter, equation);
+        p.setFont(font());
+        p.drawText(QRect(kMargin, 19, textW, 18), Qt::AlignLeft | Qt::AlignVCenter,
+                   QFontMetrics(font()).elidedText(gemm, Qt::ElideRight, textW));
+    }
     // W.
     if (!m_weights.isNull()) p.drawImage(g.w, m_weights);
     p.setPen(palette().color(QPalette::Mid));
@@ -330,6 +338,7 @@ FcPanel::FcPanel(NetworkController* controller, QWidget* parent)
     auto* controls = new QHBoxLayout;
     m_layer = new QComboBox(this);
     m_layer->setToolTip(tr("The fully-connected layers of the open model"));
+    m_layer->setSizeAdjustPolicy(QComboBox::AdjustToContents);
     m_batch = new QSpinBox(this);
     m_batch->setRange(1, 64);
     m_batch->setToolTip(
