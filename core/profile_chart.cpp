@@ -229,7 +229,7 @@ ChartData ladderChart(const std::vector<NetworkProfile>& ladder, const ReportCon
     }
     d.note =
         "the same conv layers computed every way, each layer timed alone (warm); the direct "
-        "loops run once, the rest are the median of " +
+        "loops run once in the forward, the rest are the median of " +
         std::to_string(ladder.back().repeat) + " runs; log scale";
     return d;
 }

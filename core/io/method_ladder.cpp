@@ -37,9 +37,8 @@ void timeAlone(const ConvolutionLayer& conv, const Shape& in, ConvMethod method,
     ctx.convMethod = method;
     ctx.colMemoryLimit = options.colMemoryLimit;
     std::vector<double> ms, im2col, gemm;
-    const int warmup = method == ConvMethod::Direct ? 0 : options.warmup + 1;
-    const int repeat = method == ConvMethod::Direct ? 1 : options.repeat;
-    for (int r = 0; r < warmup + repeat; ++r) {
+    const int warmup = options.warmup + 1;
+    for (int r = 0; r < warmup + options.repeat; ++r) {
         if (options.cancelled && options.cancelled())
             throw Error(ErrorCategory::Cancelled, "cancelled by the user");
         ctx.conv = {};
@@ -89,9 +88,11 @@ std::vector<NetworkProfile> profileLadder(Network& net, const ProfileOptions& op
         NetworkProfile profile = profileNetwork(net, o);
         // The network total stays the whole forward's; each conv layer's time is measured alone,
         // as the outside rungs are (in the forward, fc6-fc8's 234 MB of weights push the conv
-        // weights out of cache between runs: conv3 alone 1.38 ms, in the forward 1.61).
+        // weights out of cache between runs: conv3 alone 1.38 ms, in the forward 1.61). Not the
+        // direct loops: at ~1 GFLOP/s cache effects do not show, and a second run of them would
+        // double the ladder's slowest rung.
         const std::vector<Shape> shapes = net.inferShapes(options.batch);
-        for (int i = 0; i < net.size(); ++i)
+        for (int i = 0; m != ConvMethod::Direct && i < net.size(); ++i)
             if (const auto* conv = dynamic_cast<const ConvolutionLayer*>(&net.layer(i)))
                 timeAlone(*conv, net.inputShapes(i, shapes, options.batch)[0], m, options,
                           profile.layers[std::size_t(i)]);

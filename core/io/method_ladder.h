@@ -2,8 +2,8 @@
 // profiled once per conv method of the engine (direct, im2col + Eigen, im2col + blocked GEMM,
 // implicit GEMM, direct-simd), then the outside rungs: oneDNN when the build has it, and FFT
 // convolution through OpenCV's dft. Every rung's conv layers are timed alone on their input
-// shapes (warm, as oneDNN's benchmarks time them); an engine rung's network total is its whole
-// forward. Shared by `convscope bench --methods` and the GUI's profile view.
+// shapes (warm, as oneDNN's benchmarks time them; the slow direct loops once, in the forward);
+// an engine rung's network total is its whole forward. Shared by `convscope bench --methods` and the GUI's profile view.
 #pragma once
 
 #include <functional>
