@@ -105,6 +105,43 @@ private slots:
         QVERIFY(!c.fullRunning());
     }
 
+    void fullSizeRunShowsTheFilterOnShow() {
+        // Grouped (3 groups of 2 filters over one channel each): filter 5 reads the blue channel
+        // only. The picture must be the engine's map 5 of the whole layer, in its colours.
+        TeachingController c;
+        QSignalSpy finished(&c, &TeachingController::fullFinished);
+        c.setImage(gradient(90, 60), QStringLiteral("g"));
+        QVERIFY(finished.wait(10000));
+        QVERIFY(c.setLayer(layer(3, 1, 1, 1, 6, 3)));
+        c.setFilter(5);
+        finished.clear();  // stale runs report nothing; the next report is filter 5's
+        QVERIFY(finished.wait(10000));
+
+        const core::Tensor in = ui::imageToTensor(gradient(90, 60), true);
+        const core::WindowParams p = c.layer().params;
+        core::ConvolutionLayer conv("check", p, c.weights(), c.bias());
+        const core::Shape shape = in.shape();
+        core::Tensor out(conv.outputShape(std::span<const core::Shape>(&shape, 1)));
+        const core::Tensor* inputs[] = {&in};
+        core::ForwardContext ctx;
+        conv.forward(inputs, out, ctx);
+        const float* map = out.image(0) + 5 * out.shape().plane();
+        const auto [lo, hi] = std::minmax_element(map, map + out.shape().plane());
+        const QImage expected = ui::colorMapped(map, out.w(), out.h(), c.divergingMap(), *lo, *hi);
+        QCOMPARE(c.fullOutputImage().size(), expected.size());
+        int differing = 0;
+        for (int y = 0; y < expected.height(); ++y)
+            for (int x = 0; x < expected.width(); ++x) {
+                const QColor a = c.fullOutputImage().pixelColor(x, y),
+                             b = expected.pixelColor(x, y);
+                if (std::abs(a.red() - b.red()) + std::abs(a.green() - b.green()) +
+                        std::abs(a.blue() - b.blue()) >
+                    3)
+                    ++differing;
+            }
+        QCOMPARE(differing, 0);
+    }
+
     void cancelAndNewestRequestWins() {
         TeachingController c;
         QSignalSpy finished(&c, &TeachingController::fullFinished);
