@@ -30,8 +30,10 @@ namespace fs = std::filesystem;
 namespace {
 
 Difference againstOpenCv(io::ImportedModel& model, const Tensor& input, bool perLayer,
-                         std::vector<std::string>* layerFailures = nullptr) {
+                         std::vector<std::string>* layerFailures = nullptr,
+                         ConvMethod method = ConvMethod::Im2colGemm) {
     ForwardContext ctx;
+    ctx.convMethod = method;
     const Tensor& ours = model.network->forward(input, ctx);
     io::OpenCvNet peer(model.modelPath, model.configPath);
     const Difference d = compare(ours.span(), peer.forward(input).span());
@@ -250,10 +252,16 @@ TEST(SharedModels, MatchOpenCvOnEveryTestInput) {
                                              "digit7_28x28", "digit9_28x28"};
         for (const std::string& image : images) {
             const Tensor in = loadFor(m, shared("test_inputs/" + image + ".png"), s.pre);
-            std::vector<std::string> failures;
-            const Difference d = againstOpenCv(m, in, true, &failures);
-            EXPECT_LE(d.maxRel, 1e-4) << s.model << " on " << image << ": max abs " << d.maxAbs;
-            EXPECT_TRUE(failures.empty()) << s.model << " on " << image << ": " << failures.front();
+            // Every conv method of the engine, layer by layer against OpenCV.
+            for (ConvMethod method : {ConvMethod::Im2colGemm, ConvMethod::Im2colBlocked,
+                                      ConvMethod::Implicit, ConvMethod::DirectSimd}) {
+                std::vector<std::string> failures;
+                const Difference d = againstOpenCv(m, in, true, &failures, method);
+                const std::string what =
+                    std::string(s.model) + " on " + image + ", " + toString(method);
+                EXPECT_LE(d.maxRel, 1e-4) << what << ": max abs " << d.maxAbs;
+                EXPECT_TRUE(failures.empty()) << what << ": " << failures.front();
+            }
         }
     }
 }
