@@ -11,10 +11,11 @@
 //         for jr, ir (in parallel):       micro-kernel: MR x NR of C in registers, KC rank-1
 //         updates
 //
-// The micro-kernel keeps an MR x NR tile of C in vector registers (AVX-512: 12 x 32 = 24 zmm; AVX2:
-// 6 x 16 = 12 ymm; otherwise plain loops the compiler vectorises). Packing makes every load
-// sequential and aligned. B is packed through a callback, so the same loop nest multiplies a
-// stored matrix or gathers im2col columns straight from the image (implicit GEMM, see conv).
+// The micro-kernel keeps an MR x NR tile of C in vector registers (AVX-512: 8 x 48 = 24 zmm, so
+// per k 3 loads of B, 8 broadcasts of A and 24 FMAs; AVX2: 6 x 16 = 12 ymm; otherwise plain loops
+// the compiler vectorises). Packing makes every load sequential. B is packed through a callback,
+// so the same loop nest multiplies a stored matrix or gathers im2col columns straight from the
+// image (implicit GEMM, see conv); a stored B with short rows is read in place instead.
 #pragma once
 
 #include <cstdint>
