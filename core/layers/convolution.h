@@ -1,6 +1,7 @@
 // Convolution layer: im2col + one GEMM per group + bias (the Caffe way), with a 1x1 shortcut,
 // column tiling under a memory limit, batching into one wide GEMM, and a direct nested-loop
-// reference (convolveDirect) that every fast path is tested against.
+// reference (convolveDirect) that every fast path is tested against. ForwardContext::convMethod
+// picks the other rungs of the method ladder: the blocked GEMM, implicit GEMM, direct-simd.
 #pragma once
 
 #include <functional>
