@@ -92,16 +92,16 @@ void LiveController::loop(std::string source) {
             frame = frame.convertToFormat(QImage::Format_RGB32);
             const core::Tensor in = imageToTensor(frame, k.rgb);
             const auto t0 = std::chrono::steady_clock::now();
-            core::ConvolutionLayer conv("live", k.params, k.weights, k.bias);
-            const core::Shape shape = in.shape();
-            core::Tensor out(conv.outputShape(std::span<const core::Shape>(&shape, 1)));
-            // On the engine thread, between the other controllers' work (engine_pool.h says why).
+            // The map on show only, by direct-simd (no col matrix), on the engine thread between
+            // the other controllers' work (engine_pool.h says why).
+            const int m = std::clamp(k.filter, 0, k.weights.n() - 1);
+            core::Tensor out;
             std::exception_ptr failure;
             QtConcurrent::run(enginePool(), [&] {
                 try {
-                    const core::Tensor* inputs[] = {&in};
                     core::ForwardContext ctx;
-                    conv.forward(inputs, out, ctx);
+                    ctx.convMethod = core::ConvMethod::DirectSimd;
+                    out = core::convolveOneFilter(in, k.params, k.weights, k.bias, m, ctx);
                 } catch (...) {
                     failure = std::current_exception();
                 }
@@ -110,8 +110,7 @@ void LiveController::loop(std::string source) {
             m_convMs =
                 std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0)
                     .count();
-            const int m = std::clamp(k.filter, 0, out.c() - 1);
-            const float* plane = out.image(0) + std::int64_t(m) * out.shape().plane();
+            const float* plane = out.image(0);
             const auto [lo, hi] = std::minmax_element(plane, plane + out.shape().plane());
             const QImage output = colorMapped(plane, out.w(), out.h(), k.map, *lo, *hi);
             const auto now = std::chrono::steady_clock::now();

@@ -310,6 +310,26 @@ void ConvolutionLayer::forwardImplicit(const Tensor& in, Tensor& out, ForwardCon
     ctx.conv.gemmSeconds += secondsSince(t0);
 }
 
+Tensor convolveOneFilter(const Tensor& image, const WindowParams& p, const Tensor& weights,
+                         const std::vector<float>& bias, int m, ForwardContext& ctx) {
+    const int cg = weights.c(), group = m / (weights.n() / p.groups);
+    const std::int64_t plane = std::int64_t(image.h()) * image.w();
+    Tensor in(1, cg, image.h(), image.w());
+    std::copy_n(image.data() + group * cg * plane, cg * plane, in.data());
+    Tensor w(1, cg, weights.h(), weights.w());
+    std::copy_n(weights.data() + std::int64_t(m) * w.count(), w.count(), w.data());
+    WindowParams one = p;
+    one.groups = 1;
+    const ConvolutionLayer conv(
+        "one filter", one, std::move(w),
+        bias.empty() ? std::vector<float>{} : std::vector<float>{bias[std::size_t(m)]});
+    const Shape shape = in.shape();
+    Tensor out(conv.outputShape(std::span<const Shape>(&shape, 1)));
+    const Tensor* inputs[] = {&in};
+    conv.forward(inputs, out, ctx);
+    return out;
+}
+
 void convolveDirect(const Tensor& input, const Tensor& weights, const std::vector<float>& bias,
                     const WindowParams& p, Tensor& output) {
     const int G = p.groups;

@@ -63,6 +63,13 @@ private:
     mutable DirectConvWeights m_directWeights;
 };
 
+// One output map of a conv layer: filter m (weights M x C/groups x kh x kw, bias M values or empty)
+// on its group's channels of a single image, as a 1 x 1 x oh x ow tensor, run with ctx's method,
+// cancel and progress. For showing one map of a large image: computing all M would cost M times
+// the work and memory (64 filters on a 12 MP photo: a 3 GB output).
+Tensor convolveOneFilter(const Tensor& image, const WindowParams& p, const Tensor& weights,
+                         const std::vector<float>& bias, int m, ForwardContext& ctx);
+
 // The reference: out[n][m][y][x] = bias[m] + sum over (c, ki, kj) of w * in, accumulated in double,
 // by seven nested loops. `output` must have the conv's output shape.
 void convolveDirect(const Tensor& input, const Tensor& weights, const std::vector<float>& bias,

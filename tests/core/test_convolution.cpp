@@ -138,6 +138,26 @@ TEST(Convolution, DirectSimdReportsProgressAndCancels) {
     EXPECT_LE(polls, 4);
 }
 
+TEST(Convolution, OneFilterIsThatMapOfTheWholeLayer) {
+    // Grouped, dilated, asymmetric padding: every filter alone equals its map in the whole layer.
+    const Case t{1, 6, 15, 13, 9, 5, 3, 2, 3, 2, 2, 1, 1, 1, 3, 3};
+    const ConvolutionLayer conv = makeConv(t, 21);
+    const Tensor in = randomTensor({t.n, t.c, t.h, t.w}, 22);
+    const Tensor whole = runConv(conv, in, ConvMethod::Direct);
+    for (ConvMethod method : {ConvMethod::Im2colGemm, ConvMethod::DirectSimd})
+        for (int m = 0; m < t.m; ++m) {
+            ForwardContext ctx;
+            ctx.convMethod = method;
+            const Tensor one =
+                convolveOneFilter(in, conv.params(), conv.weights(), conv.bias(), m, ctx);
+            Tensor expected(1, 1, whole.h(), whole.w());
+            std::copy_n(whole.data() + m * whole.shape().plane(), expected.count(),
+                        expected.data());
+            EXPECT_TRUE(tensorsClose(one, expected, 1e-4, 1e-4,
+                                     "filter " + std::to_string(m) + ", " + toString(method)));
+        }
+}
+
 TEST(Convolution, TiledMatchesUntiledForEveryTileSize) {
     std::uint32_t seed = 300;
     for (const Case& t : kCases) {
