@@ -145,6 +145,106 @@ void storeChannel(const float* column, int count, float add, float* out) {
     for (; x < count; ++x) out[x] = column[x * OCB] + add;
 }
 
+// Cancel and progress from inside an OpenMP loop over `tasks` with a static schedule: the calling
+// thread (OpenMP's thread 0, which runs the first share) polls and reports every ~1% of its share;
+// a cancel, or an exception from a callback, makes every thread skip its remaining tasks, and
+// finish() (after the region: nothing may be thrown inside one) reports it.
+class TaskProgress {
+public:
+    TaskProgress(std::int64_t tasks, const std::function<bool()>& cancelled,
+                 const std::function<void(double)>& progress)
+        : m_tasks(tasks),
+          m_every(std::max<std::int64_t>(1, tasks / 100)),
+          m_cancelled(cancelled),
+          m_progress(progress) {}
+
+    // In the loop, before task t: false when it is to be skipped.
+    bool proceed(std::int64_t t) {
+        if (m_stop.load(std::memory_order_relaxed)) return false;
+        if ((m_cancelled || m_progress) && omp_get_thread_num() == 0 && t % m_every == 0) {
+            try {
+                if (m_cancelled && m_cancelled()) m_stop = true;
+                if (m_progress)
+                    m_progress(std::min(1.0, double(t) * omp_get_num_threads() / double(m_tasks)));
+            } catch (...) {
+                m_failure = std::current_exception();
+                m_stop = true;
+            }
+        }
+        return !m_stop.load(std::memory_order_relaxed);
+    }
+
+    void finish() {
+        if (m_failure) std::rethrow_exception(m_failure);
+        if (m_stop) throw Error(ErrorCategory::Cancelled, "cancelled by the user");
+        if (m_progress) m_progress(1.0);
+    }
+
+private:
+    std::int64_t m_tasks, m_every;
+    const std::function<bool()>& m_cancelled;
+    const std::function<void(double)>& m_progress;
+    std::atomic<bool> m_stop = false;
+    std::exception_ptr m_failure;  // written by thread 0 only
+};
+
+#if defined(__AVX512F__)
+// The by-pixels kernel (few filters): out[m][y][x0 + i] (+ bias) for i < count, m < MB, from NV
+// vectors of 16 consecutive output pixels per filter. src points at the tile's first pixel in
+// the phase-split input (below), so every tap's 16 pixels are 16 consecutive floats.
+constexpr int kPixelAccumulators = 24;  // MB x NV zmm, + MB weights + 1 input vector
+constexpr int kFilterBlock = 4, kMaxPixelVectors = kPixelAccumulators;
+
+template <int MB, int NV>
+void pixelTile(const float* src, const std::int64_t* offsets, int taps, const float* w,
+               std::int64_t ldw, const float* bias, float* out, std::int64_t ldo, int count) {
+    __m512 acc[MB][NV];
+#pragma GCC unroll 4
+    for (int m = 0; m < MB; ++m)
+#pragma GCC unroll 24
+        for (int v = 0; v < NV; ++v) acc[m][v] = _mm512_setzero_ps();
+    for (int k = 0; k < taps; ++k) {
+        const float* s = src + offsets[k];
+        __m512 wm[MB];
+#pragma GCC unroll 4
+        for (int m = 0; m < MB; ++m) wm[m] = _mm512_set1_ps(w[m * ldw + k]);
+#pragma GCC unroll 24
+        for (int v = 0; v < NV; ++v) {
+            const __m512 x = _mm512_loadu_ps(s + 16 * v);
+#pragma GCC unroll 4
+            for (int m = 0; m < MB; ++m) acc[m][v] = _mm512_fmadd_ps(wm[m], x, acc[m][v]);
+        }
+    }
+#pragma GCC unroll 4
+    for (int m = 0; m < MB; ++m) {
+        const __m512 b = _mm512_set1_ps(bias ? bias[m] : 0.0f);
+#pragma GCC unroll 24
+        for (int v = 0; v < NV; ++v) {
+            const int left = count - 16 * v;
+            if (left >= 16)
+                _mm512_storeu_ps(out + m * ldo + 16 * v, _mm512_add_ps(acc[m][v], b));
+            else if (left > 0)
+                _mm512_mask_storeu_ps(out + m * ldo + 16 * v, __mmask16((1u << left) - 1),
+                                      _mm512_add_ps(acc[m][v], b));
+        }
+    }
+}
+
+using PixelTileFn = void (*)(const float*, const std::int64_t*, int, const float*, std::int64_t,
+                             const float*, float*, std::int64_t, int);
+template <int MB, std::size_t... I>
+constexpr std::array<PixelTileFn, kMaxPixelVectors> pixelTilesFor(std::index_sequence<I...>) {
+    // Only tiles that fit the registers (MB x NV <= 24) exist.
+    return {(MB * (int(I) + 1) <= kPixelAccumulators ? &pixelTile<MB, int(I) + 1> : nullptr)...};
+}
+// kPixelTiles[filters - 1][vectors - 1]
+constexpr std::array<std::array<PixelTileFn, kMaxPixelVectors>, kFilterBlock> kPixelTiles = {
+    pixelTilesFor<1>(std::make_index_sequence<kMaxPixelVectors>()),
+    pixelTilesFor<2>(std::make_index_sequence<kMaxPixelVectors>()),
+    pixelTilesFor<3>(std::make_index_sequence<kMaxPixelVectors>()),
+    pixelTilesFor<4>(std::make_index_sequence<kMaxPixelVectors>())};
+#endif
+
 int strideClass(int sw) {
     return sw == 1 ? 0 : sw == 2 ? 1 : sw == 4 ? 2 : 3;
 }
@@ -219,12 +319,7 @@ void convolveDirectSimd(const Tensor& input, const DirectConvWeights& weights, i
     const int blocks = weights.blocksPerGroup();
     // A task: rowsPerTask output rows of OCB channels of one group of one image.
     const std::int64_t tasks = std::int64_t(B) * G * blocks * rowGroups;
-    // Cancel and progress: the calling thread (OpenMP's thread 0) reports every ~1% of its share;
-    // a cancel makes every thread skip its remaining tasks.
-    std::atomic<bool> stop = false;
-    std::exception_ptr failure;  // a callback's exception, rethrown after the region
-    const bool report = bool(cancelled) || bool(progress);
-    const std::int64_t reportEvery = std::max<std::int64_t>(1, tasks / 100);
+    TaskProgress gate(tasks, cancelled, progress);
 #pragma omp parallel num_threads(threads)
     {
         if (padded) {
@@ -243,19 +338,7 @@ void convolveDirectSimd(const Tensor& input, const DirectConvWeights& weights, i
         float* rows = scratch + padFloats + omp_get_thread_num() * rowFloats;
 #pragma omp for schedule(static)
         for (std::int64_t t = 0; t < tasks; ++t) {
-            if (stop.load(std::memory_order_relaxed)) continue;
-            if (report && omp_get_thread_num() == 0 && t % reportEvery == 0) {
-                try {
-                    if (cancelled && cancelled()) stop = true;
-                    // Thread 0 runs the first share of a static schedule: t / share is its
-                    // progress.
-                    if (progress)
-                        progress(std::min(1.0, double(t) * omp_get_num_threads() / double(tasks)));
-                } catch (...) {
-                    failure = std::current_exception();
-                    stop = true;
-                }
-            }
+            if (!gate.proceed(t)) continue;
             const int y0 = int(t % rowGroups) * rowsPerTask;
             const int y1 = std::min(OH, y0 + rowsPerTask);
             const int blk = int(t / rowGroups % blocks);
@@ -286,9 +369,101 @@ void convolveDirectSimd(const Tensor& input, const DirectConvWeights& weights, i
             }
         }
     }
-    if (failure) std::rethrow_exception(failure);
-    if (stop) throw Error(ErrorCategory::Cancelled, "cancelled by the user");
-    if (progress) progress(1.0);
+    gate.finish();
+}
+
+bool directSimdByPixels(const WindowParams& p, int outChannels) {
+#if defined(__AVX512F__)
+    return outChannels / p.groups <= kFewFilters;
+#else
+    (void)p, (void)outChannels;
+    return false;
+#endif
+}
+
+void convolveDirectSimdByPixels(const Tensor& input, const Tensor& weights,
+                                const std::vector<float>& bias, const WindowParams& p,
+                                Tensor& output, Scratch& scratch,
+                                const std::function<bool()>& cancelled,
+                                const std::function<void(double)>& progress) {
+#if defined(__AVX512F__)
+    const int B = input.n(), C = input.c(), H = input.h(), W = input.w();
+    const int G = p.groups, Cg = C / G, M = weights.n(), Mg = M / G;
+    const int OH = output.h(), OW = output.w(), s = p.strideW;
+    // The phase-split padded input: each padded row as s runs of every s-th column
+    // (run q holds columns q, q+s, q+2s, ...), so output pixels x, x+1, ... of one tap read
+    // consecutive floats whatever the stride (identity for stride 1).
+    const int Hp = H + p.padTop + p.padBottom, Wp = W + p.padLeft + p.padRight;
+    const int run = (Wp + s - 1) / s;
+    const std::int64_t rowLen = std::int64_t(s) * run, plane = Hp * rowLen;
+    // + a vector's worth: a tile's last vector may read past the last row (lanes never stored).
+    float* src = scratch.get(std::size_t(std::int64_t(B) * C * plane + 16));
+    const int taps = Cg * p.kernelH * p.kernelW;
+    std::vector<std::int64_t> offsets;
+    for (int c = 0; c < Cg; ++c)
+        for (int ki = 0; ki < p.kernelH; ++ki)
+            for (int kj = 0; kj < p.kernelW; ++kj) {
+                const int dx = kj * p.dilationW;
+                offsets.push_back(c * plane + std::int64_t(ki) * p.dilationH * rowLen +
+                                  std::int64_t(dx % s) * run + dx / s);
+            }
+    // A row of OW pixels as vectors of 16, in tiles as even as possible of at most
+    // 24 / filters vectors.
+    const int filterBlocks = (Mg + kFilterBlock - 1) / kFilterBlock;
+    const int vectors = (OW + 15) / 16;
+    const std::int64_t tasks = std::int64_t(B) * G * filterBlocks * OH;
+    TaskProgress gate(tasks, cancelled, progress);
+#pragma omp parallel num_threads(threadCount())
+    {
+#pragma omp for schedule(static)
+        for (int bc = 0; bc < B * C; ++bc) {
+            const float* from = input.data() + std::int64_t(bc) * H * W;
+            float* to = src + bc * plane;
+            for (int yp = 0; yp < Hp; ++yp) {
+                const int y = yp - p.padTop;
+                float* row = to + yp * rowLen;
+                for (int q = 0; q < s; ++q)
+                    for (int i = 0; i < run; ++i) {
+                        const int x = i * s + q - p.padLeft;
+                        row[q * run + i] = unsigned(y) < unsigned(H) && unsigned(x) < unsigned(W)
+                                               ? from[std::int64_t(y) * W + x]
+                                               : 0.0f;
+                    }
+            }
+        }
+#pragma omp single
+        src[std::int64_t(B) * C * plane] = 0.0f;  // the tail's padding: defined, never stored
+#pragma omp for schedule(static)
+        for (std::int64_t t = 0; t < tasks; ++t) {
+            if (!gate.proceed(t)) continue;
+            const int y = int(t % OH);
+            const int fb = int(t / OH % filterBlocks);
+            const int g = int(t / OH / filterBlocks % G);
+            const int b = int(t / OH / filterBlocks / G);
+            const int m0 = g * Mg + fb * kFilterBlock,
+                      mb = std::min(kFilterBlock, Mg - fb * kFilterBlock);
+            const int maxVectors = kPixelAccumulators / mb;
+            const int tiles = (vectors + maxVectors - 1) / maxVectors;
+            const int perTile = (vectors + tiles - 1) / tiles;
+            const float* in = src + (std::int64_t(b) * C + std::int64_t(g) * Cg) * plane +
+                              std::int64_t(y) * p.strideH * rowLen;
+            float* out =
+                output.data() + (std::int64_t(b) * M + m0) * OH * OW + std::int64_t(y) * OW;
+            for (int v0 = 0; v0 < vectors; v0 += perTile) {
+                const int nv = std::min(perTile, vectors - v0), x0 = 16 * v0;
+                kPixelTiles[std::size_t(mb - 1)][std::size_t(nv - 1)](
+                    in + x0, offsets.data(), taps, weights.data() + std::int64_t(m0) * taps, taps,
+                    bias.empty() ? nullptr : bias.data() + m0, out + x0, std::int64_t(OH) * OW,
+                    std::min(16 * nv, OW - x0));
+            }
+        }
+    }
+    gate.finish();
+#else
+    (void)input, (void)weights, (void)bias, (void)p, (void)output, (void)scratch, (void)cancelled,
+        (void)progress;
+    throw Error(ErrorCategory::InvalidConfig, "the by-pixels direct conv needs AVX-512");
+#endif
 }
 
 }  // namespace convscope::core

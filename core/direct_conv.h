@@ -53,12 +53,26 @@ private:
 
 // output = conv(input) + bias with packed weights; `output` must have the conv's output shape and
 // `weights` the packing of the layer's weights. `padScratch` holds the zero-padded input (not used
-// when the layer has no padding) and the threads' tile results. Runs on threadCount() threads. When given, `cancelled` is polled
-// and `progress` (fraction done) called about every 1% of the work, on the calling thread; a
-// cancel throws Error(Cancelled) and leaves `output` partly written.
+// when the layer has no padding) and the threads' tile results. Runs on threadCount() threads. When
+// given, `cancelled` is polled and `progress` (fraction done) called about every 1% of the work, on
+// the calling thread; a cancel throws Error(Cancelled) and leaves `output` partly written.
 void convolveDirectSimd(const Tensor& input, const DirectConvWeights& weights, int outChannels,
                         const std::vector<float>& bias, const WindowParams& p, Tensor& output,
                         Scratch& padScratch, const std::function<bool()>& cancelled = {},
                         const std::function<void(double)>& progress = {});
+
+// Few filters per group (up to kFewFilters, e.g. one teaching kernel, or one map of a layer): a
+// 32-channel block would be mostly zeros, so direct-simd turns around and puts 16 consecutive
+// output pixels in a vector instead, up to 4 filters x 24 vectors per register tile, reading a
+// copy of the padded input whose rows are split by stride phase (so a stride-s row's pixels are
+// consecutive too), and writes NCHW rows directly. directSimdByPixels says when (AVX-512 builds).
+inline constexpr int kFewFilters = 8;
+bool directSimdByPixels(const WindowParams& p, int outChannels);
+// output = conv(input) + bias; weights M x C/groups x kh x kw as stored (no packing).
+void convolveDirectSimdByPixels(const Tensor& input, const Tensor& weights,
+                                const std::vector<float>& bias, const WindowParams& p,
+                                Tensor& output, Scratch& scratch,
+                                const std::function<bool()>& cancelled = {},
+                                const std::function<void(double)>& progress = {});
 
 }  // namespace convscope::core

@@ -110,32 +110,36 @@ TEST(Convolution, MatchesDirectReferenceOnOddShapes) {
 }
 
 TEST(Convolution, DirectSimdReportsProgressAndCancels) {
-    const Case t{2, 3, 64, 64, 40, 5, 5, 1, 1, 2, 2, 2, 2, 1, 1, 1};
-    const ConvolutionLayer conv = makeConv(t, 11);
-    const Tensor in = randomTensor({t.n, t.c, t.h, t.w}, 12);
-    const ThreadLimit two(2);
-    ForwardContext ctx;
-    ctx.convMethod = ConvMethod::DirectSimd;
-    std::vector<double> seen;
-    ctx.progress = [&](double f) { seen.push_back(f); };
-    const Tensor whole = runConv(conv, in, ctx);
-    ASSERT_GE(seen.size(), 10u);
-    EXPECT_TRUE(std::is_sorted(seen.begin(), seen.end()));
-    EXPECT_EQ(seen.back(), 1.0);
-    EXPECT_TRUE(
-        tensorsClose(whole, runConv(conv, in, ConvMethod::Direct), 1e-4, 1e-4, "direct-simd"));
+    // 40 filters (vectors over channels) and 3 (vectors over pixels: directSimdByPixels).
+    for (int filters : {40, 3}) {
+        const Case t{2, 3, 64, 64, filters, 5, 5, 1, 1, 2, 2, 2, 2, 1, 1, 1};
+        const std::string what = std::to_string(filters) + " filters";
+        const ConvolutionLayer conv = makeConv(t, 11);
+        const Tensor in = randomTensor({t.n, t.c, t.h, t.w}, 12);
+        const ThreadLimit two(2);
+        ForwardContext ctx;
+        ctx.convMethod = ConvMethod::DirectSimd;
+        std::vector<double> seen;
+        ctx.progress = [&](double f) { seen.push_back(f); };
+        const Tensor whole = runConv(conv, in, ctx);
+        ASSERT_GE(seen.size(), 10u) << what;
+        EXPECT_TRUE(std::is_sorted(seen.begin(), seen.end())) << what;
+        EXPECT_EQ(seen.back(), 1.0) << what;
+        EXPECT_TRUE(tensorsClose(whole, runConv(conv, in, ConvMethod::Direct), 1e-4, 1e-4,
+                                 "direct-simd, " + what));
 
-    // Cancelled at the third poll: Error(Cancelled), and the rest of the work skipped.
-    int polls = 0;
-    ctx.progress = {};
-    ctx.cancelled = [&] { return ++polls >= 3; };
-    try {
-        runConv(conv, in, ctx);
-        FAIL() << "a cancelled conv returned";
-    } catch (const Error& e) {
-        EXPECT_EQ(e.category(), ErrorCategory::Cancelled);
+        // Cancelled at the third poll: Error(Cancelled), and the rest of the work skipped.
+        int polls = 0;
+        ctx.progress = {};
+        ctx.cancelled = [&] { return ++polls >= 3; };
+        try {
+            runConv(conv, in, ctx);
+            ADD_FAILURE() << "a cancelled conv returned, " << what;
+        } catch (const Error& e) {
+            EXPECT_EQ(e.category(), ErrorCategory::Cancelled) << what;
+        }
+        EXPECT_LE(polls, 4) << what;
     }
-    EXPECT_LE(polls, 4);
 }
 
 TEST(Convolution, OneFilterIsThatMapOfTheWholeLayer) {
