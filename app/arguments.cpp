@@ -78,6 +78,13 @@ std::vector<int> Arguments::dims(const std::string& name, const std::string& tex
     return out;
 }
 
+core::ConvMethod Arguments::convMethod(const std::string& text) {
+    const std::optional<core::ConvMethod> method = core::convMethodFromName(text);
+    if (!method)
+        throw std::invalid_argument("--method '" + text + "' must be " + core::kConvMethodNames);
+    return *method;
+}
+
 std::array<float, 3> Arguments::meanTriple(const std::string& text) {
     std::array<float, 3> mean{0, 0, 0};
     std::stringstream in(text);

@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "layers/layer.h"
+
 namespace convscope::app {
 
 class Arguments {
@@ -29,6 +31,9 @@ public:
 
     // --mean: one to three numbers ("104,117,123"; one number is used for all channels).
     static std::array<float, 3> meanTriple(const std::string& text);
+
+    // --method: a conv method's name (core::convMethodFromName).
+    static core::ConvMethod convMethod(const std::string& text);
 
 private:
     std::map<std::string, std::string> m_values;

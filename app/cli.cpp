@@ -369,11 +369,7 @@ int bench(const std::vector<std::string>& args) {
     options.warmup = a.integer("warmup", 2, 0, 10000);
     options.seed = std::uint32_t(a.integer("seed", 7, 0, 1 << 30));
     options.colMemoryLimit = std::int64_t(a.integer("col-limit", 512, 1, 1 << 20)) << 20;
-    const std::string method = a.text("method", "im2col");
-    const std::optional<ConvMethod> chosen = convMethodFromName(method);
-    if (!chosen)
-        throw std::invalid_argument("--method '" + method + "' must be " + kConvMethodNames);
-    options.method = *chosen;
+    options.method = Arguments::convMethod(a.text("method", "im2col"));
     const std::string peerName = a.text("compare", "");
     if (!peerName.empty() && peerName != "opencv")
         throw std::invalid_argument("--compare '" + peerName + "': the only peer is opencv");

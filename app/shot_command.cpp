@@ -141,12 +141,7 @@ int runShot(const std::vector<std::string>& args) {
         r.batch = a.integer("batch", 1, 1, 256);
         r.repeat = a.integer("repeat", 5, 1, 1000);
         r.opencv = a.has("opencv");
-        const std::string method = a.text("method", "im2col");
-        const std::optional<core::ConvMethod> chosen = core::convMethodFromName(method);
-        if (!chosen)
-            throw std::invalid_argument("--method '" + method + "' must be " +
-                                        core::kConvMethodNames);
-        r.method = *chosen;
+        r.method = Arguments::convMethod(a.text("method", "im2col"));
         r.chart = QString::fromStdString(a.text("chart", ""));
         r.seed = a.integer("seed", 1, 1, 999999);
         QString error;

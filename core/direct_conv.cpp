@@ -232,10 +232,17 @@ void pixelTile(const float* src, const std::int64_t* offsets, int taps, const fl
 
 using PixelTileFn = void (*)(const float*, const std::int64_t*, int, const float*, std::int64_t,
                              const float*, float*, std::int64_t, int);
+// Only tiles that fit the registers (MB x NV <= 24) are instantiated.
+template <int MB, int NV>
+constexpr PixelTileFn pixelTileIfFits() {
+    if constexpr (MB * NV <= kPixelAccumulators)
+        return &pixelTile<MB, NV>;
+    else
+        return nullptr;
+}
 template <int MB, std::size_t... I>
 constexpr std::array<PixelTileFn, kMaxPixelVectors> pixelTilesFor(std::index_sequence<I...>) {
-    // Only tiles that fit the registers (MB x NV <= 24) exist.
-    return {(MB * (int(I) + 1) <= kPixelAccumulators ? &pixelTile<MB, int(I) + 1> : nullptr)...};
+    return {pixelTileIfFits<MB, int(I) + 1>()...};
 }
 // kPixelTiles[filters - 1][vectors - 1]
 constexpr std::array<std::array<PixelTileFn, kMaxPixelVectors>, kFilterBlock> kPixelTiles = {
@@ -244,6 +251,31 @@ constexpr std::array<std::array<PixelTileFn, kMaxPixelVectors>, kFilterBlock> kP
     pixelTilesFor<3>(std::make_index_sequence<kMaxPixelVectors>()),
     pixelTilesFor<4>(std::make_index_sequence<kMaxPixelVectors>())};
 #endif
+
+// One input plane (H x W) zero-padded as p says, each padded row stored as `phases` runs of
+// ceil(Wp / phases) floats, run q holding columns q, q + phases, ... (phases 1: the padded row).
+void copyPadded(const float* from, int H, int W, const WindowParams& p, int phases, float* to) {
+    const int Hp = H + p.padTop + p.padBottom, Wp = W + p.padLeft + p.padRight;
+    const int run = (Wp + phases - 1) / phases;
+    if (phases == 1) {  // rows copied whole: the element loop below cost ~5-10% of conv2-conv5
+        std::fill(to, to + std::int64_t(Hp) * Wp, 0.0f);
+        for (int y = 0; y < H; ++y)
+            std::copy(from + std::int64_t(y) * W, from + std::int64_t(y + 1) * W,
+                      to + std::int64_t(y + p.padTop) * Wp + p.padLeft);
+        return;
+    }
+    for (int yp = 0; yp < Hp; ++yp) {
+        const int y = yp - p.padTop;
+        float* row = to + std::int64_t(yp) * phases * run;
+        for (int q = 0; q < phases; ++q)
+            for (int i = 0; i < run; ++i) {
+                const int x = i * phases + q - p.padLeft;
+                row[q * run + i] = unsigned(y) < unsigned(H) && unsigned(x) < unsigned(W)
+                                       ? from[std::int64_t(y) * W + x]
+                                       : 0.0f;
+            }
+    }
+}
 
 int strideClass(int sw) {
     return sw == 1 ? 0 : sw == 2 ? 1 : sw == 4 ? 2 : 3;
@@ -323,16 +355,10 @@ void convolveDirectSimd(const Tensor& input, const DirectConvWeights& weights, i
 #pragma omp parallel num_threads(threads)
     {
         if (padded) {
-            float* dst = scratch;
 #pragma omp for schedule(static)
-            for (int bc = 0; bc < B * C; ++bc) {
-                const float* from = input.data() + std::int64_t(bc) * H * W;
-                float* to = dst + bc * plane;
-                std::fill(to, to + plane, 0.0f);
-                for (int y = 0; y < H; ++y)
-                    std::copy(from + y * W, from + (y + 1) * W,
-                              to + std::int64_t(y + p.padTop) * Wp + p.padLeft);
-            }
+            for (int bc = 0; bc < B * C; ++bc)
+                copyPadded(input.data() + std::int64_t(bc) * H * W, H, W, p, 1,
+                           scratch + bc * plane);
         }
         // The task's tile results, then transposed into the NCHW output rows with the bias.
         float* rows = scratch + padFloats + omp_get_thread_num() * rowFloats;
@@ -416,23 +442,10 @@ void convolveDirectSimdByPixels(const Tensor& input, const Tensor& weights,
 #pragma omp parallel num_threads(threadCount())
     {
 #pragma omp for schedule(static)
-        for (int bc = 0; bc < B * C; ++bc) {
-            const float* from = input.data() + std::int64_t(bc) * H * W;
-            float* to = src + bc * plane;
-            for (int yp = 0; yp < Hp; ++yp) {
-                const int y = yp - p.padTop;
-                float* row = to + yp * rowLen;
-                for (int q = 0; q < s; ++q)
-                    for (int i = 0; i < run; ++i) {
-                        const int x = i * s + q - p.padLeft;
-                        row[q * run + i] = unsigned(y) < unsigned(H) && unsigned(x) < unsigned(W)
-                                               ? from[std::int64_t(y) * W + x]
-                                               : 0.0f;
-                    }
-            }
-        }
+        for (int bc = 0; bc < B * C; ++bc)
+            copyPadded(input.data() + std::int64_t(bc) * H * W, H, W, p, s, src + bc * plane);
 #pragma omp single
-        src[std::int64_t(B) * C * plane] = 0.0f;  // the tail's padding: defined, never stored
+        std::fill_n(src + std::int64_t(B) * C * plane, 16, 0.0f);  // read by tail lanes only
 #pragma omp for schedule(static)
         for (std::int64_t t = 0; t < tasks; ++t) {
             if (!gate.proceed(t)) continue;

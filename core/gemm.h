@@ -23,7 +23,7 @@ void gemmTransB(int B, int M, int K, const float* X, const float* W, float* out)
 // The same product for a small batch as several GEMVs sharing each load of W: 3 rows of W times
 // up to 8 images per register tile (24 zmm accumulators along K, summed at the end), so W
 // streams from memory once per 8 images and stays in vectors. fc6 (4096 x 9216) at batch 8: 5.8
-// ms against Eigen's 18.8 (2 threads). Requires AVX-512 (hasBatchGemv(); without it this is
+// ms against Eigen's 18.8 (2 threads). Needs AVX-512 (hasBatchGemv(); without it this calls
 // gemmTransB). FullyConnectedLayer uses it for batches of 2 to kBatchGemvMax.
 inline constexpr int kBatchGemvMax = 32;
 bool hasBatchGemv();

@@ -52,7 +52,7 @@ std::string profileTable(const NetworkProfile& p, const ReportContext& ctx) {
         format("%s, batch %d, %d thread(s), %s, median of %d run(s) after %d warm-up\n",
                p.network.c_str(), p.batch, p.threads, toString(p.method), p.repeat, p.warmup);
     // The direct methods count their whole convolution where the GEMM would be (ConvStats).
-    const bool direct = p.method == ConvMethod::Direct || p.method == ConvMethod::DirectSimd;
+    const bool direct = isDirect(p.method);
     out += format("%-8s %-12s %-16s %-22s %9s %9s %8s %6s %6s %9s %9s %9s\n", "layer", "type",
                   "output", "GEMM MxNxK", "MFLOP", "ms", "GFLOP/s", "%peak", "%time", "im2col ms",
                   direct ? "conv ms" : "GEMM ms", "col MB");

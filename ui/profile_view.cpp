@@ -496,8 +496,7 @@ void ProfilePanel::showResult() {
     m_summary->setText(text);
 
     // The direct methods have no GEMM: their conv time sits in that column (core::ConvStats).
-    const bool direct =
-        p.method == core::ConvMethod::Direct || p.method == core::ConvMethod::DirectSimd;
+    const bool direct = core::isDirect(p.method);
     const QStringList headers = {tr("Layer"),      tr("Type"),
                                  tr("Median ms"),  tr("First ms"),
                                  tr("Min ms"),     tr("Max ms"),

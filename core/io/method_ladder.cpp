@@ -1,7 +1,6 @@
 // The method ladder.
 #include "method_ladder.h"
 
-#include <chrono>
 #include <cmath>
 #include <limits>
 
@@ -21,41 +20,6 @@ constexpr ConvMethod kEngineRungs[] = {ConvMethod::Direct, ConvMethod::Im2colGem
                                        ConvMethod::DirectSimd};
 const char* kOneDnn = "onednn (peer)";
 const char* kFft = "fft (OpenCV dft)";
-
-// Times `conv` alone with `method` on a seeded input of shape `in`, the way the outside rungs are
-// timed (warm: weights and input stay in cache between runs), into its LayerProfile: median,
-// min, max and the im2col / GEMM split.
-void timeAlone(const ConvolutionLayer& conv, const Shape& in, ConvMethod method,
-               const ProfileOptions& options, LayerProfile& l) {
-    using Clock = std::chrono::steady_clock;
-    Tensor input(in);
-    fillUniform(input, options.seed, 0.0f, 1.0f);
-    const Shape inShape = in;
-    Tensor output(conv.outputShape({&inShape, 1}));
-    const Tensor* inputs[] = {&input};
-    ForwardContext ctx;
-    ctx.convMethod = method;
-    ctx.colMemoryLimit = options.colMemoryLimit;
-    std::vector<double> ms, im2col, gemm;
-    const int warmup = options.warmup + 1;
-    for (int r = 0; r < warmup + options.repeat; ++r) {
-        if (options.cancelled && options.cancelled())
-            throw Error(ErrorCategory::Cancelled, "cancelled by the user");
-        ctx.conv = {};
-        const auto t0 = Clock::now();
-        conv.forward(inputs, output, ctx);
-        if (r < warmup) continue;
-        ms.push_back(std::chrono::duration<double, std::milli>(Clock::now() - t0).count());
-        im2col.push_back(ctx.conv.im2colSeconds * 1e3);
-        gemm.push_back(ctx.conv.gemmSeconds * 1e3);
-    }
-    l.medianMs = median(ms);
-    l.minMs = *std::min_element(ms.begin(), ms.end());
-    l.maxMs = *std::max_element(ms.begin(), ms.end());
-    l.im2colMs = median(im2col);
-    l.gemmMs = median(gemm);
-}
-
 }  // namespace
 
 std::vector<std::string> ladderRungs() {
@@ -88,14 +52,18 @@ std::vector<NetworkProfile> profileLadder(Network& net, const ProfileOptions& op
         NetworkProfile profile = profileNetwork(net, o);
         // The network total stays the whole forward's; each conv layer's time is measured alone,
         // as the outside rungs are (in the forward, fc6-fc8's 234 MB of weights push the conv
-        // weights out of cache between runs: conv3 alone 1.38 ms, in the forward 1.61). Not the
-        // direct loops: at ~1 GFLOP/s cache effects do not show, and a second run of them would
-        // double the ladder's slowest rung.
-        const std::vector<Shape> shapes = net.inferShapes(options.batch);
-        for (int i = 0; m != ConvMethod::Direct && i < net.size(); ++i)
-            if (const auto* conv = dynamic_cast<const ConvolutionLayer*>(&net.layer(i)))
-                timeAlone(*conv, net.inputShapes(i, shapes, options.batch)[0], m, options,
-                          profile.layers[std::size_t(i)]);
+        // weights out of cache between runs: conv3 alone 1.38 ms, in the forward 1.61): the
+        // profile of a network of that layer alone. Not the direct loops: at ~1 GFLOP/s cache
+        // effects do not show, and a second run of them would double the ladder's slowest rung.
+        for (int i = 0; m != ConvMethod::Direct && i < net.size(); ++i) {
+            if (!dynamic_cast<const ConvolutionLayer*>(&net.layer(i))) continue;
+            const NetworkProfile alone =
+                profileNetwork(*convLayerAlone(net, net.layer(i).name()), o);
+            LayerProfile& l = profile.layers[std::size_t(i)];
+            const LayerProfile& a = alone.layers[0];
+            l.firstMs = a.firstMs, l.medianMs = a.medianMs, l.minMs = a.minMs, l.maxMs = a.maxMs;
+            l.im2colMs = a.im2colMs, l.gemmMs = a.gemmMs;
+        }
         ladder.push_back(std::move(profile));
     }
     // im2col + Eigen gives the non-conv layers' times. A copy: the pushes below reallocate.

@@ -110,18 +110,16 @@ void ConvolutionLayer::forward(std::span<const Tensor* const> inputs, Tensor& ou
             break;
         case ConvMethod::DirectSimd: {
             // Bias included; the padded input lives in the col buffer's scratch. Few filters:
-            // vectors over pixels instead of channels (direct_conv.h).
-            if (directSimdByPixels(m_params, outChannels())) {
-                const auto t0 = Clock::now();
+            // vectors over pixels instead of channels, on the weights as stored (direct_conv.h).
+            const bool byPixels = directSimdByPixels(m_params, outChannels());
+            const DirectConvWeights* packed = byPixels ? nullptr : &directWeights();
+            const auto t0 = Clock::now();
+            if (byPixels)
                 convolveDirectSimdByPixels(in, m_weights, m_bias, m_params, output, ctx.colScratch,
                                            ctx.cancelled, ctx.progress);
-                ctx.conv.gemmSeconds += secondsSince(t0);
-                return;
-            }
-            const DirectConvWeights& packed = directWeights();
-            const auto t0 = Clock::now();
-            convolveDirectSimd(in, packed, outChannels(), m_bias, m_params, output, ctx.colScratch,
-                               ctx.cancelled, ctx.progress);
+            else
+                convolveDirectSimd(in, *packed, outChannels(), m_bias, m_params, output,
+                                   ctx.colScratch, ctx.cancelled, ctx.progress);
             ctx.conv.gemmSeconds += secondsSince(t0);
             return;
         }

@@ -53,7 +53,7 @@ void FullyConnectedLayer::forward(std::span<const Tensor* const> inputs, Tensor&
     // streams once per 8 images). A large one: the GEMM.
     if (B == 1)
         gemv(M, K, m_weights.data(), K, in.data(), output.data());
-    else if (hasBatchGemv() && B <= kBatchGemvMax)
+    else if (B <= kBatchGemvMax)
         batchGemv(B, M, K, in.data(), m_weights.data(), output.data());
     else
         gemmTransB(B, M, K, in.data(), m_weights.data(), output.data());

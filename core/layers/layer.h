@@ -29,6 +29,10 @@ enum class ConvMethod {
     DirectSimd,     // direct conv vectorised over output channels (oneDNN's way; direct_conv.h)
 };
 const char* toString(ConvMethod method);
+// The direct methods have no im2col and no GEMM (ConvStats counts their time as gemmSeconds).
+inline bool isDirect(ConvMethod method) {
+    return method == ConvMethod::Direct || method == ConvMethod::DirectSimd;
+}
 // The method a command-line name means: im2col, blocked, implicit, direct-simd, direct (or the
 // toString label); nothing for any other name. kConvMethodNames lists the short names for messages.
 std::optional<ConvMethod> convMethodFromName(std::string_view name);
