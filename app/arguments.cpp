@@ -5,6 +5,8 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "cpu/isa.h"
+
 namespace convscope::app {
 
 Arguments::Arguments(const std::vector<std::string>& args, const std::set<std::string>& flags,
@@ -102,6 +104,29 @@ std::array<float, 3> Arguments::meanTriple(const std::string& text) {
         if (i == 0) mean.fill(mean[0]);
     }
     return mean;
+}
+
+void applyGlobalOptions(std::vector<std::string>& args) {
+    for (std::size_t i = 0; i < args.size();) {
+        std::string value;
+        if (args[i] == "--isa") {
+            if (i + 1 >= args.size())
+                throw std::invalid_argument("--isa needs a value: avx512, avx2 or generic");
+            value = args[i + 1];
+            args.erase(args.begin() + std::ptrdiff_t(i), args.begin() + std::ptrdiff_t(i) + 2);
+        } else if (args[i].rfind("--isa=", 0) == 0) {
+            value = args[i].substr(6);
+            args.erase(args.begin() + std::ptrdiff_t(i));
+        } else {
+            ++i;
+            continue;
+        }
+        const std::optional<core::Isa> isa = core::parseIsa(value);
+        if (!isa)
+            throw std::invalid_argument("--isa must be avx512, avx2 or generic, got '" + value +
+                                        "'");
+        core::setIsa(*isa);
+    }
 }
 
 }  // namespace convscope::app

@@ -39,4 +39,9 @@ private:
     std::map<std::string, std::string> m_values;
 };
 
+// Takes the options every mode of convscope accepts, wherever they stand (`--isa NAME`: the kernel
+// variant, cpu/isa.h), out of args and applies them. Throws std::invalid_argument or core::Error
+// naming the option.
+void applyGlobalOptions(std::vector<std::string>& args);
+
 }  // namespace convscope::app

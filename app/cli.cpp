@@ -43,6 +43,11 @@ Subcommands (each has --help):
   bench    time a network layer by layer (the classic per-layer breakdown)
   im2col   the im2col lowering of one conv layer: M, K, N, bytes, expansion
   shot     render a teaching view (convolution, im2col, GEMM) to a PNG, headless
+  render   export an animation of a teaching view (GIF or MP4), headless
+
+Options for every mode, anywhere on the line:
+  --isa NAME   the kernels' instruction set: avx512, avx2 or generic (default: the best this
+               CPU runs; also CONVSCOPE_ISA=NAME). `convscope --version` prints the one in use.
 )";
 
 const char* kBenchUsage =
@@ -484,7 +489,10 @@ int runCli(const std::vector<std::string>& args) {
         if (command == "bench") return bench(rest);
         if (command == "im2col") return im2colCommand(rest);
         if (command == "--version") {
-            std::cout << "convscope " << CONVSCOPE_VERSION << "\n";
+            std::cout << "convscope " << CONVSCOPE_VERSION << "\n" << kernelsLine() << "\n";
+            std::cout << "kernel variants this CPU runs:";
+            for (Isa isa : supportedIsas()) std::cout << " " << isaName(isa);
+            std::cout << " (force one with --isa NAME or CONVSCOPE_ISA=NAME)\n";
             return 0;
         }
         std::cout << kUsage;

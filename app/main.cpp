@@ -1,15 +1,26 @@
 // convscope: with a subcommand, the headless CLI (cli.h); without, the GUI (ui/main_window.h).
 #include <QApplication>
+#include <iostream>
 #include <string>
 #include <vector>
 
+#include "arguments.h"
 #include "cli.h"
+#include "cpu/isa.h"
 #include "main_window.h"
 #include "runtime.h"
 #include "shot_command.h"
 
 int main(int argc, char** argv) {
-    const std::vector<std::string> args(argv + 1, argv + argc);
+    std::vector<std::string> args(argv + 1, argv + argc);
+    try {
+        convscope::app::applyGlobalOptions(args);
+    } catch (const std::exception& e) {
+        std::cerr << "convscope: " << e.what() << "\n";
+        return 2;
+    }
+    if (const std::string warning = convscope::core::isaWarning(); !warning.empty())
+        std::cerr << "convscope: " << warning << "\n";
     if (convscope::app::isCliInvocation(args)) return convscope::app::runCli(args);
     if (!args.empty() && (args[0] == "shot" || args[0] == "render")) {
         // Headless: render with the window's code on Qt's offscreen platform.

@@ -13,14 +13,17 @@
 //
 // The micro-kernel keeps an MR x NR tile of C in vector registers (AVX-512: 8 x 48 = 24 zmm, so
 // per k 3 loads of B, 8 broadcasts of A and 24 FMAs; AVX2: 6 x 16 = 12 ymm; otherwise plain loops
-// the compiler vectorises). Packing makes every load sequential. B is packed through a callback,
-// so the same loop nest multiplies a stored matrix or gathers im2col columns straight from the
-// image (implicit GEMM, see conv); a stored B with short rows is read in place instead.
+// the compiler vectorises); each variant is a copy of kernels/blocked_gemm_kernels.cpp, the one
+// of the CPU chosen at run time (cpu/isa.h). Packing makes every load sequential. B is packed
+// through a callback, so the same loop nest multiplies a stored matrix or gathers im2col columns
+// straight from the image (implicit GEMM, see conv); a stored B with short rows is read in place
+// instead.
 #pragma once
 
 #include <cstdint>
 #include <functional>
 
+#include "cpu/isa.h"
 #include "tensor.h"
 
 namespace convscope::core {
@@ -29,7 +32,8 @@ struct BlockedGemmShape {
     int MR, NR;      // register tile
     int MC, KC, NC;  // cache blocks
 };
-// The blocking this build uses (depends on the instruction set compiled for).
+// The blocking of the active kernel variant (cpu/isa.h): 8 x 48 with AVX-512, 6 x 16 with AVX2,
+// 4 x 16 otherwise.
 BlockedGemmShape blockedGemmShape();
 
 // Packs rows [k0, k0+kc) x columns [n0, n0+nc) of B into `dst` as ceil(nc/NR) slivers, each
@@ -46,11 +50,13 @@ void blockedGemm(int M, int N, int K, const float* A, std::int64_t lda, const fl
 
 // A packed once for repeated products with the same left operand (a conv layer's weights, the
 // way oneDNN reorders weights once): the A-packing of every product (≈ 18% of the article's
-// 256×1152×192 GEMM on one thread) is paid once. Memory: about M·K floats.
+// 256×1152×192 GEMM on one thread) is paid once. Memory: about M·K floats. The layout is that of
+// the kernel variant active when it was packed (isa()); a product with another one throws.
 class PackedA {
 public:
     PackedA() = default;
     PackedA(int M, int K, const float* A, std::int64_t lda);
+    Isa isa() const { return m_isa; }
     int rows() const { return m_M; }
     int cols() const { return m_K; }
     bool empty() const { return m_M == 0; }
@@ -58,6 +64,8 @@ public:
     const float* block(int ic, int pc) const;
 
 private:
+    Isa m_isa = Isa::Generic;
+    BlockedGemmShape m_shape{};
     int m_M = 0, m_K = 0, m_paddedM = 0;
     Tensor m_data;
 };

@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "conv_geometry.h"
+#include "cpu/isa.h"
 #include "tensor.h"
 
 namespace convscope::core {
@@ -30,15 +31,18 @@ struct DirectConvShape {
     int OCB;    // output channels per block (two vectors)
     int maxUR;  // output pixels per register tile
 };
-// The blocking this build uses (depends on the instruction set compiled for).
+// The blocking of the active kernel variant (cpu/isa.h): 32 channels x up to 14 pixels with
+// AVX-512, 16 x 6 with AVX2, 8 x 6 otherwise.
 DirectConvShape directConvShape();
 
 // Conv weights (M x Cg x kh x kw, `groups` groups) reordered into blocks of OCB output channels,
-// channels past a group's last zero-filled. Memory: about the weights' size again.
+// channels past a group's last zero-filled, for the kernel variant active when packed (isa()).
+// Memory: about the weights' size again.
 class DirectConvWeights {
 public:
     DirectConvWeights() = default;
     DirectConvWeights(const Tensor& weights, int groups);
+    Isa isa() const { return m_isa; }
     bool empty() const { return m_blocks == 0; }
     int groups() const { return m_groups; }
     int blocksPerGroup() const { return m_blocks; }
@@ -46,6 +50,7 @@ public:
     const float* block(int g, int block) const;
 
 private:
+    Isa m_isa = Isa::Generic;
     int m_groups = 0, m_blocks = 0;
     std::int64_t m_blockFloats = 0;
     Tensor m_data;

@@ -6,8 +6,7 @@
 #include <limits>
 #include <numeric>
 
-#include <immintrin.h>
-
+#include "kernels/kernels.h"
 #include "models.h"
 #include "runtime.h"
 #include "tensor.h"
@@ -61,6 +60,7 @@ NetworkProfile profileNetwork(Network& net, const ProfileOptions& options) {
     result.network = net.name();
     result.batch = options.batch;
     result.threads = threadCount();
+    result.isa = activeIsa();
     result.warmup = std::max(0, options.warmup);
     result.repeat = std::max(1, options.repeat);
     result.method = options.method;
@@ -130,69 +130,6 @@ NetworkProfile profileNetwork(Network& net, const ProfileOptions& options) {
 }
 
 namespace {
-
-// Independent accumulator chains hide FMA latency (4 cycles, 2 ports: 8 in flight; 12 is safe).
-// Written with the widest vector intrinsics the build targets, because compilers prefer 256-bit
-// vectors even where 512-bit FMA units exist, and Eigen's GEMM does use them.
-constexpr int kChains = 12;
-#if defined(__AVX512F__)
-using Vec = __m512;
-constexpr int kWidth = 16;
-inline Vec vset(float v) {
-    return _mm512_set1_ps(v);
-}
-inline Vec vfma(Vec a, Vec b, Vec c) {
-    return _mm512_fmadd_ps(a, b, c);
-}
-inline float vsum(Vec v) {
-    alignas(64) float f[16];
-    _mm512_store_ps(f, v);
-    float s = 0;
-    for (float x : f) s += x;
-    return s;
-}
-#elif defined(__AVX2__) && defined(__FMA__)
-using Vec = __m256;
-constexpr int kWidth = 8;
-inline Vec vset(float v) {
-    return _mm256_set1_ps(v);
-}
-inline Vec vfma(Vec a, Vec b, Vec c) {
-    return _mm256_fmadd_ps(a, b, c);
-}
-inline float vsum(Vec v) {
-    alignas(32) float f[8];
-    _mm256_store_ps(f, v);
-    return f[0] + f[1] + f[2] + f[3] + f[4] + f[5] + f[6] + f[7];
-}
-#else
-using Vec = float;
-constexpr int kWidth = 1;
-inline Vec vset(float v) {
-    return v;
-}
-inline Vec vfma(Vec a, Vec b, Vec c) {
-    return a * b + c;
-}
-inline float vsum(Vec v) {
-    return v;
-}
-#endif
-
-__attribute__((noinline)) float fmaLoop(long iterations, float a, float b) {
-    Vec acc[kChains];
-    for (int c = 0; c < kChains; ++c) acc[c] = vset(float(c) * 1e-3f);
-    const Vec va = vset(a), vb = vset(b);
-    for (long i = 0; i < iterations; ++i)
-        for (int c = 0; c < kChains; ++c) acc[c] = vfma(acc[c], va, vb);
-    float s = 0;
-    for (int c = 0; c < kChains; ++c) s += vsum(acc[c]);
-    return s;
-}
-
-}  // namespace
-
-namespace {
 // Sums [begin, end) with four independent vector accumulators, so the loop is bound by loads,
 // not by the latency of one chain of additions.
 __attribute__((noinline)) float sumStream(const float* data, std::int64_t begin, std::int64_t end) {
@@ -225,8 +162,10 @@ double measureReadBandwidth(int threads, std::size_t bytes) {
         const auto t0 = std::chrono::steady_clock::now();
         float total = 0;
 #pragma omp parallel for num_threads(threads) reduction(+ : total) schedule(static, 1)
-        for (int t = 0; t < threads; ++t) total += sumStream(data, n * t / threads, n * (t + 1) / threads);
-        const double dt = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+        for (int t = 0; t < threads; ++t)
+            total += sumStream(data, n * t / threads, n * (t + 1) / threads);
+        const double dt =
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
         sink += total;
         best = std::max(best, double(n) * sizeof(float) / dt / 1e9);
     }
@@ -236,7 +175,9 @@ double measureReadBandwidth(int threads, std::size_t bytes) {
 }
 
 double measurePeakGflops(int threads, double seconds) {
-    constexpr double kFlopsPerIteration = kChains * kWidth * 2;
+    // The active kernel variant's loop: the peak its kernels can reach on this CPU.
+    auto* fmaLoop = CONVSCOPE_KERNEL(fmaLoop);
+    const double flopsPerIteration = CONVSCOPE_KERNEL(fmaFlopsPerIteration)();
     threads = std::max(1, threads);
     long iterations = 1 << 16;
     double best = 0;
@@ -249,7 +190,7 @@ double measurePeakGflops(int threads, double seconds) {
         for (int t = 0; t < threads; ++t) sink += fmaLoop(iterations, 0.999999f, 1e-7f);
         const double dt =
             std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-        best = std::max(best, kFlopsPerIteration * double(iterations) * threads / dt / 1e9);
+        best = std::max(best, flopsPerIteration * double(iterations) * threads / dt / 1e9);
         if (dt < 0.01) iterations *= 2;
     }
     volatile float keep = sink;

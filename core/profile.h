@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "cpu/isa.h"
 #include "layers/convolution.h"
 #include "network.h"
 
@@ -32,6 +33,7 @@ struct NetworkProfile {
     int batch = 1, threads = 1, warmup = 0, repeat = 0;
     ConvMethod method = ConvMethod::Im2colGemm;
     std::string methodLabel;  // toString(method), or a peer's name in the method ladder
+    Isa isa = Isa::Generic;   // the kernel variant the run used (cpu/isa.h)
     std::vector<LayerProfile> layers;
     double firstTotalMs = 0;   // total of the cold first run
     double medianTotalMs = 0;  // median over runs of the whole forward

@@ -48,9 +48,11 @@ std::string formatBytes(double bytes) {
 }
 
 std::string profileTable(const NetworkProfile& p, const ReportContext& ctx) {
-    std::string out =
-        format("%s, batch %d, %d thread(s), %s, median of %d run(s) after %d warm-up\n",
-               p.network.c_str(), p.batch, p.threads, toString(p.method), p.repeat, p.warmup);
+    std::string out = format(
+        "%s, batch %d, %d thread(s), %s, kernels %s, median of %d run(s) after %d "
+        "warm-up\n",
+        p.network.c_str(), p.batch, p.threads, toString(p.method),
+        std::string(isaName(p.isa)).c_str(), p.repeat, p.warmup);
     // The direct methods count their whole convolution where the GEMM would be (ConvStats).
     const bool direct = isDirect(p.method);
     out += format("%-8s %-12s %-16s %-22s %9s %9s %8s %6s %6s %9s %9s %9s\n", "layer", "type",
@@ -82,8 +84,9 @@ std::string profileTable(const NetworkProfile& p, const ReportContext& ctx) {
     out += "\n";
     if (ctx.peakGflops > 0)
         out += format(
-            "peak (FMA loop): %.1f GFLOP/s on 1 thread, %.1f on %d; network at %.1f%% of it\n",
-            ctx.peakGflopsOneThread, ctx.peakGflops, p.threads,
+            "peak (FMA loop, %s): %.1f GFLOP/s on 1 thread, %.1f on %d; network at %.1f%% of "
+            "it\n",
+            std::string(isaName(p.isa)).c_str(), ctx.peakGflopsOneThread, ctx.peakGflops, p.threads,
             100.0 * double(p.totalFlops()) / (p.medianTotalMs * 1e6) / ctx.peakGflops);
     if (ctx.readBandwidthGBs > 0 && fcWeightBytes(p) > 0) {
         const double ms = p.categoryMs(LayerCategory::FullyConnected);
@@ -107,6 +110,7 @@ std::string profileJson(const NetworkProfile& p, const ReportContext& ctx) {
     j.beginObject();
     j.field("network", p.network).field("batch", p.batch).field("threads", p.threads);
     j.field("method", toString(p.method)).field("warmup", p.warmup).field("repeat", p.repeat);
+    j.field("kernels", std::string(isaName(p.isa)));
     j.key("total").beginObject();
     j.field("median_ms", p.medianTotalMs)
         .field("min_ms", p.minTotalMs)

@@ -1,4 +1,4 @@
-// Thread-count plumbing (OpenMP + Eigen).
+// Thread-count plumbing (OpenMP + Eigen, whose GEMM keeps a count per kernel copy).
 //
 // Eigen allocates its GEMM packing buffers on every product. Raising glibc's mmap/trim thresholds
 // (mallopt) to keep them on the heap was measured here (AlexNet, 1 and 2 threads, 3 interleaved
@@ -7,12 +7,13 @@
 // the engine leaves the allocator alone.
 #include "runtime.h"
 
-#include <Eigen/Core>
 #include <algorithm>
 #include <atomic>
 #include <thread>
 
 #include <omp.h>
+
+#include "kernels/kernels.h"
 
 namespace convscope::core {
 
@@ -37,7 +38,7 @@ int hardwareThreads() {
 void setThreadCount(int threads) {
     const int n = threads < 1 ? hardwareThreads() : threads;
     omp_set_num_threads(n);
-    Eigen::setNbThreads(n);
+    for (Isa isa : supportedIsas()) CONVSCOPE_KERNEL_FOR(isa, setGemmThreads)(n);
     g_threads = n;
 }
 

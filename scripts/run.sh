@@ -14,14 +14,19 @@ mode=${1:-}
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 jobs=$(nproc 2>/dev/null || echo 2)
 
+# To build and start the app. oneDNN (a peer of the method ladder) is optional; its CMake package
+# needs the OpenCL headers, which are only a Recommends of libdnnl-dev.
 packages=(build-essential cmake ninja-build pkg-config
-          qt6-base-dev qt6-svg-dev libgl-dev libeigen3-dev libopencv-dev
-          libgtest-dev libgmock-dev libbenchmark-dev zlib1g-dev libdnnl-dev libonnx-testdata libgif-dev
-          xvfb xauth imagemagick)
+          qt6-base-dev qt6-svg-dev libgl-dev libeigen3-dev libopencv-dev libgif-dev
+          libdnnl-dev ocl-icd-opencl-dev xvfb xauth)
+# To run every test as well: gtest, benchmarks, the ONNX node tests, images, emulated CPUs for the
+# kernel variants (qemu-user).
+test_packages=(libgtest-dev libgmock-dev libbenchmark-dev zlib1g-dev libonnx-testdata imagemagick
+               qemu-user)
 
-install_missing() {
+install_missing() {  # install_missing PACKAGE...
     local missing=()
-    for p in "${packages[@]}"; do
+    for p in "$@"; do
         dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
     done
     [ ${#missing[@]} -eq 0 ] && return 0
@@ -44,8 +49,8 @@ build() {  # build DIR [CMAKE ARGS...]
 
 case "$mode" in
     app)
-        install_missing
-        build build -DCONVSCOPE_BUILD_TESTS=OFF
+        install_missing "${packages[@]}"
+        build build -DCONVSCOPE_BUILD_TESTS=OFF -DCONVSCOPE_BUILD_BENCH=OFF
         if [ -z "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ] && [ $# -eq 0 ]; then
             echo "run.sh: no display (DISPLAY/WAYLAND_DISPLAY unset); starting under xvfb-run." >&2
             exec xvfb-run -a "$root/build/app/convscope" "$@"
@@ -53,13 +58,13 @@ case "$mode" in
         exec "$root/build/app/convscope" "$@"
         ;;
     test)
-        install_missing
-        build build -DCONVSCOPE_BUILD_TESTS=ON -DCONVSCOPE_WERROR=ON
+        install_missing "${packages[@]}" "${test_packages[@]}"
+        build build -DCONVSCOPE_BUILD_TESTS=ON -DCONVSCOPE_BUILD_BENCH=ON -DCONVSCOPE_WERROR=ON
         cd "$root/build"
         ctest --output-on-failure -j "$jobs" --timeout 600
         ;;
     sanitize)
-        install_missing
+        install_missing "${packages[@]}" "${test_packages[@]}"
         build build-asan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCONVSCOPE_SANITIZE=ON \
             -DCONVSCOPE_BUILD_UI=ON -DCONVSCOPE_BUILD_BENCH=OFF -DCONVSCOPE_WERROR=ON
         cd "$root/build-asan"

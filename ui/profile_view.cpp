@@ -477,16 +477,18 @@ void ProfilePanel::showResult() {
                                          p.categoryMs(core::LayerCategory::FullyConnected)) /
                                         sum
                                   : 0;
-    QString text = tr("<b>%1</b>: %2 ms per forward (batch %3, %4 threads, %5); conv + fc = "
-                      "<b>%6%</b> of the layer time. FMA peak measured here: %7 GFLOP/s on %4 "
-                      "threads.")
+    QString text = tr("<b>%1</b>: %2 ms per forward (batch %3, %4 threads, %5, kernels %8); conv + "
+                      "fc = <b>%6%</b> of the layer time. FMA peak measured here: %7 GFLOP/s on "
+                      "%4 threads.")
                        .arg(QString::fromStdString(p.network))
                        .arg(p.medianTotalMs, 0, 'f', 2)
                        .arg(p.batch)
                        .arg(p.threads)
                        .arg(QString::fromUtf8(core::toString(p.method)))
                        .arg(convFc, 0, 'f', 1)
-                       .arg(ctx.peakGflops, 0, 'f', 0);
+                       .arg(ctx.peakGflops, 0, 'f', 0)
+                       .arg(QString::fromUtf8(core::isaName(p.isa).data(),
+                                              qsizetype(core::isaName(p.isa).size())));
     if (ctx.peerTotalMs > 0)
         text += tr(" OpenCV dnn, same weights and input: %1 ms (ours/OpenCV = %2; outputs differ "
                    "by at most %3).")

@@ -151,6 +151,9 @@ void ConvolutionLayer::forward(std::span<const Tensor* const> inputs, Tensor& ou
 
 const std::vector<PackedA>& ConvolutionLayer::packedWeights() const {
     std::lock_guard lock(m_packMutex);
+    // Packed for one kernel variant's tile (cpu/isa.h): packed again when another is forced.
+    if (!m_packedWeights.empty() && m_packedWeights.front().isa() != activeIsa())
+        m_packedWeights.clear();
     if (m_packedWeights.empty()) {
         const int G = m_params.groups, Mg = outChannels() / G;
         const int Kg = m_weights.c() * m_params.kernelH * m_params.kernelW;
@@ -162,7 +165,8 @@ const std::vector<PackedA>& ConvolutionLayer::packedWeights() const {
 
 const DirectConvWeights& ConvolutionLayer::directWeights() const {
     std::lock_guard lock(m_packMutex);
-    if (m_directWeights.empty()) m_directWeights = DirectConvWeights(m_weights, m_params.groups);
+    if (m_directWeights.empty() || m_directWeights.isa() != activeIsa())
+        m_directWeights = DirectConvWeights(m_weights, m_params.groups);
     return m_directWeights;
 }
 
