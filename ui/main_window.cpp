@@ -18,6 +18,7 @@
 #include <QKeySequence>
 #include <QLabel>
 #include <QMenuBar>
+#include <QMessageBox>
 #include <QMimeData>
 #include <QPainter>
 #include <QProgressBar>
@@ -35,6 +36,7 @@
 
 #include "controls_panel.h"
 #include "convolution_view.h"
+#include "cpu/isa.h"
 #include "error.h"
 #include "export_dialog.h"
 #include "fc_view.h"
@@ -533,6 +535,22 @@ void MainWindow::createMenus() {
             connect(a, &QAction::triggered, screens,
                     [name] { QSettings().setValue(QStringLiteral("presentation/screen"), name); });
         }
+    });
+    QMenu* help = menuBar()->addMenu(tr("&Help"));
+    help->addAction(tr("&About ConvScope"), this, [this] {
+        const core::Isa isa = core::activeIsa();
+        QMessageBox::about(
+            this, tr("About ConvScope"),
+            tr("<h3>ConvScope %1</h3><p>How neural networks compute convolution and "
+               "fully-connected layers: im2col + GEMM, on your own images and models.</p>"
+               "<p><b>%2</b><br>%3<br>Force another with <tt>convscope --isa avx2</tt> or "
+               "CONVSCOPE_ISA=avx2.</p><p>Qt %4, %5 engine threads.</p>")
+                .arg(QApplication::applicationVersion(),
+                     QString::fromStdString(core::kernelsLine()),
+                     QString::fromUtf8(core::isaDescription(isa).data(),
+                                       qsizetype(core::isaDescription(isa).size())),
+                     QString::fromUtf8(qVersion()))
+                .arg(core::threadCount()));
     });
     QAction* blank = new QAction(tr("Blank the Screen"), this);
     blank->setShortcut(QKeySequence(Qt::Key_B));
