@@ -8,6 +8,7 @@
 #include <cstdlib>
 
 #include "blocked_gemm.h"
+#include "cpu/isa.h"
 #include "gemm.h"
 #include "io/opencv_reference.h"
 #include "layers/convolution.h"
@@ -240,4 +241,13 @@ BENCHMARK(Fc6_BatchGemv)->Arg(2)->Arg(8)->Arg(16)->Arg(32)->Arg(64)->Unit(benchm
 BENCHMARK(Gemm_256x1152x192_BlockedPackedW)->Arg(1)->Arg(2)->Unit(benchmark::kMicrosecond);
 BENCHMARK(Gemm_256x1152x192)->Arg(1)->Arg(2)->Unit(benchmark::kMicrosecond);
 
-BENCHMARK_MAIN();
+// The context names the kernel variant (CONVSCOPE_ISA=avx2 forces a lower one, cpu/isa.h).
+int main(int argc, char** argv) {
+    benchmark::Initialize(&argc, argv);
+    if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
+    benchmark::AddCustomContext("kernels", std::string(convscope::core::isaName(
+                                               convscope::core::activeIsa())));
+    benchmark::RunSpecifiedBenchmarks();
+    benchmark::Shutdown();
+    return 0;
+}
