@@ -1,5 +1,6 @@
 // convscope: with a subcommand, the headless CLI (cli.h); without, the GUI (ui/main_window.h).
 #include <QApplication>
+#include <QIcon>
 #include <iostream>
 #include <string>
 #include <vector>
@@ -35,6 +36,9 @@ int main(int argc, char** argv) {
     QApplication::setOrganizationName(QStringLiteral("ConvScope"));
     QApplication::setApplicationName(QStringLiteral("ConvScope"));
     QApplication::setApplicationVersion(QStringLiteral(CONVSCOPE_VERSION));
+    // The installed desktop entry and icon (packaging/): the id ties the window to them.
+    QApplication::setDesktopFileName(QStringLiteral("io.github.convscope.ConvScope"));
+    QApplication::setWindowIcon(QIcon(QStringLiteral(":/icons/io.github.convscope.ConvScope.svg")));
     convscope::ui::MainWindow window;
     window.show();
     // `convscope [--present] [FILE]`: a session, a lesson or an image, opened as File > Open
