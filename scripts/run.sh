@@ -20,8 +20,8 @@ packages=(build-essential cmake ninja-build pkg-config
           qt6-base-dev qt6-svg-dev libgl-dev libeigen3-dev libopencv-dev libgif-dev
           libdnnl-dev ocl-icd-opencl-dev xvfb xauth)
 # To run every test as well: gtest, benchmarks, the ONNX node tests, images, emulated CPUs for the
-# kernel variants (qemu-user).
-test_packages=(libgtest-dev libgmock-dev libbenchmark-dev zlib1g-dev libonnx-testdata imagemagick
+# kernel variants (qemu-user); file, for CPack to compute the .deb's dependencies.
+test_packages=(libgtest-dev libgmock-dev libbenchmark-dev zlib1g-dev libonnx-testdata imagemagick file
                qemu-user)
 
 install_missing() {  # install_missing PACKAGE...
