@@ -11,14 +11,13 @@ DirectConvShape directConvShape() {
 }
 
 DirectConvWeights::DirectConvWeights(const Tensor& weights, int groups)
-    : m_isa(activeIsa()),
-      m_groups(groups),
-      m_blocks((weights.n() / groups + directConvShape().OCB - 1) / directConvShape().OCB),
-      m_blockFloats(std::int64_t(weights.c()) * weights.h() * weights.w() * directConvShape().OCB),
-      m_data(1, 1, 1, std::int64_t(groups) * m_blocks * m_blockFloats) {
+    : m_isa(activeIsa()), m_groups(groups) {
     const int OCB = directConvShape().OCB;
     const int Mg = weights.n() / groups;
     const std::int64_t K = std::int64_t(weights.c()) * weights.h() * weights.w();
+    m_blocks = (Mg + OCB - 1) / OCB;
+    m_blockFloats = K * OCB;
+    m_data = Tensor(1, 1, 1, std::int64_t(groups) * m_blocks * m_blockFloats);
     float* d = m_data.data();
     for (int g = 0; g < groups; ++g)
         for (int b = 0; b < m_blocks; ++b)

@@ -43,45 +43,51 @@ Isa chooseAtStart() {
 
 }  // namespace
 
+namespace {
+
+// What is known of each variant, in the order of the enum: one place for the names.
+struct IsaFacts {
+    std::string_view name, shortName, level, description;
+    int lanes;
+};
+constexpr IsaFacts kFacts[] = {
+    {"generic", "generic", "x86-64",
+     "baseline x86-64 (SSE2): plain loops the compiler vectorises, 4 floats", 4},
+    {"avx2+fma", "avx2", "x86-64-v3", "AVX2 + FMA (x86-64-v3): 16 ymm registers of 8 floats", 8},
+    {"avx512", "avx512", "x86-64-v4", "AVX-512 (x86-64-v4): 32 zmm registers of 16 floats, FMA",
+     16},
+};
+const IsaFacts& facts(Isa isa) {
+    return kFacts[static_cast<int>(isa)];
+}
+
+}  // namespace
+
 std::string_view isaName(Isa isa) {
-    switch (isa) {
-        case Isa::Avx512:
-            return "avx512";
-        case Isa::Avx2:
-            return "avx2+fma";
-        case Isa::Generic:
-            break;
-    }
-    return "generic";
+    return facts(isa).name;
 }
 
 std::string_view isaDescription(Isa isa) {
-    switch (isa) {
-        case Isa::Avx512:
-            return "AVX-512 (x86-64-v4): 32 zmm registers of 16 floats, FMA";
-        case Isa::Avx2:
-            return "AVX2 + FMA (x86-64-v3): 16 ymm registers of 8 floats";
-        case Isa::Generic:
-            break;
-    }
-    return "baseline x86-64 (SSE2): plain loops the compiler vectorises, 4 floats";
+    return facts(isa).description;
 }
 
 int isaFloatLanes(Isa isa) {
-    return isa == Isa::Avx512 ? 16 : isa == Isa::Avx2 ? 8 : 4;
+    return facts(isa).lanes;
 }
 
 std::optional<Isa> parseIsa(std::string_view text) {
     const std::string s = lower(text);
-    if (s == "avx512" || s == "avx-512" || s == "x86-64-v4") return Isa::Avx512;
-    if (s == "avx2" || s == "avx2+fma" || s == "x86-64-v3") return Isa::Avx2;
-    if (s == "generic" || s == "sse2" || s == "x86-64") return Isa::Generic;
+    for (Isa isa : kIsas) {
+        const IsaFacts& f = facts(isa);
+        if (s == f.name || s == f.shortName || s == f.level) return isa;
+    }
     return std::nullopt;
 }
 
 bool cpuSupports(Isa isa) {
-    // libgcc's table checks the CPUID bits and, for AVX and AVX-512, that the OS saves the
-    // registers (XGETBV); the level names cover every feature -march=x86-64-vN may emit.
+    // (A switch: __builtin_cpu_supports takes only a literal.) libgcc's table checks the CPUID bits
+    // and, for AVX and AVX-512, that the OS saves the registers (XGETBV); the level names cover
+    // every feature -march=x86-64-vN may emit.
     __builtin_cpu_init();
     switch (isa) {
         case Isa::Avx512:

@@ -31,7 +31,8 @@ std::string_view isaName(Isa isa);
 std::string_view isaDescription(Isa isa);
 // Floats per vector register the variant's kernels use (16, 8, 4).
 int isaFloatLanes(Isa isa);
-// Accepts the names above and the short forms "avx512", "avx2", "generic" (case-insensitive).
+// Accepts the names above, the short forms "avx512", "avx2", "generic" and the levels
+// "x86-64-v4", "x86-64-v3", "x86-64" (case-insensitive).
 std::optional<Isa> parseIsa(std::string_view text);
 
 // Whether this CPU (and its OS, which must save the wider registers) can run the variant.
