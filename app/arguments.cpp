@@ -5,7 +5,7 @@
 #include <sstream>
 #include <stdexcept>
 
-#include "cpu/isa.h"
+#include "base/isa.h"
 
 namespace convscope::app {
 

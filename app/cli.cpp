@@ -11,20 +11,20 @@
 #include <stdexcept>
 
 #include "arguments.h"
-#include "classify.h"
-#include "error.h"
-#include "filter_grid.h"
-#include "im2col.h"
+#include "base/error.h"
+#include "base/runtime.h"
+#include "conv/im2col.h"
 #include "io/image_io.h"
 #include "io/matrix_image.h"
-#include "io/method_ladder.h"
 #include "io/model_import.h"
-#include "io/opencv_reference.h"
-#include "json_writer.h"
 #include "layers/convolution.h"
-#include "models.h"
-#include "report.h"
-#include "runtime.h"
+#include "measure/method_ladder.h"
+#include "net/classify.h"
+#include "net/models.h"
+#include "peers/opencv_reference.h"
+#include "render/filter_grid.h"
+#include "report/json_writer.h"
+#include "report/report.h"
 
 namespace convscope::app {
 

@@ -1,4 +1,5 @@
-// convscope: with a subcommand, the headless CLI (cli.h); without, the GUI (ui/main_window.h).
+// convscope: with a subcommand, the headless CLI (cli.h); without, the GUI
+// (ui/shell/main_window.h).
 #include <QApplication>
 #include <QIcon>
 #include <iostream>
@@ -6,10 +7,10 @@
 #include <vector>
 
 #include "arguments.h"
+#include "base/isa.h"
+#include "base/runtime.h"
 #include "cli.h"
-#include "cpu/isa.h"
-#include "main_window.h"
-#include "runtime.h"
+#include "shell/main_window.h"
 #include "shot_command.h"
 
 int main(int argc, char** argv) {

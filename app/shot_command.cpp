@@ -7,10 +7,10 @@
 #include <set>
 #include <stdexcept>
 
-#include "app_state.h"
 #include "arguments.h"
-#include "error.h"
-#include "shot.h"
+#include "base/error.h"
+#include "headless/shot.h"
+#include "shell/app_state.h"
 
 namespace convscope::app {
 

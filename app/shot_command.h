@@ -1,4 +1,4 @@
-// `convscope shot`: parses the options and renders a teaching view headless (ui/shot.h).
+// `convscope shot`: parses the options and renders a teaching view headless (ui/headless/shot.h).
 #pragma once
 
 #include <string>

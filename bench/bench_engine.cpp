@@ -7,14 +7,14 @@
 
 #include <cstdlib>
 
-#include "blocked_gemm.h"
-#include "cpu/isa.h"
-#include "gemm.h"
-#include "io/opencv_reference.h"
+#include "base/isa.h"
+#include "base/runtime.h"
+#include "gemm/blocked_gemm.h"
+#include "gemm/gemm.h"
 #include "layers/convolution.h"
-#include "models.h"
-#include "profile.h"
-#include "runtime.h"
+#include "measure/profile.h"
+#include "net/models.h"
+#include "peers/opencv_reference.h"
 
 using namespace convscope::core;
 
@@ -245,8 +245,8 @@ BENCHMARK(Gemm_256x1152x192)->Arg(1)->Arg(2)->Unit(benchmark::kMicrosecond);
 int main(int argc, char** argv) {
     benchmark::Initialize(&argc, argv);
     if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
-    benchmark::AddCustomContext("kernels", std::string(convscope::core::isaName(
-                                               convscope::core::activeIsa())));
+    benchmark::AddCustomContext(
+        "kernels", std::string(convscope::core::isaName(convscope::core::activeIsa())));
     benchmark::RunSpecifiedBenchmarks();
     benchmark::Shutdown();
     return 0;

@@ -11,14 +11,14 @@
 #include <QEventLoop>
 #include <functional>
 
-#include "convolution_view.h"
-#include "fc_view.h"
-#include "gemm_view.h"
-#include "im2col_view.h"
-#include "network_controller.h"
-#include "network_views.h"
-#include "profile_view.h"
-#include "teaching_controller.h"
+#include "network/fc_view.h"
+#include "network/network_controller.h"
+#include "network/network_views.h"
+#include "network/profile_view.h"
+#include "teaching/convolution_view.h"
+#include "teaching/gemm_view.h"
+#include "teaching/im2col_view.h"
+#include "teaching/teaching_controller.h"
 
 using namespace convscope;
 

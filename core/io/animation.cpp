@@ -1,5 +1,5 @@
 // GIF through giflib, MP4 through OpenCV.
-#include "animation.h"
+#include "io/animation.h"
 
 #include <fcntl.h>
 #include <gif_lib.h>
@@ -7,13 +7,13 @@
 
 #include <algorithm>
 #include <cerrno>
-#include <cstring>
 #include <cmath>
+#include <cstring>
 #include <filesystem>
 #include <opencv2/videoio.hpp>
 #include <vector>
 
-#include "../error.h"
+#include "base/error.h"
 
 namespace convscope::core::io {
 
@@ -40,7 +40,8 @@ AnimationWriter::AnimationWriter(const std::string& path, int width, int height,
     d.height = height;
     d.fps = fps;
     std::string ext = std::filesystem::path(path).extension().string();
-    std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return char(std::tolower(c)); });
+    std::transform(ext.begin(), ext.end(), ext.begin(),
+                   [](unsigned char c) { return char(std::tolower(c)); });
     if (ext != ".gif" && ext != ".mp4")
         throw Error(ErrorCategory::InvalidConfig,
                     "'" + path + "': animations are written as .gif or .mp4");
@@ -49,15 +50,15 @@ AnimationWriter::AnimationWriter(const std::string& path, int width, int height,
                     "an animation frame of " + std::to_string(width) + "x" +
                         std::to_string(height) + " pixels; the size must be 2..8192 on each side");
     if (!(fps >= 0.1 && fps <= 120))
-        throw Error(ErrorCategory::InvalidConfig, "a frame rate of " + std::to_string(fps) +
-                                                      " per second; use 0.1 to 120");
+        throw Error(ErrorCategory::InvalidConfig,
+                    "a frame rate of " + std::to_string(fps) + " per second; use 0.1 to 120");
     d.gif = ext == ".gif";
     if (d.gif) {
         // Opened here, not by EGifOpenFileName, which would make the file private (mode 0600).
         const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0666);
         if (fd < 0)
-            throw Error(ErrorCategory::Io, "'" + path + "': creating the file failed: " +
-                                               std::strerror(errno));
+            throw Error(ErrorCategory::Io,
+                        "'" + path + "': creating the file failed: " + std::strerror(errno));
         int code = 0;
         d.file = EGifOpenFileHandle(fd, &code);
         if (!d.file) {
@@ -113,7 +114,8 @@ void AnimationWriter::add(const RgbImage& frame) {
         GifColorType palette[256] = {};
         if (GifQuantizeBuffer(unsigned(d.width), unsigned(d.height), &colours, r.data(), g.data(),
                               b.data(), indices.data(), palette) == GIF_ERROR)
-            throw Error(ErrorCategory::ResourceLimit, "'" + d.path + "': colour quantisation failed");
+            throw Error(ErrorCategory::ResourceLimit,
+                        "'" + d.path + "': colour quantisation failed");
         ColorMapObject* map = GifMakeMapObject(256, palette);
         if (!map) throw Error(ErrorCategory::ResourceLimit, "'" + d.path + "': out of memory");
         GraphicsControlBlock gcb;
@@ -131,10 +133,12 @@ void AnimationWriter::add(const RgbImage& frame) {
         GifFreeMapObject(map);
         if (!ok) d.gifFailed(d.file->Error, "writing a frame");
     } else {
-        cv::Mat bgr(d.height + (d.height & 1), d.width + (d.width & 1), CV_8UC3, cv::Scalar(0, 0, 0));
+        cv::Mat bgr(d.height + (d.height & 1), d.width + (d.width & 1), CV_8UC3,
+                    cv::Scalar(0, 0, 0));
         for (int y = 0; y < d.height; ++y) {
             auto* row = bgr.ptr<std::uint8_t>(y);
-            const std::uint8_t* src = frame.pixels.data() + std::size_t(y) * std::size_t(d.width) * 3;
+            const std::uint8_t* src =
+                frame.pixels.data() + std::size_t(y) * std::size_t(d.width) * 3;
             for (int x = 0; x < d.width; ++x) {
                 row[x * 3] = src[x * 3 + 2];
                 row[x * 3 + 1] = src[x * 3 + 1];

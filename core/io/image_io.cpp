@@ -1,5 +1,5 @@
 // Image decoding via OpenCV with size checks and clear errors.
-#include "image_io.h"
+#include "io/image_io.h"
 
 #include <cmath>
 #include <filesystem>
@@ -8,7 +8,7 @@
 #include <opencv2/imgproc.hpp>
 #include <vector>
 
-#include "../error.h"
+#include "base/error.h"
 
 namespace convscope::core::io {
 

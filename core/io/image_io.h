@@ -4,7 +4,7 @@
 #include <array>
 #include <string>
 
-#include "../tensor.h"
+#include "base/tensor.h"
 
 namespace convscope::core::io {
 

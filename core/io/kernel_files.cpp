@@ -1,5 +1,5 @@
 // Kernel file loaders: .npy, CSV, JSON, images.
-#include "kernel_files.h"
+#include "io/kernel_files.h"
 
 #include <algorithm>
 #include <cctype>
@@ -9,8 +9,8 @@
 #include <fstream>
 #include <sstream>
 
-#include "../error.h"
-#include "image_io.h"
+#include "base/error.h"
+#include "io/image_io.h"
 
 namespace convscope::core::io {
 

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "../tensor.h"
+#include "base/tensor.h"
 
 namespace convscope::core::io {
 

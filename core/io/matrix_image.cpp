@@ -1,10 +1,10 @@
 // writeMatrixImage: normalise, colour-map, upscale nearest-neighbour, encode.
-#include "matrix_image.h"
+#include "io/matrix_image.h"
 
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
-#include "../error.h"
+#include "base/error.h"
 
 namespace convscope::core::io {
 

@@ -4,7 +4,7 @@
 #include <cstdint>
 #include <string>
 
-#include "../filter_grid.h"
+#include "render/filter_grid.h"
 
 namespace convscope::core::io {
 

@@ -1,5 +1,5 @@
 // Model import: OpenCV dnn reads the file; each of its layer objects is mapped onto a core layer.
-#include "model_import.h"
+#include "io/model_import.h"
 
 #include <algorithm>
 #include <cctype>
@@ -11,13 +11,13 @@
 #include <opencv2/dnn/all_layers.hpp>
 #include <sstream>
 
-#include "../layers/activation.h"
-#include "../layers/convolution.h"
-#include "../layers/fully_connected.h"
-#include "../layers/normalization.h"
-#include "../layers/pooling.h"
-#include "../layers/shape_ops.h"
-#include "onnx_proto.h"
+#include "io/onnx_proto.h"
+#include "layers/activation.h"
+#include "layers/convolution.h"
+#include "layers/fully_connected.h"
+#include "layers/normalization.h"
+#include "layers/pooling.h"
+#include "layers/shape_ops.h"
 
 namespace convscope::core::io {
 

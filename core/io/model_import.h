@@ -9,8 +9,8 @@
 #include <string>
 #include <vector>
 
-#include "../conv_geometry.h"
-#include "../network.h"
+#include "conv/conv_geometry.h"
+#include "net/network.h"
 
 namespace convscope::core::io {
 

@@ -1,12 +1,12 @@
 // Protobuf wire-format decoding for the subset of onnx.proto used by the node tests.
-#include "onnx_proto.h"
+#include "io/onnx_proto.h"
 
 #include <cstring>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
 
-#include "../error.h"
+#include "base/error.h"
 
 namespace convscope::core::io::onnx {
 

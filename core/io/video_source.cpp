@@ -1,12 +1,12 @@
 // VideoSource over cv::VideoCapture.
-#include "video_source.h"
+#include "io/video_source.h"
 
 #include <algorithm>
 #include <cctype>
 #include <opencv2/imgproc.hpp>
 #include <opencv2/videoio.hpp>
 
-#include "../error.h"
+#include "base/error.h"
 
 namespace convscope::core::io {
 

@@ -5,7 +5,7 @@
 #include <memory>
 #include <string>
 
-#include "../filter_grid.h"
+#include "render/filter_grid.h"
 
 namespace convscope::core::io {
 

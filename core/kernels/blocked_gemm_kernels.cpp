@@ -5,9 +5,9 @@
 
 #include <immintrin.h>
 
-#include "../runtime.h"
-#include "../tensor.h"
-#include "kernels.h"
+#include "base/runtime.h"
+#include "base/tensor.h"
+#include "kernels/kernels.h"
 
 namespace convscope::core::CONVSCOPE_ISA_NS {
 

@@ -10,9 +10,9 @@
 #include <immintrin.h>
 #include <omp.h>
 
-#include "../error.h"
-#include "../runtime.h"
-#include "kernels.h"
+#include "base/error.h"
+#include "base/runtime.h"
+#include "kernels/kernels.h"
 
 namespace convscope::core::CONVSCOPE_ISA_NS {
 

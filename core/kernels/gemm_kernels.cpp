@@ -16,8 +16,8 @@
 
 #include <immintrin.h>
 
-#include "../runtime.h"
-#include "kernels.h"
+#include "base/runtime.h"
+#include "kernels/kernels.h"
 
 namespace convscope::core::CONVSCOPE_ISA_NS {
 

@@ -19,11 +19,11 @@
 #include <functional>
 #include <vector>
 
-#include "../blocked_gemm.h"
-#include "../conv_geometry.h"
-#include "../cpu/isa.h"
-#include "../direct_conv.h"
-#include "../tensor.h"
+#include "base/isa.h"
+#include "base/tensor.h"
+#include "conv/conv_geometry.h"
+#include "conv/direct_conv.h"
+#include "gemm/blocked_gemm.h"
 
 namespace convscope::core {
 

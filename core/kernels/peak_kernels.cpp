@@ -2,7 +2,7 @@
 // each copy measures the peak its own vector width reaches.
 #include <immintrin.h>
 
-#include "kernels.h"
+#include "kernels/kernels.h"
 
 namespace convscope::core::CONVSCOPE_ISA_NS {
 

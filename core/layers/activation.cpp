@@ -1,6 +1,6 @@
 // ReLU, Softmax, Dropout and Add forward.
-#include "activation.h"
-#include "../runtime.h"
+#include "layers/activation.h"
+#include "base/runtime.h"
 
 #include <algorithm>
 #include <array>

@@ -1,7 +1,7 @@
 // Element-wise layers: ReLU, Softmax, Dropout (inference: identity) and element-wise Add.
 #pragma once
 
-#include "layer.h"
+#include "layers/layer.h"
 
 namespace convscope::core {
 

@@ -1,12 +1,12 @@
 // Convolution forward: im2col + GEMM (tiled and batched) and the direct reference.
-#include "convolution.h"
+#include "layers/convolution.h"
 
 #include <algorithm>
 #include <chrono>
 
-#include "../blocked_gemm.h"
-#include "../gemm.h"
-#include "../runtime.h"
+#include "base/runtime.h"
+#include "gemm/blocked_gemm.h"
+#include "gemm/gemm.h"
 
 namespace convscope::core {
 

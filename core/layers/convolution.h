@@ -8,11 +8,11 @@
 #include <mutex>
 #include <vector>
 
-#include "../blocked_gemm.h"
-#include "../conv_geometry.h"
-#include "../direct_conv.h"
-#include "../im2col.h"
-#include "layer.h"
+#include "conv/conv_geometry.h"
+#include "conv/direct_conv.h"
+#include "conv/im2col.h"
+#include "gemm/blocked_gemm.h"
+#include "layers/layer.h"
 
 namespace convscope::core {
 

@@ -1,9 +1,9 @@
 // Fully-connected forward: parallel GEMV at batch 1, GEMM above.
-#include "fully_connected.h"
+#include "layers/fully_connected.h"
 
 #include <chrono>
 
-#include "../gemm.h"
+#include "gemm/gemm.h"
 
 namespace convscope::core {
 

@@ -5,7 +5,7 @@
 
 #include <vector>
 
-#include "layer.h"
+#include "layers/layer.h"
 
 namespace convscope::core {
 

@@ -1,5 +1,5 @@
 // Layer base helpers and enum names.
-#include "layer.h"
+#include "layers/layer.h"
 
 namespace convscope::core {
 

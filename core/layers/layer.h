@@ -10,8 +10,8 @@
 #include <string_view>
 #include <vector>
 
-#include "../error.h"
-#include "../tensor.h"
+#include "base/error.h"
+#include "base/tensor.h"
 
 namespace convscope::core {
 

@@ -1,6 +1,6 @@
 // LRN and BatchNorm forward.
-#include "normalization.h"
-#include "../runtime.h"
+#include "layers/normalization.h"
+#include "base/runtime.h"
 
 #include <algorithm>
 #include <cmath>

@@ -3,7 +3,7 @@
 
 #include <vector>
 
-#include "layer.h"
+#include "layers/layer.h"
 
 namespace convscope::core {
 

@@ -1,6 +1,6 @@
 // Pooling forward, one output cell at a time (pooling is cheap next to conv and fc).
-#include "pooling.h"
-#include "../runtime.h"
+#include "layers/pooling.h"
+#include "base/runtime.h"
 
 #include <algorithm>
 #include <limits>

@@ -3,8 +3,8 @@
 // countIncludePad is set (Caffe, ONNX count_include_pad=1), by the in-image elements otherwise.
 #pragma once
 
-#include "../conv_geometry.h"
-#include "layer.h"
+#include "conv/conv_geometry.h"
+#include "layers/layer.h"
 
 namespace convscope::core {
 

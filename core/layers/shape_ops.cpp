@@ -1,5 +1,5 @@
 // Flatten and Concat.
-#include "shape_ops.h"
+#include "layers/shape_ops.h"
 
 #include <array>
 #include <cstring>

@@ -1,7 +1,7 @@
 // Layers that only move data: Flatten and Concat.
 #pragma once
 
-#include "layer.h"
+#include "layers/layer.h"
 
 namespace convscope::core {
 

@@ -1,11 +1,11 @@
 // OneDnnConv: memory descriptors, the convolution primitive, reorders.
-#include "onednn_conv.h"
+#include "peers/onednn_conv.h"
 
 #include <chrono>
 #include <dnnl.hpp>
 
-#include "../error.h"
-#include "../profile.h"
+#include "base/error.h"
+#include "measure/profile.h"
 
 namespace convscope::core::peers {
 

@@ -6,8 +6,8 @@
 #include <memory>
 #include <vector>
 
-#include "../conv_geometry.h"
-#include "../tensor.h"
+#include "base/tensor.h"
+#include "conv/conv_geometry.h"
 
 namespace convscope::core::peers {
 

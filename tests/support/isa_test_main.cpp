@@ -6,7 +6,7 @@
 #include <cstdio>
 #include <cstdlib>
 
-#include "cpu/isa.h"
+#include "base/isa.h"
 
 int main(int argc, char** argv) {
     using namespace convscope::core;

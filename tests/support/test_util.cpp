@@ -6,7 +6,7 @@
 #include <sstream>
 
 #include "layers/convolution.h"
-#include "models.h"
+#include "net/models.h"
 
 namespace convscope::test {
 

@@ -8,10 +8,10 @@
 #include <string>
 #include <vector>
 
-#include "conv_geometry.h"
+#include "conv/conv_geometry.h"
 
-#include "error.h"
-#include "tensor.h"
+#include "base/error.h"
+#include "base/tensor.h"
 
 namespace convscope::test {
 

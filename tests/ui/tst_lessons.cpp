@@ -10,21 +10,21 @@
 #include <QtTest>
 #include <opencv2/videoio.hpp>
 
-#include "app_state.h"
-#include "convolution_view.h"
-#include "export_dialog.h"
-#include "gemm_view.h"
-#include "im2col_view.h"
+#include "classroom/lesson_bar.h"
+#include "classroom/live_view.h"
+#include "classroom/presentation.h"
+#include "classroom/quiz_panel.h"
+#include "headless/shot.h"
 #include "io/animation.h"
 #include "layers/convolution.h"
-#include "lesson_bar.h"
-#include "live_view.h"
-#include "main_window.h"
-#include "network_controller.h"
-#include "presentation.h"
-#include "quiz_panel.h"
-#include "shot.h"
-#include "teaching_controller.h"
+#include "network/network_controller.h"
+#include "shell/app_state.h"
+#include "shell/export_dialog.h"
+#include "shell/main_window.h"
+#include "teaching/convolution_view.h"
+#include "teaching/gemm_view.h"
+#include "teaching/im2col_view.h"
+#include "teaching/teaching_controller.h"
 
 using namespace convscope;
 using ui::AppState;

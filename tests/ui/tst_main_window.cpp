@@ -8,12 +8,12 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
-#include "controls_panel.h"
-#include "convolution_view.h"
-#include "error.h"
+#include "base/error.h"
 #include "io/matrix_image.h"
-#include "main_window.h"
-#include "teaching_controller.h"
+#include "shell/main_window.h"
+#include "teaching/controls_panel.h"
+#include "teaching/convolution_view.h"
+#include "teaching/teaching_controller.h"
 
 using convscope::ui::MainWindow;
 

@@ -8,17 +8,17 @@
 #include <QTreeWidget>
 #include <QtTest>
 
-#include "fc_view.h"
-#include "filters_panel.h"
-#include "io/method_ladder.h"
 #include "io/model_import.h"
 #include "layers/fully_connected.h"
-#include "main_window.h"
-#include "model_panel.h"
-#include "network_controller.h"
-#include "network_views.h"
-#include "profile_view.h"
-#include "teaching_controller.h"
+#include "measure/method_ladder.h"
+#include "network/fc_view.h"
+#include "network/filters_panel.h"
+#include "network/model_panel.h"
+#include "network/network_controller.h"
+#include "network/network_views.h"
+#include "network/profile_view.h"
+#include "shell/main_window.h"
+#include "teaching/teaching_controller.h"
 #include "written_model.h"
 
 using namespace convscope;

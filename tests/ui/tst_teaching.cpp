@@ -6,14 +6,14 @@
 #include <QSpinBox>
 #include <QtTest>
 
-#include "controls_panel.h"
-#include "convolution_view.h"
-#include "gemm_view.h"
-#include "im2col.h"
-#include "im2col_view.h"
+#include "conv/im2col.h"
 #include "layers/convolution.h"
-#include "playback_bar.h"
-#include "teaching_controller.h"
+#include "teaching/controls_panel.h"
+#include "teaching/convolution_view.h"
+#include "teaching/gemm_view.h"
+#include "teaching/im2col_view.h"
+#include "teaching/playback_bar.h"
+#include "teaching/teaching_controller.h"
 
 using namespace convscope;
 using ui::LayerSettings;

@@ -1,0 +1,105 @@
+// Output-size arithmetic and parameter validation for conv and pooling windows.
+#include "conv/conv_geometry.h"
+
+#include <algorithm>
+#include <cstdint>
+#include <limits>
+
+#include "base/error.h"
+
+namespace convscope::core {
+
+std::string WindowParams::toString() const {
+    return std::to_string(kernelH) + "x" + std::to_string(kernelW) + " stride " +
+           std::to_string(strideH) + "," + std::to_string(strideW) + " pad " +
+           std::to_string(padTop) + "," + std::to_string(padBottom) + "," +
+           std::to_string(padLeft) + "," + std::to_string(padRight) + " dilation " +
+           std::to_string(dilationH) + "," + std::to_string(dilationW) + " groups " +
+           std::to_string(groups);
+}
+
+int outputExtent(int in, int kernel, int stride, int padBegin, int padEnd, int dilation,
+                 bool ceilMode) {
+    if (stride <= 0 || kernel <= 0 || dilation <= 0) return 0;
+    const long span = long(in) + padBegin + padEnd - (long(dilation) * (kernel - 1) + 1);
+    if (span < 0) return 0;
+    long out = (ceilMode ? (span + stride - 1) / stride : span / stride) + 1;
+    if (ceilMode && (out - 1) * stride >= long(in) + padBegin) --out;
+    return int(out);
+}
+
+OutputSize outputSize(int inH, int inW, const WindowParams& p) {
+    return {
+        outputExtent(inH, p.kernelH, p.strideH, p.padTop, p.padBottom, p.dilationH, p.ceilMode),
+        outputExtent(inW, p.kernelW, p.strideW, p.padLeft, p.padRight, p.dilationW, p.ceilMode)};
+}
+
+void applySamePadding(WindowParams& p, int inH, int inW, bool upper) {
+    auto axis = [upper](int in, int k, int s, int d, int& begin, int& end) {
+        const int out = (in + s - 1) / s;
+        const int total = std::max(0, (out - 1) * s + d * (k - 1) + 1 - in);
+        begin = upper ? total / 2 : total - total / 2;
+        end = total - begin;
+    };
+    axis(inH, p.kernelH, p.strideH, p.dilationH, p.padTop, p.padBottom);
+    axis(inW, p.kernelW, p.strideW, p.dilationW, p.padLeft, p.padRight);
+}
+
+void validate(const std::string& layer, const WindowParams& p, int inC, int inH, int inW,
+              int outChannels) {
+    auto fail = [&layer](const std::string& what) {
+        throw Error(ErrorCategory::InvalidConfig, "layer '" + layer + "': " + what);
+    };
+    if (p.kernelH <= 0 || p.kernelW <= 0)
+        fail("kernel " + std::to_string(p.kernelH) + "x" + std::to_string(p.kernelW) +
+             " must be at least 1x1");
+    if (p.strideH <= 0 || p.strideW <= 0)
+        fail("stride " + std::to_string(p.strideH) + "," + std::to_string(p.strideW) +
+             " must be at least 1; use stride 1 to visit every position");
+    if (p.dilationH <= 0 || p.dilationW <= 0)
+        fail("dilation " + std::to_string(p.dilationH) + "," + std::to_string(p.dilationW) +
+             " must be at least 1 (1 means no holes)");
+    if (p.padTop < 0 || p.padBottom < 0 || p.padLeft < 0 || p.padRight < 0)
+        fail("padding " + std::to_string(p.padTop) + "," + std::to_string(p.padBottom) + "," +
+             std::to_string(p.padLeft) + "," + std::to_string(p.padRight) +
+             " (top,bottom,left,right) must not be negative");
+    const int ekH = p.effectiveKernelH(), ekW = p.effectiveKernelW();
+    if (std::max(p.padTop, p.padBottom) >= ekH || std::max(p.padLeft, p.padRight) >= ekW)
+        fail("padding " + std::to_string(std::max({p.padTop, p.padBottom, p.padLeft, p.padRight})) +
+             " is not smaller than the effective kernel " + std::to_string(ekH) + "x" +
+             std::to_string(ekW) +
+             ": some windows would see only padding; reduce the padding "
+             "below the kernel size");
+    if (inC <= 0 || inH <= 0 || inW <= 0)
+        fail("input " + std::to_string(inC) + "x" + std::to_string(inH) + "x" +
+             std::to_string(inW) + " is empty");
+    if (ekH > inH + p.padTop + p.padBottom || ekW > inW + p.padLeft + p.padRight)
+        fail("kernel " + std::to_string(ekH) + "x" + std::to_string(ekW) +
+             " (with dilation) is larger than the padded input " +
+             std::to_string(inH + p.padTop + p.padBottom) + "x" +
+             std::to_string(inW + p.padLeft + p.padRight) +
+             "; use a smaller kernel or dilation, or more padding");
+    if (p.groups <= 0) fail("groups " + std::to_string(p.groups) + " must be at least 1");
+    if (inC % p.groups != 0)
+        fail("input channels " + std::to_string(inC) + " are not divisible by groups " +
+             std::to_string(p.groups) + "; pick groups that divide " + std::to_string(inC));
+    if (outChannels >= 0 && (outChannels == 0 || outChannels % p.groups != 0))
+        fail("output channels " + std::to_string(outChannels) +
+             " must be a positive multiple of groups " + std::to_string(p.groups));
+    const OutputSize out = outputSize(inH, inW, p);
+    if (out.h <= 0 || out.w <= 0)
+        fail("output would be " + std::to_string(out.h) + "x" + std::to_string(out.w) +
+             " for input " + std::to_string(inH) + "x" + std::to_string(inW) + " and " +
+             p.toString());
+    // GEMM dimensions are ints: N = outH*outW and K = (C/groups)*kh*kw must fit.
+    constexpr std::int64_t kMaxDim = std::numeric_limits<int>::max();
+    const std::int64_t N = std::int64_t(out.h) * out.w;
+    const std::int64_t K = std::int64_t(inC / p.groups) * p.kernelH * p.kernelW;
+    if (N > kMaxDim || K > kMaxDim)
+        throw Error(ErrorCategory::ResourceLimit,
+                    "layer '" + layer + "': the GEMM would have N = " + std::to_string(N) +
+                        " columns and K = " + std::to_string(K) + " rows, more than " +
+                        std::to_string(kMaxDim) + "; use a smaller input or kernel");
+}
+
+}  // namespace convscope::core

@@ -1,0 +1,96 @@
+// im2col / col2im, Caffe layout, with stride, per-side padding, dilation and column ranges.
+#include "conv/im2col.h"
+#include "base/runtime.h"
+
+#include <algorithm>
+#include <cstring>
+
+namespace convscope::core {
+
+Im2colInfo im2colInfo(const std::string& layer, const Shape& input, const WindowParams& p,
+                      int outChannels) {
+    validate(layer, p, input.c, input.h, input.w, outChannels);
+    const OutputSize out = outputSize(input.h, input.w, p);
+    Im2colInfo info;
+    info.groups = p.groups;
+    info.M = outChannels / p.groups;
+    info.K = input.c / p.groups * p.kernelH * p.kernelW;
+    info.outH = out.h;
+    info.outW = out.w;
+    info.N = out.h * out.w;
+    info.inputBytes = input.perImage() * std::int64_t(sizeof(float));
+    info.colBytes =
+        std::int64_t(input.c) * p.kernelH * p.kernelW * info.N * std::int64_t(sizeof(float));
+    return info;
+}
+
+void im2colColumns(const float* image, int C, int H, int W, const WindowParams& p, int n0, int n1,
+                   float* col, std::int64_t ldCol) {
+    const OutputSize out = outputSize(H, W, p);
+    const int rows = C * p.kernelH * p.kernelW;
+    const int y0 = n0 / out.w, y1 = (n1 - 1) / out.w;
+#pragma omp parallel for schedule(static) num_threads(threadCount())
+    for (int k = 0; k < rows; ++k) {
+        const int kj = k % p.kernelW;
+        const int ki = (k / p.kernelW) % p.kernelH;
+        const int c = k / (p.kernelW * p.kernelH);
+        const float* plane = image + std::int64_t(c) * H * W;
+        float* dst = col + k * ldCol;
+        const int dx = kj * p.dilationW - p.padLeft;
+        // Columns ox whose input x lies inside [0, W): x = ox*strideW + dx.
+        const int oxBegin = std::clamp((-dx + p.strideW - 1) / p.strideW, 0, out.w);
+        const int oxEnd = std::clamp((W - dx + p.strideW - 1) / p.strideW, oxBegin, out.w);
+        for (int oy = y0; oy <= y1; ++oy) {
+            const int xa = oy == y0 ? n0 - oy * out.w : 0;
+            const int xb = oy == y1 ? n1 - oy * out.w : out.w;
+            float* d = dst + (std::int64_t(oy) * out.w + xa - n0);
+            const int y = oy * p.strideH - p.padTop + ki * p.dilationH;
+            if (y < 0 || y >= H) {
+                std::fill(d, d + (xb - xa), 0.0f);
+                continue;
+            }
+            const float* src = plane + std::int64_t(y) * W + dx;
+            const int lo = std::max(xa, std::min(oxBegin, xb)),
+                      hi = std::max(lo, std::min(oxEnd, xb));
+            std::fill(d, d + (lo - xa), 0.0f);
+            if (p.strideW == 1) {
+                std::memcpy(d + (lo - xa), src + lo, sizeof(float) * std::size_t(hi - lo));
+            } else {
+                for (int ox = lo; ox < hi; ++ox) d[ox - xa] = src[ox * p.strideW];
+            }
+            std::fill(d + (hi - xa), d + (xb - xa), 0.0f);
+        }
+    }
+}
+
+void im2col(const float* image, int C, int H, int W, const WindowParams& p, float* col) {
+    const OutputSize out = outputSize(H, W, p);
+    const int N = out.h * out.w;
+    im2colColumns(image, C, H, W, p, 0, N, col, N);
+}
+
+void col2im(const float* col, int C, int H, int W, const WindowParams& p, float* image) {
+    const OutputSize out = outputSize(H, W, p);
+    const std::int64_t N = std::int64_t(out.h) * out.w;
+    std::fill_n(image, std::int64_t(C) * H * W, 0.0f);
+    // Parallel over channels: rows of different channels never write the same pixel.
+#pragma omp parallel for schedule(static) num_threads(threadCount())
+    for (int c = 0; c < C; ++c) {
+        float* plane = image + std::int64_t(c) * H * W;
+        for (int ki = 0; ki < p.kernelH; ++ki) {
+            for (int kj = 0; kj < p.kernelW; ++kj) {
+                const float* src = col + ((std::int64_t(c) * p.kernelH + ki) * p.kernelW + kj) * N;
+                for (int oy = 0; oy < out.h; ++oy) {
+                    const int y = oy * p.strideH - p.padTop + ki * p.dilationH;
+                    if (y < 0 || y >= H) continue;
+                    for (int ox = 0; ox < out.w; ++ox) {
+                        const int x = ox * p.strideW - p.padLeft + kj * p.dilationW;
+                        if (x >= 0 && x < W) plane[y * W + x] += src[oy * out.w + ox];
+                    }
+                }
+            }
+        }
+    }
+}
+
+}  // namespace convscope::core

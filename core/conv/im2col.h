@@ -1,0 +1,61 @@
+// im2col / col2im in Caffe's layout: the lowering that turns a convolution into one GEMM.
+// Start here to understand the engine; every conv path and the GUI's im2col view use these names.
+//
+//   The GEMM of a conv layer, per group g (G groups):
+//
+//                  K = (C/G)·kh·kw                   N = outH·outW
+//               +----------------+               +--------------------+
+//     M = out   |   weights W    |    K rows     |  col (im2col)      |        +-----------------+
+//     channels  |  one filter    |       x       |  column n = one    |   =    | out  (M x N)    |
+//     per group |  per row       |               |  output position,  |        | row m = channel |
+//               +----------------+               |  row k = (c,ki,kj) |        +-----------------+
+//                                                +--------------------+
+//
+//   col[k][n], k = (c*kh + ki)*kw + kj, n = oy*outW + ox, holds
+//   input[c][oy*strideH - padTop + ki*dilationH][ox*strideW - padLeft + kj*dilationW]
+//   (0 where that falls in the padding). Rows are grouped by channel, then kernel row, then column;
+//   with G groups, group g owns rows [g*K, (g+1)*K). A fully-connected layer is the same GEMM with
+//   K = inputs, N = batch.
+//
+// Memory: the col matrix of one image is C·kh·kw·outH·outW floats; im2colInfo() reports it before
+// anything is allocated.
+#pragma once
+
+#include <cstdint>
+
+#include "base/tensor.h"
+#include "conv/conv_geometry.h"
+
+namespace convscope::core {
+
+struct Im2colInfo {
+    int M = 0;  // output channels per group
+    int K = 0;  // rows of col per group: (C/G)·kh·kw
+    int N = 0;  // columns: outH·outW
+    int groups = 1;
+    int outH = 0, outW = 0;
+    std::int64_t inputBytes = 0;  // one image, C·H·W floats
+    std::int64_t colBytes = 0;    // whole col matrix of one image, C·kh·kw·N floats
+    double expansion() const { return inputBytes ? double(colBytes) / double(inputBytes) : 0.0; }
+};
+
+// Geometry of the lowering for one image of `input` (n ignored) and `outChannels` filters.
+// Validates the parameters (throws Error(InvalidConfig)) but allocates nothing.
+Im2colInfo im2colInfo(const std::string& layer, const Shape& input, const WindowParams& p,
+                      int outChannels);
+
+// Fills columns [n0, n1) of the col matrix of one C x H x W image: all C·kh·kw rows, each row
+// written at col + row * ldCol (ldCol >= n1 - n0). Parameters must be validated. Parallel over
+// rows.
+void im2colColumns(const float* image, int C, int H, int W, const WindowParams& p, int n0, int n1,
+                   float* col, std::int64_t ldCol);
+
+// The whole col matrix (C·kh·kw x outH·outW, row-major, ld = N).
+void im2col(const float* image, int C, int H, int W, const WindowParams& p, float* col);
+
+// The adjoint of im2col: accumulates every col entry back into the pixel it came from (overlaps
+// sum up; padding entries are dropped). `image` (C x H x W) is zeroed first. Used for gradients and
+// for the GUI's duplication heatmap (col2im of a matrix of ones counts copies per pixel).
+void col2im(const float* col, int C, int H, int W, const WindowParams& p, float* image);
+
+}  // namespace convscope::core

@@ -1,0 +1,110 @@
+// Output-size arithmetic, SAME padding, and one test per validation error (category + phrase).
+#include <gtest/gtest.h>
+
+#include "base/error.h"
+#include "conv/conv_geometry.h"
+
+using namespace convscope::core;
+
+TEST(ConvGeometry, OutputExtentKnownAnswers) {
+    EXPECT_EQ(outputExtent(227, 11, 4, 0, 0, 1, false), 55);  // AlexNet conv1
+    EXPECT_EQ(outputExtent(27, 5, 1, 2, 2, 1, false), 27);    // conv2, "same"
+    EXPECT_EQ(outputExtent(256, 3, 4, 1, 1, 1, false), 64);   // 256 -> 64 at stride 4
+    EXPECT_EQ(outputExtent(7, 3, 1, 0, 0, 2, false), 3);      // dilation 2: effective kernel 5
+    EXPECT_EQ(outputExtent(9, 2, 3, 0, 1, 1, false), 3);      // asymmetric pad
+}
+
+TEST(ConvGeometry, CeilModeRoundsUpButNeverStartsInTrailingPadding) {
+    EXPECT_EQ(outputExtent(55, 3, 2, 0, 0, 1, true), 27);
+    EXPECT_EQ(outputExtent(4, 3, 2, 0, 0, 1, false), 1);
+    EXPECT_EQ(outputExtent(4, 3, 2, 0, 0, 1, true), 2);   // ONNX maxpool_2d_ceil
+    EXPECT_EQ(outputExtent(13, 3, 2, 0, 0, 1, true), 6);  // AlexNet pool5
+    // in 5, kernel 2, stride 2, pad 1: ceil((5+2-2)/2)+1 = 4, but window 3 would start at 6-1=5,
+    // which is in the trailing padding only: dropped.
+    EXPECT_EQ(outputExtent(5, 2, 2, 1, 1, 1, true), 3);
+}
+
+TEST(ConvGeometry, SamePaddingGivesCeilOfInputOverStride) {
+    for (int in : {5, 6, 7, 32, 33})
+        for (int k : {1, 2, 3, 4, 5})
+            for (int s : {1, 2, 3})
+                for (bool upper : {true, false}) {
+                    WindowParams p = WindowParams::square(k, s);
+                    applySamePadding(p, in, in, upper);
+                    EXPECT_EQ(outputSize(in, in, p).h, (in + s - 1) / s)
+                        << "in " << in << " k " << k << " s " << s;
+                    EXPECT_LE(std::abs(p.padTop - p.padBottom), 1);
+                    if (p.padTop != p.padBottom) {
+                        EXPECT_EQ(p.padTop < p.padBottom, upper);
+                    }
+                }
+}
+
+namespace {
+void expectInvalid(const WindowParams& p, int c, int h, int w, int m, const std::string& phrase) {
+    try {
+        validate("convX", p, c, h, w, m);
+        FAIL() << "expected an error containing '" << phrase << "' for " << p.toString();
+    } catch (const Error& e) {
+        EXPECT_EQ(e.category(), ErrorCategory::InvalidConfig);
+        EXPECT_NE(std::string(e.what()).find(phrase), std::string::npos) << e.what();
+        EXPECT_NE(std::string(e.what()).find("convX"), std::string::npos) << e.what();
+    }
+}
+}  // namespace
+
+TEST(ConvGeometryValidation, ZeroStride) {
+    WindowParams p = WindowParams::square(3, 0);
+    expectInvalid(p, 3, 8, 8, 4, "stride 0,0 must be at least 1");
+}
+
+TEST(ConvGeometryValidation, ZeroKernel) {
+    expectInvalid(WindowParams::square(0), 3, 8, 8, 4, "kernel 0x0 must be at least 1x1");
+}
+
+TEST(ConvGeometryValidation, ZeroDilation) {
+    expectInvalid(WindowParams::square(3, 1, 0, 0), 3, 8, 8, 4, "dilation 0,0 must be at least 1");
+}
+
+TEST(ConvGeometryValidation, NegativePadding) {
+    WindowParams p = WindowParams::square(3);
+    p.padLeft = -1;
+    expectInvalid(p, 3, 8, 8, 4, "must not be negative");
+}
+
+TEST(ConvGeometryValidation, PaddingNotSmallerThanKernel) {
+    expectInvalid(WindowParams::square(3, 1, 3), 3, 8, 8, 4,
+                  "is not smaller than the effective kernel");
+}
+
+TEST(ConvGeometryValidation, KernelLargerThanPaddedInput) {
+    expectInvalid(WindowParams::square(7), 3, 5, 5, 4, "larger than the padded input 5x5");
+    expectInvalid(WindowParams::square(3, 1, 0, 3), 3, 6, 6, 4, "kernel 7x7 (with dilation)");
+}
+
+TEST(ConvGeometryValidation, ChannelsNotDivisibleByGroups) {
+    WindowParams p = WindowParams::square(3);
+    p.groups = 2;
+    expectInvalid(p, 3, 8, 8, 4, "input channels 3 are not divisible by groups 2");
+}
+
+TEST(ConvGeometryValidation, OutputsNotDivisibleByGroups) {
+    WindowParams p = WindowParams::square(3);
+    p.groups = 2;
+    expectInvalid(p, 4, 8, 8, 5, "output channels 5 must be a positive multiple of groups 2");
+}
+
+TEST(ConvGeometryValidation, EmptyInput) {
+    expectInvalid(WindowParams::square(1), 3, 0, 8, 4, "is empty");
+}
+
+TEST(ConvGeometryValidation, GemmTooLargeForIntIsAResourceLimit) {
+    try {
+        validate("huge", WindowParams::square(1), 3, 100000, 100000, 4);
+        FAIL();
+    } catch (const Error& e) {
+        EXPECT_EQ(e.category(), ErrorCategory::ResourceLimit);
+        EXPECT_NE(std::string(e.what()).find("N = 10000000000 columns"), std::string::npos)
+            << e.what();
+    }
+}

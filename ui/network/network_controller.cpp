@@ -1,0 +1,621 @@
+// NetworkController: model loading, layer rows, preprocessing, and the model's background jobs.
+#include "network/network_controller.h"
+
+#include <QFileInfo>
+#include <QFutureWatcher>
+#include <QSettings>
+#include <QtConcurrent/QtConcurrentRun>
+#include <algorithm>
+#include <chrono>
+
+#include "base/error.h"
+#include "base/runtime.h"
+#include "io/image_io.h"
+#include "jobs/engine_pool.h"
+#include "layers/convolution.h"
+#include "layers/fully_connected.h"
+#include "measure/method_ladder.h"
+#include "net/models.h"
+#include "peers/opencv_reference.h"
+
+namespace convscope::ui {
+
+QString shapeText(const core::Shape& s) {
+    if (s.h == 1 && s.w == 1) return QString::number(s.c);
+    return QStringLiteral("%1×%2×%3").arg(s.c).arg(s.h).arg(s.w);
+}
+
+namespace {
+
+// Restores the engine's thread count when a job that changed it ends (or throws).
+class ThreadCountScope {
+public:
+    explicit ThreadCountScope(int threads) : m_previous(core::threadCount()) {
+        core::setThreadCount(threads);
+    }
+    ~ThreadCountScope() { core::setThreadCount(m_previous); }
+    ThreadCountScope(const ThreadCountScope&) = delete;
+    ThreadCountScope& operator=(const ThreadCountScope&) = delete;
+
+private:
+    int m_previous;
+};
+
+core::Tensor imageToNetworkInput(const QImage& image, const core::io::Preprocessing& pre,
+                                 const core::Shape& in) {
+    if (in.c != 1 && in.c != 3)
+        throw core::Error(
+            core::ErrorCategory::InvalidConfig,
+            "the model takes " + std::to_string(in.c) + " input channels; images give 1 or 3");
+    const QImage rgb = image.convertToFormat(QImage::Format_RGB32);
+    core::io::ImageOptions o;
+    o.channels = in.c;
+    o.width = in.w;
+    o.height = in.h;
+    o.scale = pre.scale;
+    o.mean = pre.mean;
+    o.swapRB = pre.swapRB;
+    o.crop = pre.crop;
+    return core::io::convertPixels(rgb.constBits(), rgb.width(), rgb.height(),
+                                   std::size_t(rgb.bytesPerLine()), o);
+}
+
+double medianMs(const std::function<void()>& run, int repeat) {
+    std::vector<double> ms;
+    run();  // warm-up
+    for (int i = 0; i < repeat; ++i) {
+        const auto t0 = std::chrono::steady_clock::now();
+        run();
+        ms.push_back(
+            std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0)
+                .count());
+    }
+    return core::median(ms);
+}
+
+QString settingsKey(const QString& modelPath) {
+    QString key = modelPath;
+    key.replace(QLatin1Char('/'), QLatin1Char('|'));
+    return QStringLiteral("models/") + key;
+}
+
+}  // namespace
+
+NetworkController::NetworkController(QObject* parent) : QObject(parent) {}
+
+NetworkController::~NetworkController() {
+    waitForJobs();
+}
+
+void NetworkController::waitForJobs() {
+    cancelProfile();
+    for (auto* watcher : findChildren<QFutureWatcherBase*>()) watcher->waitForFinished();
+}
+
+QString NetworkController::modelPath() const {
+    return m_model ? QString::fromStdString(m_model->modelPath) : QString();
+}
+
+QString NetworkController::problem() const {
+    if (!m_model) return tr("No model is open.");
+    return QString::fromStdString(m_model->problem);
+}
+
+QString NetworkController::summary() const {
+    if (!m_model)
+        return tr("No model. Open one (ONNX, Caffe, TensorFlow, Darknet) or pick a built-in.");
+    std::int64_t flops = 0, bytes = 0;
+    for (const ModelLayerRow& r : m_rows) {
+        flops += r.flops;
+        bytes += r.weightBytes;
+    }
+    QString input = tr("input size not declared");
+    if (m_model->network) input = shapeText(m_model->network->inputShape(1));
+    return tr("%1 · %2 · input %3 · %4 layers · %5 M parameters · %6 GFLOP per image")
+        .arg(m_modelName, QString::fromStdString(m_model->format), input)
+        .arg(m_rows.size())
+        .arg(double(bytes) / 4e6, 0, 'f', 2)
+        .arg(double(flops) / 1e9, 0, 'f', 3);
+}
+
+void NetworkController::openModel(const QString& model, const QString& config) {
+    const int request = ++m_loadRequest;
+    const QString name = QFileInfo(model).fileName();
+    emit modelLoading(name);
+    auto* watcher = new QFutureWatcher<void>(this);
+    auto result = std::make_shared<std::shared_ptr<core::io::ImportedModel>>();
+    auto error = std::make_shared<QString>();
+    connect(watcher, &QFutureWatcher<void>::finished, this,
+            [this, watcher, request, result, error, name] {
+                watcher->deleteLater();
+                if (request != m_loadRequest) return;  // a newer model was asked for
+                m_loadDone = request;
+                if (!error->isEmpty()) {
+                    emit modelFailed(
+                        tr("Could not open %1: %2. The current model is kept.").arg(name, *error));
+                    return;
+                }
+                adopt(*result, name);
+            });
+    const std::string m = model.toStdString(), c = config.toStdString();
+    watcher->setFuture(QtConcurrent::run([m, c, result, error] {
+        try {
+            *result = std::make_shared<core::io::ImportedModel>(core::io::importModel(m, c));
+        } catch (const core::Error& e) {
+            *error = QString::fromStdString(e.what());
+        } catch (const std::exception& e) {
+            *error = QString::fromStdString(e.what());
+        }
+    }));
+}
+
+void NetworkController::openBuiltIn(const QString& name) {
+    const int request = ++m_loadRequest;
+    const bool alex = name.compare(QLatin1String("lenet"), Qt::CaseInsensitive) != 0;
+    const QString label = alex ? tr("AlexNet (built in, seeded random weights)")
+                               : tr("LeNet (built in, seeded random weights)");
+    emit modelLoading(label);
+    auto* watcher = new QFutureWatcher<std::shared_ptr<core::io::ImportedModel>>(this);
+    connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher, request, label] {
+        watcher->deleteLater();
+        if (request != m_loadRequest) return;
+        m_loadDone = request;
+        adopt(watcher->result(), label);
+    });
+    // AlexNet's 61 M weights take a moment to draw.
+    watcher->setFuture(QtConcurrent::run(enginePool(), [alex] {
+        return std::make_shared<core::io::ImportedModel>(
+            core::io::wrapNetwork(alex ? core::makeAlexNet() : core::makeLeNet()));
+    }));
+}
+
+void NetworkController::adopt(std::shared_ptr<core::io::ImportedModel> model, const QString& name) {
+    cancelProfile();
+    ++m_generation;
+    ++m_featuresRequest;
+    ++m_fcRequest;
+    m_featuresRunning = m_fcRunning = false;
+    m_model = std::move(model);
+    m_modelName = name;
+    m_blobs.clear();
+    m_input = core::Tensor();
+    m_predictions.clear();
+    m_profile.reset();
+    m_fc.reset();
+    m_labels.clear();
+    m_labelsPath.clear();
+    buildRows();
+    loadPreprocessing();
+    // The first conv is current; a modelChanged handler may pick another (a lesson step's layer).
+    m_currentRow = m_rows.empty() ? -1 : std::max(0, firstConvRow());
+    const int first = m_currentRow;
+    emit modelChanged();
+    if (m_currentRow == first) emit currentRowChanged(m_currentRow);
+    runFeatures();
+}
+
+void NetworkController::buildRows() {
+    m_rows.clear();
+    if (!m_model) return;
+    const core::Network* net = m_model->network.get();
+    std::vector<core::Shape> shapes;
+    if (net) shapes = net->inferShapes(1);
+    for (const core::io::ModelLayer& l : m_model->layers) {
+        ModelLayerRow row;
+        row.name = QString::fromStdString(l.name);
+        row.type = QString::fromStdString(l.type);
+        row.note = QString::fromStdString(l.note);
+        row.supported = l.supported;
+        row.engineIndex = net ? l.engineIndex : -1;
+        for (std::size_t c = 0; c < m_model->convs.size(); ++c)
+            if (m_model->convs[c].layer == l.name) row.convIndex = int(c);
+        if (row.engineIndex >= 0) {
+            const core::Layer& layer = net->layer(row.engineIndex);
+            const std::vector<core::Shape> in = net->inputShapes(row.engineIndex, shapes, 1);
+            row.output = shapeText(shapes[std::size_t(row.engineIndex)]);
+            row.params = QString::fromStdString(layer.describe());
+            row.flops = layer.flops(in);
+            row.weightBytes = layer.weightBytes();
+            row.category = layer.category();
+            const core::GemmShape g = layer.gemmShape(in);
+            if (g.M > 0)
+                row.gemm = QStringLiteral("%1×%2×%3%4")
+                               .arg(g.M)
+                               .arg(g.N)
+                               .arg(g.K)
+                               .arg(g.groups > 1 ? QStringLiteral(" ×%1 groups").arg(g.groups)
+                                                 : QString());
+        } else if (row.convIndex >= 0) {
+            // The network could not be built: the filters are still there to look at.
+            const core::io::ConvFilters& f = m_model->convs[std::size_t(row.convIndex)];
+            const core::Shape w = f.weights.shape();
+            row.params = QStringLiteral("%1 %2x%3 stride %4")
+                             .arg(w.n)
+                             .arg(w.h)
+                             .arg(w.w)
+                             .arg(f.params.strideH);
+            row.weightBytes = w.count() * 4;
+            row.category = core::LayerCategory::Conv;
+        }
+        m_rows.push_back(row);
+    }
+}
+
+int NetworkController::firstConvRow() const {
+    for (std::size_t i = 0; i < m_rows.size(); ++i)
+        if (m_rows[i].convIndex >= 0) return int(i);
+    return -1;
+}
+
+void NetworkController::setCurrentRow(int row) {
+    if (row < -1 || row >= int(m_rows.size()) || row == m_currentRow) return;
+    m_currentRow = row;
+    emit currentRowChanged(row);
+}
+
+const core::io::ConvFilters* NetworkController::filtersOf(int row) const {
+    if (!m_model || row < 0 || row >= int(m_rows.size())) return nullptr;
+    const int c = m_rows[std::size_t(row)].convIndex;
+    return c >= 0 ? &m_model->convs[std::size_t(c)] : nullptr;
+}
+
+core::Tensor NetworkController::filterForTeaching(int row, int m) const {
+    const core::io::ConvFilters* f = filtersOf(row);
+    if (!f || m < 0 || m >= f->weights.n()) return {};
+    const core::Shape s = f->weights.shape();
+    core::Tensor t(1, s.c, s.h, s.w);
+    // The teaching view's channels are R,G,B; a model fed OpenCV's B,G,R (no swap) has blue first.
+    const bool reverse = s.c == 3 && !m_pre.swapRB;
+    for (int c = 0; c < s.c; ++c)
+        for (int y = 0; y < s.h; ++y)
+            for (int x = 0; x < s.w; ++x)
+                t.at(0, c, y, x) = f->weights.at(m, reverse ? 2 - c : c, y, x);
+    return t;
+}
+
+const core::FullyConnectedLayer* NetworkController::fcLayerOf(int row) const {
+    if (!runnable() || row < 0 || row >= int(m_rows.size())) return nullptr;
+    const int i = m_rows[std::size_t(row)].engineIndex;
+    if (i < 0) return nullptr;
+    return dynamic_cast<const core::FullyConnectedLayer*>(&m_model->network->layer(i));
+}
+
+const core::Tensor* NetworkController::activations(int engineIndex) const {
+    if (engineIndex < 0 || engineIndex >= int(m_blobs.size())) return nullptr;
+    return &m_blobs[std::size_t(engineIndex)];
+}
+
+// --- preprocessing and labels --------------------------------------------------------------------
+
+void NetworkController::loadPreprocessing() {
+    m_pre = {};
+    if (!m_model) return;
+    QSettings s;
+    s.beginGroup(settingsKey(modelPath()));
+    m_pre.scale = s.value(QStringLiteral("scale"), 1.0).toFloat();
+    const QStringList mean = s.value(QStringLiteral("mean")).toStringList();
+    for (int i = 0; i < 3 && i < mean.size(); ++i) m_pre.mean[std::size_t(i)] = mean[i].toFloat();
+    m_pre.swapRB = s.value(QStringLiteral("swapRB"), false).toBool();
+    m_pre.crop = s.value(QStringLiteral("crop"), false).toBool();
+    const QString labels = s.value(QStringLiteral("labels")).toString();
+    s.endGroup();
+    if (!labels.isEmpty() && QFileInfo::exists(labels)) setLabelsFile(labels);
+}
+
+void NetworkController::savePreprocessing() const {
+    if (!m_model) return;
+    QSettings s;
+    s.beginGroup(settingsKey(modelPath()));
+    s.setValue(QStringLiteral("scale"), double(m_pre.scale));
+    s.setValue(QStringLiteral("mean"), QStringList{QString::number(double(m_pre.mean[0])),
+                                                   QString::number(double(m_pre.mean[1])),
+                                                   QString::number(double(m_pre.mean[2]))});
+    s.setValue(QStringLiteral("swapRB"), m_pre.swapRB);
+    s.setValue(QStringLiteral("crop"), m_pre.crop);
+    s.setValue(QStringLiteral("labels"), m_labelsPath);
+    s.endGroup();
+}
+
+void NetworkController::setPreprocessing(const core::io::Preprocessing& pre) {
+    m_pre = pre;
+    savePreprocessing();
+    runFeatures();
+}
+
+bool NetworkController::setLabelsFile(const QString& path) {
+    if (path.isEmpty()) {
+        m_labels.clear();
+        m_labelsPath.clear();
+    } else {
+        try {
+            std::vector<std::string> labels = core::readLabels(path.toStdString());
+            if (runnable()) {
+                const core::Shape out =
+                    m_model->network->inferShapes(1)[std::size_t(m_model->network->size() - 1)];
+                core::checkLabels(labels, std::size_t(out.perImage()), path.toStdString());
+            }
+            m_labels = std::move(labels);
+            m_labelsPath = path;
+        } catch (const core::Error& e) {
+            emit featuresFailed(QString::fromStdString(e.what()));
+            return false;
+        }
+    }
+    savePreprocessing();
+    if (!m_blobs.empty()) {
+        const core::Tensor& out = m_blobs.back();
+        m_predictions = core::topK(out.span(), std::min<int>(5, int(out.count())), m_labels);
+        emit featuresChanged();
+    }
+    return true;
+}
+
+// --- feature maps
+// ----------------------------------------------------------------------------------
+
+void NetworkController::setImage(const QImage& image) {
+    m_image = image;
+    runFeatures();
+}
+
+void NetworkController::runFeatures() {
+    if (!runnable() || m_image.isNull()) return;
+    struct Result {
+        std::vector<core::Tensor> blobs;
+        core::Tensor input;
+        QString error;
+    };
+    const int request = ++m_featuresRequest;
+    *m_featuresLatest = request;
+    const int generation = m_generation;
+    m_featuresRunning = true;
+    emit featuresStarted();
+    auto* watcher = new QFutureWatcher<Result>(this);
+    connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher, request, generation] {
+        watcher->deleteLater();
+        if (request != m_featuresRequest || generation != m_generation) return;
+        m_featuresRunning = false;
+        Result r = watcher->result();
+        if (!r.error.isEmpty()) {
+            emit featuresFailed(r.error);
+            return;
+        }
+        if (r.blobs.empty()) return;
+        m_blobs = std::move(r.blobs);
+        m_input = std::move(r.input);
+        const core::Tensor& out = m_blobs.back();
+        m_predictions.clear();
+        if (m_labels.empty() || std::size_t(out.count()) <= m_labels.size())
+            m_predictions = core::topK(out.span(), std::min<int>(5, int(out.count())), m_labels);
+        emit featuresChanged();
+    });
+    std::shared_ptr<core::io::ImportedModel> model = m_model;
+    const QImage image = m_image;
+    const core::io::Preprocessing pre = m_pre;
+    watcher->setFuture(
+        QtConcurrent::run(enginePool(), [latest = m_featuresLatest, model, image, pre, request] {
+            Result r;
+            if (request != *latest) return r;  // superseded while it waited in the queue
+            try {
+                core::Network& net = *model->network;
+                r.input = imageToNetworkInput(image, pre, net.inputShape(1));
+                core::ForwardContext ctx;
+                net.forward(r.input, ctx);
+                for (int i = 0; i < net.size(); ++i) r.blobs.push_back(net.blob(i));
+            } catch (const core::Error& e) {
+                r.error = QString::fromStdString(e.what());
+            }
+            return r;
+        }));
+}
+
+// --- profile -------------------------------------------------------------------------------------
+
+void NetworkController::cancelProfile() {
+    if (m_profileCancel) *m_profileCancel = true;
+}
+
+void NetworkController::runProfile(const ProfileSettings& requested) {
+    if (!runnable()) {
+        emit profileFailed(problem());
+        return;
+    }
+    cancelProfile();
+    struct Result {
+        std::optional<ProfileRun> run;
+        double peakOne = 0, peak = 0;
+        QString error;
+    };
+    ProfileSettings settings = requested;
+    if (settings.threads < 1) settings.threads = core::hardwareThreads();
+    const int request = ++m_profileRequest;
+    const int generation = m_generation;
+    auto cancel = std::make_shared<std::atomic_bool>(false);
+    m_profileCancel = cancel;
+    if (int(m_peakByThreads.size()) <= settings.threads)
+        m_peakByThreads.resize(std::size_t(settings.threads) + 1, 0.0);
+    const double knownOne = m_peakOneThread, known = m_peakByThreads[std::size_t(settings.threads)];
+    emit profileStarted();
+
+    auto* watcher = new QFutureWatcher<Result>(this);
+    connect(watcher, &QFutureWatcherBase::finished, this,
+            [this, watcher, request, generation, settings] {
+                watcher->deleteLater();
+                if (request != m_profileRequest) return;
+                m_profileCancel.reset();
+                Result r = watcher->result();
+                if (r.peakOne > 0) m_peakOneThread = r.peakOne;
+                if (r.peak > 0) m_peakByThreads[std::size_t(settings.threads)] = r.peak;
+                if (generation != m_generation) return;
+                if (!r.error.isEmpty()) {
+                    emit profileFailed(r.error);
+                    return;
+                }
+                m_profile = std::move(r.run);
+                emit profileFinished();
+            });
+    auto stage = [this, request](int done, int total, const QString& text) {
+        QMetaObject::invokeMethod(
+            this,
+            [this, request, done, total, text] {
+                if (request == m_profileRequest) emit profileProgress(done, total, text);
+            },
+            Qt::QueuedConnection);
+    };
+    std::shared_ptr<core::io::ImportedModel> model = m_model;
+    watcher->setFuture(QtConcurrent::run(enginePool(), [model, settings, cancel, stage, knownOne,
+                                                        known] {
+        Result r;
+        try {
+            const ThreadCountScope threads(settings.threads);
+            // The roofline's ceiling, measured once per thread count (0.2 s each).
+            const int runs = 1 + settings.warmup + settings.repeat;
+            const int total = runs + (settings.compareOpenCv ? 1 : 0) + 1;
+            stage(0, total, tr("Measuring the FMA peak"));
+            r.peakOne = knownOne > 0 ? knownOne : core::measurePeakGflops(1);
+            r.peak = known > 0               ? known
+                     : settings.threads == 1 ? r.peakOne
+                                             : core::measurePeakGflops(settings.threads);
+            if (*cancel) throw core::Error(core::ErrorCategory::Cancelled, "cancelled by the user");
+            core::ProfileOptions o;
+            o.warmup = settings.warmup;
+            o.repeat = settings.repeat;
+            o.batch = settings.batch;
+            o.method = settings.method;
+            o.cancelled = [cancel] { return cancel->load(); };
+            o.progress = [stage, total](int done, int) {
+                stage(1 + done, total,
+                      done == 1 ? tr("First (cold) run done") : tr("Run %1 done").arg(done));
+            };
+            ProfileRun run;
+            run.settings = settings;
+            if (settings.ladder) {
+                run.ladder = core::io::profileLadder(
+                    *model->network, o, [stage, total](int rung, int rungs, const std::string& l) {
+                        stage(1 + (total - 2) * rung / rungs, total,
+                              tr("Method ladder: %1 (%2 of %3)")
+                                  .arg(QString::fromStdString(l))
+                                  .arg(rung + 1)
+                                  .arg(rungs));
+                    });
+                run.profile = run.ladder[1];  // im2col + Eigen GEMM: the default path
+            } else {
+                run.profile = core::profileNetwork(*model->network, o);
+            }
+            run.profile.network = model->network->name();
+            run.context.peakGflopsOneThread = r.peakOne;
+            run.context.peakGflops = r.peak;
+            if (settings.compareOpenCv) {
+                stage(total - 1, total, tr("Timing the same network in OpenCV dnn"));
+                core::io::OpenCvNet peer =
+                    model->format == "built-in"
+                        ? core::io::OpenCvNet(*model->network)
+                        : core::io::OpenCvNet(model->modelPath, model->configPath);
+                core::io::OpenCvNet::setThreads(settings.threads);
+                core::Tensor input(model->network->inputShape(settings.batch));
+                core::fillUniform(input, 7);
+                const core::io::OpenCvNet::Timing t =
+                    peer.time(input, settings.warmup, settings.repeat);
+                core::ForwardContext ctx;
+                const core::Tensor& ours = model->network->forward(input, ctx);
+                run.context.peerName = "OpenCV dnn";
+                run.context.peerTotalMs = t.totalMs;
+                run.context.peerLayerMs = t.layerMs;
+                run.context.peerMaxAbsDiff =
+                    core::compare(ours.span(), peer.forward(input).span()).maxAbs;
+            }
+            stage(total, total, tr("Done"));
+            r.run = std::move(run);
+        } catch (const core::Error& e) {
+            r.error = QString::fromStdString(e.what());
+        } catch (const std::exception& e) {
+            r.error = QString::fromStdString(e.what());
+        }
+        return r;
+    }));
+}
+
+// --- fully connected -----------------------------------------------------------------------------
+
+void NetworkController::runFcReport(int row) {
+    const core::FullyConnectedLayer* fc = fcLayerOf(row);
+    if (!fc) {
+        emit fcFailed(tr("Pick a fully-connected layer of a model that runs."));
+        return;
+    }
+    struct Result {
+        std::optional<FcReport> report;
+        QString error;
+    };
+    const int request = ++m_fcRequest;
+    const int generation = m_generation;
+    m_fcRunning = true;
+    emit fcStarted();
+    const int index = m_rows[std::size_t(row)].engineIndex;
+    const int inputIndex = m_model->network->inputsOf(index).front();
+    // The real activations feeding the layer, when the image has run; random values otherwise.
+    core::Tensor realInput;
+    if (const core::Tensor* a = activations(inputIndex)) realInput = *a;
+    auto* watcher = new QFutureWatcher<Result>(this);
+    connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher, request, generation] {
+        watcher->deleteLater();
+        if (request != m_fcRequest || generation != m_generation) return;
+        m_fcRunning = false;
+        Result r = watcher->result();
+        if (!r.error.isEmpty()) {
+            emit fcFailed(r.error);
+            return;
+        }
+        m_fc = std::move(r.report);
+        emit fcFinished();
+    });
+    std::shared_ptr<core::io::ImportedModel> model = m_model;
+    watcher->setFuture(QtConcurrent::run(enginePool(), [model, fc, index, realInput] {
+        Result r;
+        try {
+            const core::Network& net = *model->network;
+            const std::vector<core::Shape> shapes = net.inferShapes(1);
+            const core::Shape in = net.inputShapes(index, shapes, 1).front();
+            FcReport report;
+            report.layer = QString::fromStdString(fc->name());
+            report.inputs = fc->inputs();
+            report.outputs = fc->outputs();
+            report.inputMap = in;
+            core::ForwardContext ctx;
+            for (int batch : {1, 8, 32}) {
+                core::Tensor x(batch, in.c, in.h, in.w);
+                core::fillUniform(x, 3);
+                const core::Shape xs = x.shape();
+                core::Tensor y(fc->outputShape(std::span<const core::Shape>(&xs, 1)));
+                const core::Tensor* inputs[] = {&x};
+                report.batches.push_back(
+                    {batch, medianMs([&] { fc->forward(inputs, y, ctx); }, 5)});
+            }
+            if (in.h * in.w > 1) {
+                // The same weights as a conv whose kernel covers the whole map: each of the M
+                // rows of W, read as C x H x W, is one filter.
+                core::Tensor w(fc->outputs(), in.c, in.h, in.w);
+                std::copy(fc->weights().data(), fc->weights().data() + w.count(), w.data());
+                core::WindowParams p = core::WindowParams::square(1);
+                p.kernelH = in.h;
+                p.kernelW = in.w;
+                const core::ConvolutionLayer conv("as conv", p, w, fc->bias());
+                core::Tensor x = realInput.empty() ? core::Tensor(in) : realInput;
+                if (realInput.empty()) core::fillUniform(x, 5);
+                const core::Shape xs = x.shape();
+                core::Tensor a(fc->outputShape(std::span<const core::Shape>(&xs, 1)));
+                core::Tensor b(conv.outputShape(std::span<const core::Shape>(&xs, 1)));
+                const core::Tensor* inputs[] = {&x};
+                report.fcMs = medianMs([&] { fc->forward(inputs, a, ctx); }, 5);
+                report.convMs = medianMs([&] { conv.forward(inputs, b, ctx); }, 5);
+                report.convMaxAbsDiff = core::compare(b.span(), a.span()).maxAbs;
+            }
+            r.report = std::move(report);
+        } catch (const core::Error& e) {
+            r.error = QString::fromStdString(e.what());
+        }
+        return r;
+    }));
+}
+
+}  // namespace convscope::ui

@@ -1,0 +1,199 @@
+// NetworkController: the network side's one engine caller (TeachingController is the teaching
+// side's). It holds the open model (a file through the importer, or a built-in net), the current
+// layer, the model's preprocessing and labels, and runs the model's jobs off the GUI thread: the
+// feature maps of the current image, the timing profile (with OpenCV dnn side by side), and the
+// fc layer's batch timing. Jobs run on the engine thread (engine_pool.h), one at a time (they
+// share the network's buffers); each is numbered, stale results are dropped, each can be
+// cancelled.
+#pragma once
+
+#include <QImage>
+#include <QObject>
+#include <QStringList>
+#include <QThreadPool>
+#include <atomic>
+#include <memory>
+#include <optional>
+#include <vector>
+
+#include "io/model_import.h"
+#include "measure/profile.h"
+#include "net/classify.h"
+#include "report/report.h"
+
+namespace convscope::core {
+class FullyConnectedLayer;
+}
+
+namespace convscope::ui {
+
+// One row of the model panel: an engine layer, or a file's layer the engine could not map.
+struct ModelLayerRow {
+    QString name, type;
+    QString output;  // "96×55×55" (one image); empty when unknown
+    QString params;  // the layer's own description ("96 11x11 stride 4")
+    QString gemm;    // "M×N×K" of its GEMM; empty when none
+    QString note;    // why unsupported, or how it was mapped
+    qint64 flops = 0, weightBytes = 0;
+    bool supported = true;
+    int engineIndex = -1;  // in the network, or -1
+    int convIndex = -1;    // in ImportedModel::convs, or -1
+    core::LayerCategory category = core::LayerCategory::Other;
+};
+
+struct ProfileSettings {
+    int threads = 0;  // 0: every hardware thread
+    int batch = 1;
+    int warmup = 1;
+    int repeat = 10;
+    core::ConvMethod method = core::ConvMethod::Im2colGemm;
+    bool compareOpenCv = false;
+    bool ladder = false;  // every conv method (and oneDNN, FFT) instead of `method` alone
+};
+
+struct ProfileRun {
+    core::NetworkProfile profile;
+    core::ReportContext context;  // peaks, and OpenCV's total and per-layer times when compared
+    ProfileSettings settings;
+    std::vector<core::NetworkProfile> ladder;  // the method ladder's rungs, when asked for
+};
+
+// fc layer timing: the same layer at batch 1 (a GEMV) and at larger batches (a GEMM).
+struct FcBatchTiming {
+    int batch = 1;
+    double ms = 0;  // median, the whole batch
+    double msPerImage() const { return ms / batch; }
+};
+struct FcReport {
+    QString layer;
+    int inputs = 0, outputs = 0;
+    core::Shape inputMap;  // the fc layer's input blob per image (e.g. 256×6×6 for fc6)
+    std::vector<FcBatchTiming> batches;
+    // The fc layer recomputed as a convolution whose kernel covers the whole input map.
+    double convMaxAbsDiff = -1;  // -1: not computed (the input is already a vector)
+    double fcMs = 0, convMs = 0;
+};
+
+class NetworkController : public QObject {
+    Q_OBJECT
+public:
+    explicit NetworkController(QObject* parent = nullptr);
+    ~NetworkController() override;
+
+    // --- the model --------------------------------------------------------------------------
+    bool hasModel() const { return m_model != nullptr; }
+    bool runnable() const { return m_model && m_model->runnable(); }
+    bool loading() const { return m_loadRequest != m_loadDone; }
+    QString modelName() const { return m_modelName; }
+    QString modelPath() const;
+    QString problem() const;  // why the model cannot run; empty when it can
+    QString summary() const;  // format, input, layers, parameters, FLOPs
+    const std::vector<ModelLayerRow>& rows() const { return m_rows; }
+    int currentRow() const { return m_currentRow; }
+    const core::io::ImportedModel* model() const { return m_model.get(); }
+    // Shared ownership, for background work that reads the model (it outlives a model change).
+    std::shared_ptr<const core::io::ImportedModel> modelHandle() const { return m_model; }
+    const core::io::Preprocessing& preprocessing() const { return m_pre; }
+    const std::vector<std::string>& labels() const { return m_labels; }
+    QString labelsPath() const { return m_labelsPath; }
+
+    // The conv filters of a row (null when the row is not a conv) and filter m of them in the
+    // teaching view's form: 1 x C x kh x kw, channels R,G,B (the model's order undone).
+    const core::io::ConvFilters* filtersOf(int row) const;
+    core::Tensor filterForTeaching(int row, int m) const;
+    // The first row with conv filters, or -1.
+    int firstConvRow() const;
+    // fc rows: the layer (null otherwise).
+    const core::FullyConnectedLayer* fcLayerOf(int row) const;
+
+    // --- feature maps of the current image ---------------------------------------------------
+    bool featuresRunning() const { return m_featuresRunning; }
+    bool featuresReady() const { return !m_blobs.empty(); }
+    // Activations (one image) of an engine layer from the last run; null before any run.
+    const core::Tensor* activations(int engineIndex) const;
+    const core::Tensor& networkInput() const { return m_input; }
+    const std::vector<core::Prediction>& predictions() const { return m_predictions; }
+
+    // --- profiling ----------------------------------------------------------------------------
+    bool profiling() const { return m_profileCancel != nullptr; }
+    const std::optional<ProfileRun>& lastProfile() const { return m_profile; }
+
+    // --- fully connected ----------------------------------------------------------------------
+    bool fcRunning() const { return m_fcRunning; }
+    const std::optional<FcReport>& fcReport() const { return m_fc; }
+
+    // Waits for every job (tests; the destructor).
+    void waitForJobs();
+
+public slots:
+    // Reads a model file off the GUI thread. A failure keeps the current model.
+    void openModel(const QString& model, const QString& config = {});
+    // "alexnet" or "lenet": the engine's built-in nets with seeded weights.
+    void openBuiltIn(const QString& name);
+    void setCurrentRow(int row);
+    void setPreprocessing(const core::io::Preprocessing& pre);  // remembered per model
+    // Reads a labels file (one class per line); an empty path clears them.
+    bool setLabelsFile(const QString& path);
+    // The image the model runs on; reruns the feature maps when a model can run.
+    void setImage(const QImage& image);
+    void runFeatures();
+    void runProfile(const ProfileSettings& settings);
+    void cancelProfile();
+    void runFcReport(int row);
+
+signals:
+    void modelLoading(const QString& name);
+    void modelChanged();
+    void modelFailed(const QString& message);
+    void currentRowChanged(int row);
+    void featuresStarted();
+    void featuresChanged();
+    void featuresFailed(const QString& message);
+    void profileStarted();
+    void profileProgress(int done, int total, const QString& stage);
+    void profileFinished();
+    void profileFailed(const QString& message);  // also on cancel: "cancelled by the user"
+    void fcStarted();
+    void fcFinished();
+    void fcFailed(const QString& message);
+
+private:
+    void adopt(std::shared_ptr<core::io::ImportedModel> model, const QString& name);
+    void buildRows();
+    void loadPreprocessing();
+    void savePreprocessing() const;
+
+    std::shared_ptr<core::io::ImportedModel> m_model;
+    QString m_modelName;
+    int m_generation = 0;  // bumped by every model change: older jobs' results are dropped
+    int m_loadRequest = 0, m_loadDone = 0;
+    std::vector<ModelLayerRow> m_rows;
+    int m_currentRow = -1;
+    core::io::Preprocessing m_pre;
+    std::vector<std::string> m_labels;
+    QString m_labelsPath;
+    QImage m_image;
+
+    int m_featuresRequest = 0;
+    // The newest feature request, read by queued jobs to skip themselves when superseded.
+    std::shared_ptr<std::atomic_int> m_featuresLatest = std::make_shared<std::atomic_int>(0);
+    bool m_featuresRunning = false;
+    std::vector<core::Tensor> m_blobs;
+    core::Tensor m_input;
+    std::vector<core::Prediction> m_predictions;
+
+    int m_profileRequest = 0;
+    std::shared_ptr<std::atomic_bool> m_profileCancel;
+    std::optional<ProfileRun> m_profile;
+    double m_peakOneThread = 0;
+    std::vector<double> m_peakByThreads;  // index: threads; 0 = not measured
+
+    int m_fcRequest = 0;
+    bool m_fcRunning = false;
+    std::optional<FcReport> m_fc;
+};
+
+// "96×55×55": a shape per image for labels.
+QString shapeText(const core::Shape& shape);
+
+}  // namespace convscope::ui
