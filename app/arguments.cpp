@@ -83,7 +83,7 @@ std::vector<int> Arguments::dims(const std::string& name, const std::string& tex
 core::ConvMethod Arguments::convMethod(const std::string& text) {
     const std::optional<core::ConvMethod> method = core::convMethodFromName(text);
     if (!method)
-        throw std::invalid_argument("--method '" + text + "' must be " + core::kConvMethodNames);
+        throw std::invalid_argument("--method '" + text + "' must be " + core::convMethodNames());
     return *method;
 }
 

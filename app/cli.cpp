@@ -14,6 +14,7 @@
 #include "base/error.h"
 #include "base/runtime.h"
 #include "conv/im2col.h"
+#include "conv/methods/registry.h"
 #include "io/image_io.h"
 #include "io/matrix_image.h"
 #include "io/model_import.h"
@@ -50,10 +51,25 @@ Options for every mode, anywhere on the line:
                CPU runs; also CONVSCOPE_ISA=NAME). `convscope --version` prints the one in use.
 )";
 
-const char* kBenchUsage =
-    R"(usage: convscope bench [--net alexnet|lenet | --model F [--config F] [--size WxH]]
+// The conv methods' lines come from the registry (conv/methods/registry.h).
+std::string methodChoices() {
+    std::string s;
+    for (const core::ConvMethodInfo& m : core::convMethods())
+        s += (s.empty() ? "" : "|") + std::string(m.name);
+    return s;
+}
+std::string methodHelp() {
+    std::string s;
+    for (const core::ConvMethodInfo& m : core::convMethods())
+        s += "                    " + std::string(m.name) + ": " + std::string(m.summary) + "\n";
+    return s;
+}
+
+std::string benchUsage() {
+    return R"(usage: convscope bench [--net alexnet|lenet | --model F [--config F] [--size WxH]]
                        [--batch N] [--threads T] [--repeat R] [--warmup W]
-                       [--method im2col|blocked|implicit|direct-simd|direct]
+                       [--method )" +
+           methodChoices() + R"(]
                        [--methods [--layer NAME]] [--col-limit MIB] [--compare opencv]
                        [--seed S] [--json]
 
@@ -69,12 +85,9 @@ GEMM ms and col-buffer MB, then the split by category (conv / fc / pool / norm /
   --threads T       engine threads (default: all cores)
   --repeat R        timed runs; times are medians (default 10)
   --warmup W        untimed runs after the first, cold one (default 2)
-  --method M        how convolutions run: im2col (im2col + Eigen GEMM, default), blocked
-                    (im2col + the in-tree blocked GEMM), implicit (implicit GEMM: no col
-                    matrix), direct-simd (direct conv vectorised over output channels, the
-                    way oneDNN computes it; no col matrix) or direct (the nested-loop
-                    reference)
-  --methods         the ladder: every method in one run, per conv layer (ms, GFLOP/s, % of
+  --method M        how convolutions run (default im2col):
+)" + methodHelp() +
+           R"(  --methods         the ladder: every method in one run, per conv layer (ms, GFLOP/s, % of
                     peak) and the col memory each needs
   --layer NAME      with --methods: that conv layer alone, on its input shape
   --col-limit MIB   largest im2col buffer before column tiling (default 512)
@@ -83,6 +96,7 @@ GEMM ms and col-buffer MB, then the split by category (conv / fc / pool / norm /
   --seed S          input seed (default 7)
   --json            JSON instead of a table (fields: see README, "CLI reference")
 )";
+}
 
 const char* kIm2colUsage =
     R"(usage: convscope im2col (--image FILE [--gray] | --shape CxHxW) --kernel KHxKW
@@ -343,7 +357,7 @@ int bench(const std::vector<std::string>& args) {
                       {"net", "model", "config", "size", "batch", "threads", "repeat", "warmup",
                        "method", "col-limit", "compare", "seed", "layer"});
     if (a.has("help")) {
-        std::cout << kBenchUsage;
+        std::cout << benchUsage();
         return 0;
     }
     const std::string netName = a.text("net", "alexnet");

@@ -80,21 +80,9 @@ void convWith(benchmark::State& state, const std::string& name, ConvMethod metho
     fillUniform(input, 3);
     ForwardContext ctx;
     ctx.convMethod = method;
+    net->prepare(method);
     for (auto _ : state) benchmark::DoNotOptimize(net->forward(input, ctx).data());
     setFlops(state, flops);
-}
-
-void Conv_ConvScope(benchmark::State& state, const std::string& name) {
-    convWith(state, name, ConvMethod::Im2colGemm);
-}
-void Conv_Blocked(benchmark::State& state, const std::string& name) {
-    convWith(state, name, ConvMethod::Im2colBlocked);
-}
-void Conv_Implicit(benchmark::State& state, const std::string& name) {
-    convWith(state, name, ConvMethod::Implicit);
-}
-void Conv_DirectSimd(benchmark::State& state, const std::string& name) {
-    convWith(state, name, ConvMethod::DirectSimd);
 }
 
 void Conv_OpenCV(benchmark::State& state, const std::string& name) {
@@ -209,31 +197,6 @@ void FmaPeak(benchmark::State& state) {
 BENCHMARK(FmaPeak)->Arg(1)->Arg(2)->Iterations(1)->Unit(benchmark::kMillisecond);
 BENCHMARK(AlexNet_ConvScope)->Unit(benchmark::kMillisecond)->MinTime(1.0);
 BENCHMARK(AlexNet_OpenCV)->Unit(benchmark::kMillisecond)->MinTime(1.0);
-BENCHMARK_CAPTURE(Conv_ConvScope, conv1, std::string("conv1"))->Unit(benchmark::kMillisecond);
-BENCHMARK_CAPTURE(Conv_OpenCV, conv1, std::string("conv1"))->Unit(benchmark::kMillisecond);
-BENCHMARK_CAPTURE(Conv_ConvScope, conv2, std::string("conv2"))->Unit(benchmark::kMillisecond);
-BENCHMARK_CAPTURE(Conv_OpenCV, conv2, std::string("conv2"))->Unit(benchmark::kMillisecond);
-BENCHMARK_CAPTURE(Conv_ConvScope, conv3, std::string("conv3"))->Unit(benchmark::kMillisecond);
-BENCHMARK_CAPTURE(Conv_OpenCV, conv3, std::string("conv3"))->Unit(benchmark::kMillisecond);
-BENCHMARK_CAPTURE(Conv_ConvScope, conv4, std::string("conv4"))->Unit(benchmark::kMillisecond);
-BENCHMARK_CAPTURE(Conv_OpenCV, conv4, std::string("conv4"))->Unit(benchmark::kMillisecond);
-BENCHMARK_CAPTURE(Conv_ConvScope, conv5, std::string("conv5"))->Unit(benchmark::kMillisecond);
-BENCHMARK_CAPTURE(Conv_OpenCV, conv5, std::string("conv5"))->Unit(benchmark::kMillisecond);
-BENCHMARK_CAPTURE(Conv_Blocked, conv1, std::string("conv1"))->Unit(benchmark::kMillisecond);
-BENCHMARK_CAPTURE(Conv_Implicit, conv1, std::string("conv1"))->Unit(benchmark::kMillisecond);
-BENCHMARK_CAPTURE(Conv_DirectSimd, conv1, std::string("conv1"))->Unit(benchmark::kMillisecond);
-BENCHMARK_CAPTURE(Conv_Blocked, conv2, std::string("conv2"))->Unit(benchmark::kMillisecond);
-BENCHMARK_CAPTURE(Conv_Implicit, conv2, std::string("conv2"))->Unit(benchmark::kMillisecond);
-BENCHMARK_CAPTURE(Conv_DirectSimd, conv2, std::string("conv2"))->Unit(benchmark::kMillisecond);
-BENCHMARK_CAPTURE(Conv_Blocked, conv3, std::string("conv3"))->Unit(benchmark::kMillisecond);
-BENCHMARK_CAPTURE(Conv_Implicit, conv3, std::string("conv3"))->Unit(benchmark::kMillisecond);
-BENCHMARK_CAPTURE(Conv_DirectSimd, conv3, std::string("conv3"))->Unit(benchmark::kMillisecond);
-BENCHMARK_CAPTURE(Conv_Blocked, conv4, std::string("conv4"))->Unit(benchmark::kMillisecond);
-BENCHMARK_CAPTURE(Conv_Implicit, conv4, std::string("conv4"))->Unit(benchmark::kMillisecond);
-BENCHMARK_CAPTURE(Conv_DirectSimd, conv4, std::string("conv4"))->Unit(benchmark::kMillisecond);
-BENCHMARK_CAPTURE(Conv_Blocked, conv5, std::string("conv5"))->Unit(benchmark::kMillisecond);
-BENCHMARK_CAPTURE(Conv_Implicit, conv5, std::string("conv5"))->Unit(benchmark::kMillisecond);
-BENCHMARK_CAPTURE(Conv_DirectSimd, conv5, std::string("conv5"))->Unit(benchmark::kMillisecond);
 BENCHMARK(Fc6_Gemv)->Unit(benchmark::kMillisecond);
 BENCHMARK(Fc6_GemmN1)->Unit(benchmark::kMillisecond);
 BENCHMARK(Fc6_Batch)->Arg(1)->Arg(8)->Arg(32)->Arg(64)->Unit(benchmark::kMillisecond);
@@ -247,6 +210,24 @@ int main(int argc, char** argv) {
     if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
     benchmark::AddCustomContext(
         "kernels", std::string(convscope::core::isaName(convscope::core::activeIsa())));
+    // AlexNet's conv layers alone, by every conv method of the registry (not the direct loops: a
+    // second per layer) and by OpenCV dnn: Conv_<method>/convN.
+    using namespace convscope::core;
+    for (const char* layer : {"conv1", "conv2", "conv3", "conv4", "conv5"}) {
+        for (const ConvMethodInfo& m : convMethods()) {
+            if (m.id == ConvMethod::Direct) continue;
+            benchmark::RegisterBenchmark(
+                ("Conv_" + std::string(m.name) + "/" + layer).c_str(),
+                [method = m.id, name = std::string(layer)](benchmark::State& state) {
+                    convWith(state, name, method);
+                })
+                ->Unit(benchmark::kMillisecond);
+        }
+        benchmark::RegisterBenchmark(
+            ("Conv_OpenCV/" + std::string(layer)).c_str(),
+            [name = std::string(layer)](benchmark::State& state) { Conv_OpenCV(state, name); })
+            ->Unit(benchmark::kMillisecond);
+    }
     benchmark::RunSpecifiedBenchmarks();
     benchmark::Shutdown();
     return 0;

@@ -1,17 +1,16 @@
-// Convolution layer: im2col + one GEMM per group + bias (the Caffe way), with a 1x1 shortcut,
-// column tiling under a memory limit, batching into one wide GEMM, and a direct nested-loop
-// reference (convolveDirect) that every fast path is tested against. ForwardContext::convMethod
-// picks the other rungs of the method ladder: the blocked GEMM, implicit GEMM, direct-simd.
+// Convolution layer: checks its weights and input, infers its output, and runs forward by the
+// conv method ForwardContext::convMethod names (conv/methods/registry.h: im2col + Eigen GEMM by
+// default, the Caffe way; the direct reference, the blocked GEMM, implicit GEMM, direct-simd).
+// prepare(method) packs or reorders the weights for a method once, as Caffe's Reshape and ncnn's
+// create_pipeline do; Network prepares its layers before a forward with another method.
 #pragma once
 
-#include <functional>
-#include <mutex>
+#include <memory>
 #include <vector>
 
 #include "conv/conv_geometry.h"
-#include "conv/direct_conv.h"
-#include "conv/im2col.h"
-#include "gemm/blocked_gemm.h"
+#include "conv/methods/method.h"
+#include "conv/reference.h"
 #include "layers/layer.h"
 
 namespace convscope::core {
@@ -33,34 +32,29 @@ public:
     GemmShape gemmShape(std::span<const Shape> inputs) const override;
     std::string describe() const override;
 
+    // Prepares the weights for `method` (a no-op for methods that use them as stored). A forward
+    // by a method the layer is not prepared for prepares a copy for that run only.
+    void prepare(ConvMethod method) override;
+    // True when a forward by `method` on the active kernel variant uses prepared weights (always
+    // for methods that prepare nothing).
+    bool isPreparedFor(ConvMethod method) const;
+
     const WindowParams& params() const { return m_params; }
     const Tensor& weights() const { return m_weights; }
     const std::vector<float>& bias() const { return m_bias; }
     int outChannels() const { return m_weights.n(); }
     int inChannels() const { return m_weights.c() * m_params.groups; }
     // True when im2col is the identity (1x1 kernel, stride 1, no padding).
-    bool isPointwise() const;
+    bool isPointwise() const { return data().pointwise(); }
 
 private:
-    // C (Mg x n, ldc) = W of group g (Mg x Kg) · B (Kg x n, ldb).
-    using GroupGemm = std::function<void(int g, int n, const float* B, std::int64_t ldb, float* C,
-                                         std::int64_t ldc)>;
-    void forwardGemm(const Tensor& in, Tensor& out, ForwardContext& ctx,
-                     const GroupGemm& groupGemm) const;
-    // Each group's weights packed for the blocked GEMM, once, on first use (oneDNN reorders
-    // weights once too); about the weights' size again.
-    const std::vector<PackedA>& packedWeights() const;
-    void forwardImplicit(const Tensor& in, Tensor& out, ForwardContext& ctx) const;
-    // The weights reordered for convolveDirectSimd, once, on first use.
-    const DirectConvWeights& directWeights() const;
-    void addBias(Tensor& out) const;
+    ConvLayerData data() const { return {m_params, m_weights, m_bias}; }
 
     WindowParams m_params;
     Tensor m_weights;
     std::vector<float> m_bias;
-    mutable std::mutex m_packMutex;
-    mutable std::vector<PackedA> m_packedWeights;
-    mutable DirectConvWeights m_directWeights;
+    ConvMethod m_preparedFor = ConvMethod::Im2colGemm;
+    std::unique_ptr<const PreparedWeights> m_prepared;  // null: nothing prepared
 };
 
 // One output map of a conv layer: filter m (weights M x C/groups x kh x kw, bias M values or empty)
@@ -69,10 +63,5 @@ private:
 // the work and memory (64 filters on a 12 MP photo: a 3 GB output).
 Tensor convolveOneFilter(const Tensor& image, const WindowParams& p, const Tensor& weights,
                          const std::vector<float>& bias, int m, ForwardContext& ctx);
-
-// The reference: out[n][m][y][x] = bias[m] + sum over (c, ki, kj) of w * in, accumulated in double,
-// by seven nested loops. `output` must have the conv's output shape.
-void convolveDirect(const Tensor& input, const Tensor& weights, const std::vector<float>& bias,
-                    const WindowParams& p, Tensor& output);
 
 }  // namespace convscope::core

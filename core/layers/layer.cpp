@@ -1,4 +1,4 @@
-// Layer base helpers and enum names.
+// Layer base helpers and the category names.
 #include "layers/layer.h"
 
 namespace convscope::core {
@@ -19,34 +19,6 @@ const char* toString(LayerCategory category) {
             return "other";
     }
     return "other";
-}
-
-const char* toString(ConvMethod method) {
-    switch (method) {
-        case ConvMethod::Im2colGemm:
-            return "im2col+gemm";
-        case ConvMethod::Direct:
-            return "direct";
-        case ConvMethod::Im2colBlocked:
-            return "im2col+blocked";
-        case ConvMethod::Implicit:
-            return "implicit-gemm";
-        case ConvMethod::DirectSimd:
-            return "direct-simd";
-    }
-    return "?";
-}
-
-std::optional<ConvMethod> convMethodFromName(std::string_view name) {
-    static constexpr std::pair<std::string_view, ConvMethod> kShort[] = {
-        {"im2col", ConvMethod::Im2colGemm},
-        {"blocked", ConvMethod::Im2colBlocked},
-        {"implicit", ConvMethod::Implicit},
-        {"direct-simd", ConvMethod::DirectSimd},
-        {"direct", ConvMethod::Direct}};
-    for (const auto& [shortName, method] : kShort)
-        if (name == shortName || name == toString(method)) return method;
-    return std::nullopt;
 }
 
 void Layer::expectInputs(std::span<const Shape> inputs) const {

@@ -12,31 +12,13 @@
 
 #include "base/error.h"
 #include "base/tensor.h"
+#include "conv/methods/registry.h"
 
 namespace convscope::core {
 
 // Categories of the classic per-layer time breakdown.
 enum class LayerCategory { Conv, FullyConnected, Pool, Norm, Activation, Other };
 const char* toString(LayerCategory category);
-
-// The ladder of ways to compute a convolution (issue "Performance: from direct loops…"); every
-// one is tested against Direct.
-enum class ConvMethod {
-    Im2colGemm,     // im2col + one Eigen GEMM per group (Caffe); 1x1/stride-1/pad-0 skips im2col
-    Direct,         // nested loops, the obviously-correct reference
-    Im2colBlocked,  // im2col + the in-tree blocked GEMM (blocked_gemm.h)
-    Implicit,       // implicit GEMM: the im2col gather is the packing of B; no col matrix at all
-    DirectSimd,     // direct conv vectorised over output channels (oneDNN's way; direct_conv.h)
-};
-const char* toString(ConvMethod method);
-// The direct methods have no im2col and no GEMM (ConvStats counts their time as gemmSeconds).
-inline bool isDirect(ConvMethod method) {
-    return method == ConvMethod::Direct || method == ConvMethod::DirectSimd;
-}
-// The method a command-line name means: im2col, blocked, implicit, direct-simd, direct (or the
-// toString label); nothing for any other name. kConvMethodNames lists the short names for messages.
-std::optional<ConvMethod> convMethodFromName(std::string_view name);
-inline constexpr const char* kConvMethodNames = "im2col, blocked, implicit, direct-simd or direct";
 
 // The GEMM a layer performs, in the vocabulary of im2col.h (per group; 0 when none).
 struct GemmShape {
@@ -93,6 +75,9 @@ public:
     // Validates input shapes and returns the output shape. Throws Error (InvalidConfig or
     // ShapeMismatch) naming this layer and the numbers.
     virtual Shape outputShape(std::span<const Shape> inputs) const = 0;
+    // Sets the layer up for a conv method: packs or reorders what that method needs, once, before
+    // forwards by it (Caffe's Reshape, ncnn's create_pipeline). Only conv layers have work here.
+    virtual void prepare(ConvMethod method) { (void)method; }
     // Runs the layer. `output` is already allocated with outputShape(inputs).
     virtual void forward(std::span<const Tensor* const> inputs, Tensor& output,
                          ForwardContext& ctx) const = 0;

@@ -15,16 +15,15 @@
 namespace convscope::core::io {
 
 namespace {
-constexpr ConvMethod kEngineRungs[] = {ConvMethod::Direct, ConvMethod::Im2colGemm,
-                                       ConvMethod::Im2colBlocked, ConvMethod::Implicit,
-                                       ConvMethod::DirectSimd};
+// The rung whose non-conv layer times the outside rungs take (they time conv layers only).
+constexpr ConvMethod kNonConvTimesFrom = ConvMethod::Im2colGemm;
 const char* kOneDnn = "onednn (peer)";
 const char* kFft = "fft (OpenCV dft)";
 }  // namespace
 
 std::vector<std::string> ladderRungs() {
     std::vector<std::string> labels;
-    for (ConvMethod m : kEngineRungs) labels.push_back(toString(m));
+    for (const ConvMethodInfo& m : convMethods()) labels.push_back(std::string(m.label));
 #ifdef CONVSCOPE_HAVE_ONEDNN
     labels.push_back(kOneDnn);
 #endif
@@ -43,7 +42,8 @@ std::vector<NetworkProfile> profileLadder(Network& net, const ProfileOptions& op
     };
     std::vector<NetworkProfile> ladder;
     int rung = 0;
-    for (ConvMethod m : kEngineRungs) {
+    for (const ConvMethodInfo& info : convMethods()) {
+        const ConvMethod m = info.id;
         begin(rung++);
         ProfileOptions o = options;
         o.method = m;
@@ -66,8 +66,8 @@ std::vector<NetworkProfile> profileLadder(Network& net, const ProfileOptions& op
         }
         ladder.push_back(std::move(profile));
     }
-    // im2col + Eigen gives the non-conv layers' times. A copy: the pushes below reallocate.
-    const NetworkProfile like = ladder[1];
+    // A copy: the pushes below reallocate.
+    const NetworkProfile like = ladder[std::size_t(kNonConvTimesFrom)];
     auto checked = [&](const ConvLayerTimer& timer) {
         return [&, timer](const ConvolutionLayer& conv, const Shape& in) {
             if (options.cancelled && options.cancelled())

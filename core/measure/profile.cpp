@@ -89,6 +89,8 @@ NetworkProfile profileNetwork(Network& net, const ProfileOptions& options) {
     ctx.convMethod = options.method;
     ctx.colMemoryLimit = options.colMemoryLimit;
     ctx.cancelled = options.cancelled;
+    // Set up before the clock starts: the first run is the cold one, not the one that packs.
+    net.prepare(options.method);
 
     const int runs = 1 + result.warmup + result.repeat;
     const auto perLayer = [L] { return std::vector<std::vector<double>>(std::size_t(L)); };

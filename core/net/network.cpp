@@ -44,6 +44,7 @@ Layer& Network::add(std::unique_ptr<Layer> layer, std::vector<std::string> input
     }
     node.layer = std::move(layer);
     m_nodes.push_back(std::move(node));
+    m_preparedFor.reset();
     return *m_nodes.back().layer;
 }
 
@@ -69,6 +70,12 @@ std::vector<Shape> Network::inferShapes(int batch) const {
     return shapes;
 }
 
+void Network::prepare(ConvMethod method) {
+    for (Node& node : m_nodes) node.layer->prepare(method);
+    m_preparedFor = method;
+    m_preparedIsa = activeIsa();
+}
+
 const Tensor& Network::forward(const Tensor& input, ForwardContext& ctx,
                                const LayerCallback& onLayer) {
     if (size() == 0)
@@ -88,6 +95,7 @@ const Tensor& Network::forward(const Tensor& input, ForwardContext& ctx,
         for (const Shape& s : shapes) m_blobs.emplace_back(s);
         m_shapes = shapes;
     }
+    if (m_preparedFor != ctx.convMethod || m_preparedIsa != activeIsa()) prepare(ctx.convMethod);
     std::vector<const Tensor*> ins;
     for (int i = 0; i < size(); ++i) {
         ctx.throwIfCancelled();

@@ -5,9 +5,11 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "base/isa.h"
 #include "layers/layer.h"
 
 namespace convscope::core {
@@ -42,6 +44,10 @@ public:
     // Input shapes of layer i given all output shapes.
     std::vector<Shape> inputShapes(int i, const std::vector<Shape>& shapes, int batch) const;
 
+    // Sets every layer up for a conv method (Layer::prepare: packed weights). forward() calls it
+    // when asked for another method, or another kernel variant is active, than last prepared.
+    void prepare(ConvMethod method);
+
     // Called after each layer with its index and wall time; ctx.conv holds its conv statistics.
     using LayerCallback = std::function<void(int layer, double seconds, const ForwardContext& ctx)>;
 
@@ -64,6 +70,8 @@ private:
     std::vector<Node> m_nodes;
     std::vector<Tensor> m_blobs;
     std::vector<Shape> m_shapes;  // shapes the blobs were allocated for
+    std::optional<ConvMethod> m_preparedFor;
+    Isa m_preparedIsa = Isa::Generic;
 };
 
 }  // namespace convscope::core

@@ -55,6 +55,13 @@ ReferenceConv referenceConv(core::Shape input, int filters, const core::WindowPa
     return r;
 }
 
+std::vector<core::ConvMethod> fastMethods() {
+    std::vector<core::ConvMethod> methods;
+    for (const core::ConvMethodInfo& m : core::convMethods())
+        if (m.id != core::ConvMethod::Direct) methods.push_back(m.id);
+    return methods;
+}
+
 std::string sharedDataDir() {
     for (const char* candidate : {CONVSCOPE_SOURCE_DIR "/../shared/data", "../shared/data"}) {
         std::error_code ec;

@@ -12,6 +12,7 @@
 
 #include "base/error.h"
 #include "base/tensor.h"
+#include "conv/methods/registry.h"
 
 namespace convscope::test {
 
@@ -43,6 +44,9 @@ struct ReferenceConv {
 };
 ReferenceConv referenceConv(core::Shape input, int filters, const core::WindowParams& params,
                             std::uint32_t seed, float bias = 0.25f);
+
+// Every conv method of the registry but the direct reference: what tests compare with it.
+std::vector<core::ConvMethod> fastMethods();
 
 // The root of ../shared/data if it exists (tests that need it skip when it does not).
 std::string sharedDataDir();

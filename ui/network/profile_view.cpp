@@ -234,16 +234,23 @@ ProfilePanel::ProfilePanel(NetworkController* controller, QWidget* parent)
     m_repeat->setValue(settings.value(QStringLiteral("repeat"), 10).toInt());
     m_repeat->setToolTip(tr("Timed runs after one warm-up; the chart shows their median"));
     m_method = new QComboBox(this);
-    for (core::ConvMethod m :
-         {core::ConvMethod::Im2colGemm, core::ConvMethod::Im2colBlocked, core::ConvMethod::Implicit,
-          core::ConvMethod::Direct, core::ConvMethod::DirectSimd})
-        m_method->addItem(QString::fromUtf8(core::toString(m)), int(m));
-    m_method->setCurrentIndex(settings.value(QStringLiteral("method"), 0).toInt());
-    m_method->setToolTip(
-        tr("How conv layers compute: im2col + Eigen GEMM (Caffe), im2col + the "
-           "in-tree blocked GEMM, implicit GEMM (no col matrix), direct loops "
-           "(the slow reference) or a direct conv vectorised over output channels "
-           "(oneDNN's way)"));
+    QString methodTips;
+    for (const core::ConvMethodInfo& m : core::convMethods()) {
+        m_method->addItem(QString::fromUtf8(m.label.data()), int(m.id));
+        m_method->setItemData(m_method->count() - 1, QString::fromUtf8(m.summary.data()),
+                              Qt::ToolTipRole);
+        methodTips +=
+            QStringLiteral("\n%1: %2")
+                .arg(QString::fromUtf8(m.label.data()), QString::fromUtf8(m.summary.data()));
+    }
+    // Remembered by the method's name: the registry's order may change.
+    const std::optional<core::ConvMethod> saved = core::convMethodFromName(
+        settings.value(QStringLiteral("convMethod"), QStringLiteral("im2col"))
+            .toString()
+            .toStdString());
+    m_method->setCurrentIndex(
+        m_method->findData(int(saved.value_or(core::ConvMethod::Im2colGemm))));
+    m_method->setToolTip(tr("How conv layers compute:") + methodTips);
     m_opencv = new QCheckBox(tr("Beside OpenCV dnn"), this);
     m_opencv->setChecked(settings.value(QStringLiteral("opencv"), true).toBool());
     m_opencv->setToolTip(
@@ -392,13 +399,18 @@ void ProfilePanel::showSettings(const ProfileSettings& s) {
     m_opencv->setChecked(s.compareOpenCv);
 }
 
+core::ConvMethod ProfilePanel::currentMethod() const {
+    return core::ConvMethod(m_method->currentData().toInt());
+}
+
 void ProfilePanel::saveSettings() const {
     QSettings s;
     s.beginGroup(QStringLiteral("profile"));
     s.setValue(QStringLiteral("threads"), m_threads->value());
     s.setValue(QStringLiteral("batch"), m_batch->currentData().toInt());
     s.setValue(QStringLiteral("repeat"), m_repeat->value());
-    s.setValue(QStringLiteral("method"), m_method->currentIndex());
+    s.setValue(QStringLiteral("convMethod"),
+               QString::fromUtf8(core::methodInfo(currentMethod()).name.data()));
     s.setValue(QStringLiteral("opencv"), m_opencv->isChecked());
     s.setValue(QStringLiteral("chart"), m_kind->currentIndex());
 }
@@ -433,7 +445,7 @@ void ProfilePanel::start(bool ladder) {
     s.threads = m_threads->value();
     s.batch = m_batch->currentData().toInt();
     s.repeat = m_repeat->value();
-    s.method = core::ConvMethod(m_method->currentData().toInt());
+    s.method = currentMethod();
     s.compareOpenCv = m_opencv->isChecked() && !ladder;
     s.ladder = ladder;
     if (ladder) setChartKind(core::ProfileChartKind::Ladder);

@@ -67,6 +67,7 @@ private:
     void exportDataDialog();
     void saveSettings() const;
     void start(bool ladder);
+    core::ConvMethod currentMethod() const;
 
     NetworkController* m_controller;
     QSpinBox* m_threads;

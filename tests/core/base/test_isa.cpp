@@ -121,8 +121,7 @@ const ConvCase kConvCases[] = {
     {{1, 8, 12, 11}, 8, window(3, 1, 2, 2, 8)},   {{1, 13, 9, 7}, 9, window(1, 1, 0)},
 };
 
-const ConvMethod kFastMethods[] = {ConvMethod::Im2colGemm, ConvMethod::Im2colBlocked,
-                                   ConvMethod::Implicit, ConvMethod::DirectSimd};
+const std::vector<ConvMethod> kFastMethods = convscope::test::fastMethods();
 
 }  // namespace
 

@@ -102,8 +102,7 @@ TEST(Convolution, MatchesDirectReferenceOnOddShapes) {
         const Tensor in = randomTensor({t.n, t.c, t.h, t.w}, seed++);
         const Tensor expected = runConv(conv, in, ConvMethod::Direct);
         // float GEMM vs double reference: K is at most a few hundred terms of magnitude <= 1.
-        for (ConvMethod m : {ConvMethod::Im2colGemm, ConvMethod::Im2colBlocked,
-                             ConvMethod::Implicit, ConvMethod::DirectSimd})
+        for (ConvMethod m : convscope::test::fastMethods())
             EXPECT_TRUE(tensorsClose(runConv(conv, in, m), expected, 1e-4, 1e-4,
                                      describe(t) + ", " + toString(m)));
     }

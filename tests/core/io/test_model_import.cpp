@@ -253,8 +253,7 @@ TEST(SharedModels, MatchOpenCvOnEveryTestInput) {
         for (const std::string& image : images) {
             const Tensor in = loadFor(m, shared("test_inputs/" + image + ".png"), s.pre);
             // Every conv method of the engine, layer by layer against OpenCV.
-            for (ConvMethod method : {ConvMethod::Im2colGemm, ConvMethod::Im2colBlocked,
-                                      ConvMethod::Implicit, ConvMethod::DirectSimd}) {
+            for (ConvMethod method : convscope::test::fastMethods()) {
                 std::vector<std::string> failures;
                 const Difference d = againstOpenCv(m, in, true, &failures, method);
                 const std::string what =

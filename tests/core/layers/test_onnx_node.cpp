@@ -217,9 +217,10 @@ TEST_P(OnnxNodeTest, MatchesExpectedOutput) {
     if (op == "Gemm") expected.reshape(out.shape());
     // A conv node checks every rung of the method ladder; other layers have one way to run.
     std::vector<ConvMethod> methods = {ConvMethod::Im2colGemm};
-    if (op == "Conv")
-        methods = {ConvMethod::Im2colGemm, ConvMethod::Direct, ConvMethod::Im2colBlocked,
-                   ConvMethod::Implicit, ConvMethod::DirectSimd};
+    if (op == "Conv") {
+        methods.clear();
+        for (const ConvMethodInfo& m : convMethods()) methods.push_back(m.id);
+    }
     for (ConvMethod method : methods) {
         ForwardContext ctx;
         ctx.convMethod = method;

@@ -1,0 +1,60 @@
+// The conv methods: every way the engine computes a convolution, listed once. The ladder, the CLI
+// (help and --method), the Profile tab's method box and the benchmarks all read this registry;
+// none lists the methods itself. Adding a method is one file in this folder (its prepare and run,
+// declared in method.h) and one line of the table in registry.cpp, plus its name below.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+
+namespace convscope::core {
+
+class Tensor;
+struct ForwardContext;
+struct ConvLayerData;
+struct PreparedWeights;
+
+// In the registry's order: the method ladder's, slowest first. Every method is tested against
+// Direct.
+enum class ConvMethod {
+    Direct,         // nested loops, the obviously-correct reference
+    Im2colGemm,     // im2col + one Eigen GEMM per group (Caffe); the engine's default
+    Im2colBlocked,  // im2col + the in-tree blocked GEMM (gemm/blocked_gemm.h)
+    Implicit,       // implicit GEMM: the im2col gather is the packing of B; no col matrix at all
+    DirectSimd,  // direct conv vectorised over output channels (oneDNN's way; conv/direct_conv.h)
+};
+
+struct ConvMethodInfo {
+    ConvMethod id;
+    std::string_view name;     // on the command line and in settings: "im2col"
+    std::string_view label;    // in tables, charts and JSON: "im2col+gemm"
+    std::string_view summary;  // one line for help texts and tooltips
+    // No im2col and no GEMM: ConvStats counts the whole convolution as gemmSeconds and charts
+    // label it "direct conv".
+    bool direct;
+    // Makes what the method needs from the weights (packed, reordered) once, when a layer is set up
+    // for the method (Layer::prepare); nullptr when it runs on the weights as stored.
+    std::unique_ptr<PreparedWeights> (*prepare)(const ConvLayerData& layer);
+    // output = conv(input) + bias; `prepared` is prepare's result (nullptr when it has none).
+    void (*run)(const ConvLayerData& layer, const PreparedWeights* prepared, const Tensor& input,
+                Tensor& output, ForwardContext& ctx);
+};
+
+// The registry, in ConvMethod's order.
+std::span<const ConvMethodInfo> convMethods();
+const ConvMethodInfo& methodInfo(ConvMethod method);
+inline const char* toString(ConvMethod method) {
+    return methodInfo(method).label.data();
+}
+inline bool isDirect(ConvMethod method) {
+    return methodInfo(method).direct;
+}
+// The method a name means: its CLI name or its label; nothing for any other name.
+std::optional<ConvMethod> convMethodFromName(std::string_view name);
+// The CLI names for messages: "direct, im2col, blocked, implicit or direct-simd".
+std::string convMethodNames();
+
+}  // namespace convscope::core
