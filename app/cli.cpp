@@ -103,11 +103,12 @@ const char* kIm2colUsage =
                         [--stride S|SHxSW] [--pad P|T,B,L,R] [--dilation D|DHxDW]
                         [--groups G] [--filters M] [--json] [--out col.png] [--scale N]
 
-Prints the im2col lowering of one conv layer: output size, the GEMM's M, K and N, the bytes of the
-input and of the col matrix (K rows x N columns, Caffe layout), and the expansion factor. Nothing
-large is allocated unless --out asks to render the matrix.
+Prints the im2col lowering of one conv layer: output size, the GEMM's M, K and N per group, the
+bytes of the input and of the whole col matrix (G x K rows x N columns, Caffe layout), and the
+expansion factor. Nothing large is allocated unless --out asks to render the matrix.
 
-  --image FILE      an image (its channels and size are the input); --gray reads it as 1 channel
+  --image FILE      an image (its channels and size are the input), channels R,G,B in [0,1] as
+                    in the teaching views; --gray reads it as 1 channel
   --shape CxHxW     or just a shape, e.g. 3x227x227
   --kernel KHxKW    kernel size, e.g. 11x11 or 3
   --stride, --dilation   one value or HxW (default 1)
@@ -442,6 +443,7 @@ int im2colCommand(const std::vector<std::string>& args) {
         io::ImageOptions io;
         io.channels = a.has("gray") ? 1 : 3;
         io.scale = 1.0f / 255;
+        io.swapRB = true;  // R, G, B in [0, 1]: the teaching views' channels, row for row
         image = io::loadImage(a.text("image", ""), io);
         input = image.shape();
     } else {

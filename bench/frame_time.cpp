@@ -77,7 +77,7 @@ int main(int argc, char** argv) {
                         v[v.size() * 95 / 100]);
         };
         std::printf("%s (K=%d, N=%d): applying the layer takes %.1f ms on the GUI thread\n", k.name,
-                    c.stepper().rows(), steps, rebuildMs);
+                    c.stepper().groupRows(), steps, rebuildMs);
         report("convolution", convMs);
         report("im2col", colMs);
         report("gemm", gemmMs);

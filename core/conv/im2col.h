@@ -28,6 +28,8 @@
 
 namespace convscope::core {
 
+// The one source of a lowering's figures. M, K and N are per group, as in the GEMM each group
+// runs; the all-groups figures say so in their names.
 struct Im2colInfo {
     int M = 0;  // output channels per group
     int K = 0;  // rows of col per group: (C/G)·kh·kw
@@ -35,8 +37,11 @@ struct Im2colInfo {
     int groups = 1;
     int outH = 0, outW = 0;
     std::int64_t inputBytes = 0;  // one image, C·H·W floats
-    std::int64_t colBytes = 0;    // whole col matrix of one image, C·kh·kw·N floats
+    std::int64_t colBytes = 0;    // whole col matrix of one image (all groups), G·K·N floats
+    int allGroupsK() const { return K * groups; }  // rows of the whole col matrix
     double expansion() const { return inputBytes ? double(colBytes) / double(inputBytes) : 0.0; }
+    // Floating-point operations of the layer's GEMMs for one image: 2·M·N·K per group.
+    std::int64_t flops() const { return std::int64_t(2) * M * N * std::int64_t(K) * groups; }
 };
 
 // Geometry of the lowering for one image of `input` (n ignored) and `outChannels` filters.

@@ -340,7 +340,7 @@ std::string im2colTable(const Im2colReport& r) {
         format("input %s, col matrix %s (%lld floats), expansion x%.2f\n",
                formatBytes(double(i.inputBytes)).c_str(), formatBytes(double(i.colBytes)).c_str(),
                static_cast<long long>(i.colBytes / 4), i.expansion());
-    out += format("GEMM: %.3f MFLOP\n", 2.0 * i.M * i.N * double(i.K) * i.groups / 1e6);
+    out += format("GEMM: %.3f MFLOP\n", double(i.flops()) / 1e6);
     return out;
 }
 
@@ -358,7 +358,7 @@ std::string im2colJson(const Im2colReport& r) {
     j.field("M", i.M).field("K", i.K).field("N", i.N);
     j.field("input_bytes", i.inputBytes).field("col_bytes", i.colBytes);
     j.field("expansion", i.expansion());
-    j.field("flops", std::int64_t(2) * i.M * i.N * std::int64_t(i.K) * i.groups);
+    j.field("flops", i.flops());
     j.endObject();
     return j.str() + "\n";
 }

@@ -20,6 +20,10 @@ void ConvStepper::windowOrigin(int step, int& y, int& x) const {
     x = outX(step) * m_p.strideW - m_p.padLeft;
 }
 
+Im2colInfo ConvStepper::info() const {
+    return im2colInfo("teaching", {1, m_c, m_h, m_w}, m_p, m_m);
+}
+
 ColSource ConvStepper::source(int row, int step) const {
     ColSource s;
     s.kj = row % m_p.kernelW;
@@ -35,8 +39,8 @@ ColSource ConvStepper::source(int row, int step) const {
 
 std::vector<Tap> ConvStepper::window(int step) const {
     std::vector<Tap> taps;
-    taps.reserve(std::size_t(rows()));
-    for (int r = 0; r < rows(); ++r) {
+    taps.reserve(std::size_t(allGroupsRows()));
+    for (int r = 0; r < allGroupsRows(); ++r) {
         const ColSource s = source(r, step);
         taps.push_back({s.channel, s.ki, s.kj, s.y, s.x, s.inside, r});
     }

@@ -10,6 +10,7 @@
 
 #include "base/tensor.h"
 #include "conv/conv_geometry.h"
+#include "conv/im2col.h"
 
 namespace convscope::core {
 
@@ -42,9 +43,12 @@ public:
     const WindowParams& params() const { return m_p; }
     int outHeight() const { return m_outH; }
     int outWidth() const { return m_outW; }
-    int steps() const { return m_outH * m_outW; }                 // N
-    int rows() const { return m_c * m_p.kernelH * m_p.kernelW; }  // all groups' K together
-    int groupRows() const { return rows() / m_p.groups; }         // K per group
+    // The lowering's figures (M, K per group, N, bytes) as the engine reports them.
+    Im2colInfo info() const;
+    int steps() const { return m_outH * m_outW; }  // N
+    // Rows of the whole col matrix: groups x K.
+    int allGroupsRows() const { return m_c * m_p.kernelH * m_p.kernelW; }
+    int groupRows() const { return allGroupsRows() / m_p.groups; }  // K: rows per group
     int groupOf(int channel) const { return channel / (m_c / m_p.groups); }
     int groupOfFilter(int m) const { return m / (m_m / m_p.groups); }
 

@@ -57,7 +57,10 @@ std::vector<std::pair<int, int>> coveredCells(const QuizConfig& c, int step) {
 Question makeQuestion(QuestionKind kind, const QuizConfig& c, int step) {
     const ConvStepper s(c.channels, c.height, c.width, c.params, c.filters);  // validates
     const WindowParams& p = c.params;
-    const long long K = s.groupRows(), N = s.steps(), M = c.filters / p.groups;
+    // Per group, as the GEMM each group runs (conv/im2col.h); the col matrix holds all G groups.
+    const Im2colInfo info = s.info();
+    const long long K = info.K, N = info.N, M = info.M, G = info.groups;
+    const std::string perGroup = G > 1 ? " per group" : "";
     Question q;
     q.kind = kind;
     q.config = c;
@@ -88,28 +91,36 @@ Question makeQuestion(QuestionKind kind, const QuizConfig& c, int step) {
             break;
         }
         case QuestionKind::Im2colShape:
-            q.text = dims(c) + " The im2col matrix has K rows and N columns. What are K and N?";
+            q.text = dims(c) +
+                     (G > 1 ? " Each of the " + std::to_string(G) +
+                                  " groups' parts of the im2col matrix has K rows and N columns."
+                            : std::string(" The im2col matrix has K rows and N columns.")) +
+                     " What are K and N?";
             q.fields = {"K", "N"};
             q.expected.numbers = {K, N};
-            q.worked = "K = C·kh·kw = " + std::to_string(c.channels / p.groups) + "·" +
-                       std::to_string(p.kernelH) + "·" + std::to_string(p.kernelW) + " = " +
-                       std::to_string(K) + " (one row per weight of a kernel); N = " + oh +
-                       " times " + ow + " = " + std::to_string(N) + " (one column per output).";
+            q.worked = std::string(G > 1 ? "K = (C/G)·kh·kw = " : "K = C·kh·kw = ") +
+                       std::to_string(c.channels / p.groups) + "·" + std::to_string(p.kernelH) +
+                       "·" + std::to_string(p.kernelW) + " = " + std::to_string(K) +
+                       " (one row per weight of a kernel); N = " + oh + " times " + ow + " = " +
+                       std::to_string(N) + " (one column per output).";
             break;
         case QuestionKind::Im2colBytes:
             q.text = dims(c) + " How many bytes does its im2col matrix take in float32?";
             q.fields = {"bytes"};
-            q.expected.numbers = {K * N * 4};
-            q.worked = "K·N·4 = " + std::to_string(K) + "·" + std::to_string(N) +
-                       "·4 = " + std::to_string(K * N * 4) + " bytes, against " +
-                       std::to_string(4LL * c.channels * c.height * c.width) +
-                       " for the input itself.";
+            q.expected.numbers = {info.colBytes};
+            q.worked = (G > 1 ? "G·K·N·4 = " + std::to_string(G) + "·" : std::string("K·N·4 = ")) +
+                       std::to_string(K) + "·" + std::to_string(N) +
+                       "·4 = " + std::to_string(info.colBytes) + " bytes, against " +
+                       std::to_string(info.inputBytes) + " for the input itself.";
             break;
         case QuestionKind::GemmShape:
-            q.text = dims(c) + " The layer is one GEMM W (M×K) · col (K×N). What are M, N and K?";
+            q.text = dims(c) +
+                     (G > 1 ? " Each of its " + std::to_string(G) + " groups is one GEMM"
+                            : std::string(" The layer is one GEMM")) +
+                     " W (M×K) · col (K×N). What are M, N and K?";
             q.fields = {"M", "N", "K"};
             q.expected.numbers = {M, N, K};
-            q.worked = "M = the number of kernels = " + std::to_string(M) +
+            q.worked = "M = the number of kernels" + perGroup + " = " + std::to_string(M) +
                        "; N = outputs = " + std::to_string(N) +
                        "; K = weights per kernel = " + std::to_string(K) + ".";
             break;

@@ -42,7 +42,7 @@ private slots:
         const auto* c = w.controller();
         QCOMPARE(c->roi(), QRect(136, 86, 32, 32));
         QCOMPARE(c->stepper().steps(), 32 * 32);
-        QCOMPARE(c->stepper().rows(), 27);
+        QCOMPARE(c->stepper().allGroupsRows(), 27);
         QCOMPARE(c->step(), 0);
     }
 

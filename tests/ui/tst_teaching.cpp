@@ -64,7 +64,7 @@ private slots:
             QVERIFY(c.setLayer(l));
             const core::ConvStepper& s = c.stepper();
             // The engine's im2col of the controller's input...
-            std::vector<float> col(std::size_t(s.rows()) * std::size_t(s.steps()));
+            std::vector<float> col(std::size_t(s.allGroupsRows()) * std::size_t(s.steps()));
             core::im2col(c.input().data(), s.channels(), s.height(), s.width(), s.params(),
                          col.data());
             for (int step = 0; step < s.steps(); step += 7) {

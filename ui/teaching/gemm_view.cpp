@@ -242,18 +242,18 @@ QString GemmPanel::figures() const {
 void GemmPanel::refreshFigures() {
     const core::ConvStepper& s = m_controller->stepper();
     if (s.steps() == 0) return;
-    const int G = s.params().groups;
-    const double M = double(m_controller->layer().filters) / G, K = s.groupRows(), N = s.steps();
+    const core::Im2colInfo info = s.info();
+    const int G = info.groups;
     m_header->setText(
         tr("<b>GEMM</b> per group: W (M=%1 × K=%2) · col (K=%2 × N=%3) = out (M=%1 × N=%3)%4. "
            "2·M·N·K%5 = <b>%6 MFLOP</b>. W and out: blue &lt; 0 &lt; red (orange with the "
            "colour-blind-safe palette).")
-            .arg(M)
-            .arg(K)
-            .arg(N)
+            .arg(info.M)
+            .arg(info.K)
+            .arg(info.N)
             .arg(G > 1 ? tr(", %1 groups").arg(G) : QString())
             .arg(G > 1 ? tr("·G") : QString())
-            .arg(2 * M * N * K * G / 1e6, 0, 'f', 3));
+            .arg(double(info.flops()) / 1e6, 0, 'f', 3));
 }
 
 void GemmPanel::runExample() {

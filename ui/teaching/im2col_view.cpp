@@ -42,7 +42,7 @@ QRect Im2colView::entryRect(int row, int step) const {
 
 QSize Im2colView::contentSize() const {
     const core::ConvStepper& s = m_controller->stepper();
-    return {kLeft + s.steps() * cellSize() + 8, kTop + s.rows() * cellSize() + 8};
+    return {kLeft + s.steps() * cellSize() + 8, kTop + s.allGroupsRows() * cellSize() + 8};
 }
 
 bool Im2colView::entryAt(const QPoint& pos, int& row, int& step) const {
@@ -50,7 +50,7 @@ bool Im2colView::entryAt(const QPoint& pos, int& row, int& step) const {
     if (pos.x() < kLeft || pos.y() < kTop) return false;
     step = (pos.x() - kLeft) / cellSize();
     row = (pos.y() - kTop) / cellSize();
-    return step < s.steps() && row < s.rows();
+    return step < s.steps() && row < s.allGroupsRows();
 }
 
 void Im2colView::paintContent(QPainter& painter, const QRect& exposed) const {
@@ -59,7 +59,7 @@ void Im2colView::paintContent(QPainter& painter, const QRect& exposed) const {
     const int c = cellSize();
     const auto& p = s.params();
     const int taps = p.kernelH * p.kernelW;
-    const QRect area(kLeft, kTop, s.steps() * c, s.rows() * c);
+    const QRect area(kLeft, kTop, s.steps() * c, s.allGroupsRows() * c);
     const QRect visible = exposed.intersected(area);
     painter.setPen(palette().color(QPalette::Text));
     painter.drawText(QRect(kLeft, 0, std::max(exposed.right() - kLeft, 200), kTop - 2),
@@ -93,7 +93,7 @@ void Im2colView::paintContent(QPainter& painter, const QRect& exposed) const {
     }
     // Row labels: channel at the start of each block, the kernel offset when rows are tall enough.
     const int r0 = std::max(0, (exposed.top() - kTop) / c),
-              r1 = std::min(s.rows() - 1, (exposed.bottom() - kTop) / c);
+              r1 = std::min(s.allGroupsRows() - 1, (exposed.bottom() - kTop) / c);
     QFont f = painter.font();
     f.setPixelSize(std::clamp(c - 2, 7, 12));
     painter.setFont(f);
@@ -116,7 +116,7 @@ void Im2colView::paintContent(QPainter& painter, const QRect& exposed) const {
     // Highlights: rows and columns of the selection tinted, entries outlined, the current column.
     const core::Highlights& h = m_controller->highlights();
     for (int n : h.columns)
-        painter.fillRect(QRect(kLeft + n * c, kTop, c, s.rows() * c).intersected(exposed),
+        painter.fillRect(QRect(kLeft + n * c, kTop, c, s.allGroupsRows() * c).intersected(exposed),
                          QColor(255, 230, 0, 60));
     for (int r : h.rows)
         painter.fillRect(QRect(kLeft, kTop + r * c, s.steps() * c, c).intersected(exposed),
@@ -193,22 +193,25 @@ QString Im2colPanel::figures() const {
 void Im2colPanel::refreshFigures() {
     const core::ConvStepper& s = m_controller->stepper();
     if (s.steps() == 0) return;
-    const std::int64_t inputBytes = std::int64_t(s.channels()) * s.height() * s.width() * 4;
-    const std::int64_t colBytes = std::int64_t(s.rows()) * s.steps() * 4;
+    const core::Im2colInfo info = s.info();
+    // K is per group; with groups the matrix holds G·K rows.
+    const QString rowsText = info.groups > 1
+                                 ? tr("G·K = %1 rows (%2 groups of K = (C/G)·kh·kw = %3)")
+                                       .arg(info.allGroupsK())
+                                       .arg(info.groups)
+                                       .arg(info.K)
+                                 : tr("K = %1 rows (C·kh·kw)").arg(info.K);
     m_header->setText(
-        tr("<b>im2col</b>: K = %1 rows (C·kh·kw%2) × N = %3 columns (%4×%5 outputs). "
-           "Input %6 → col matrix %7: <b>×%8</b>. Colour: pixel value 0 (dark violet) → 1 "
+        tr("<b>im2col</b>: %1 × N = %2 columns (%3×%4 outputs). "
+           "Input %5 → col matrix %6: <b>×%7</b>. Colour: pixel value 0 (dark violet) → 1 "
            "(yellow); light gray: a zero from the padding.")
-            .arg(s.rows())
-            .arg(s.params().groups > 1
-                     ? tr(", %1 groups of %2").arg(s.params().groups).arg(s.groupRows())
-                     : QString())
-            .arg(s.steps())
-            .arg(s.outHeight())
-            .arg(s.outWidth())
-            .arg(QString::fromStdString(core::formatBytes(double(inputBytes))))
-            .arg(QString::fromStdString(core::formatBytes(double(colBytes))))
-            .arg(double(colBytes) / double(inputBytes), 0, 'f', 2));
+            .arg(rowsText)
+            .arg(info.N)
+            .arg(info.outH)
+            .arg(info.outW)
+            .arg(QString::fromStdString(core::formatBytes(double(info.inputBytes))))
+            .arg(QString::fromStdString(core::formatBytes(double(info.colBytes))))
+            .arg(info.expansion(), 0, 'f', 2));
     // Duplication heatmap: copies per pixel, sequential scale from 0 to the maximum.
     std::vector<int> rows(std::size_t(s.height())), cols(std::size_t(s.width()));
     for (int y = 0; y < s.height(); ++y) rows[std::size_t(y)] = s.rowCopies(y);
@@ -235,7 +238,7 @@ void Im2colPanel::refreshFigures() {
 
 void Im2colView::autoFit() {
     // Rows decide: every row visible when possible; columns scroll.
-    fitCells(QSize(0, m_controller->stepper().rows()), QSize(kLeft, kTop + 8), 3, 16);
+    fitCells(QSize(0, m_controller->stepper().allGroupsRows()), QSize(kLeft, kTop + 8), 3, 16);
 }
 
 }  // namespace convscope::ui

@@ -53,9 +53,9 @@ TEST(ConvStepper, EveryColEntryEqualsTheEnginesIm2col) {
         const WindowParams p = paramsOf(t);
         const ConvStepper s(t.c, t.h, t.w, p, t.m);
         const Tensor image = randomTensor({1, t.c, t.h, t.w}, seed++);
-        std::vector<float> col(std::size_t(s.rows()) * std::size_t(s.steps()));
+        std::vector<float> col(std::size_t(s.allGroupsRows()) * std::size_t(s.steps()));
         im2col(image.data(), t.c, t.h, t.w, p, col.data());
-        for (int r = 0; r < s.rows(); ++r)
+        for (int r = 0; r < s.allGroupsRows(); ++r)
             for (int n = 0; n < s.steps(); ++n)
                 ASSERT_EQ(s.colValue(image, r, n),
                           col[std::size_t(r) * std::size_t(s.steps()) + std::size_t(n)])
@@ -63,7 +63,7 @@ TEST(ConvStepper, EveryColEntryEqualsTheEnginesIm2col) {
         // The window of a step is its column, tap by tap.
         for (int n = 0; n < s.steps(); n += 3) {
             const std::vector<Tap> taps = s.window(n);
-            ASSERT_EQ(int(taps.size()), s.rows());
+            ASSERT_EQ(int(taps.size()), s.allGroupsRows());
             for (const Tap& tap : taps)
                 ASSERT_EQ(tap.inside ? image.at(0, tap.channel, tap.y, tap.x) : 0.0f,
                           col[std::size_t(tap.row) * std::size_t(s.steps()) + std::size_t(n)]);
@@ -75,14 +75,14 @@ TEST(ConvStepper, CopiesOfAPixelAreExactlyWhereIm2colPutIt) {
     for (const Config& t : kConfigs) {
         const ConvStepper s(t.c, t.h, t.w, paramsOf(t), t.m);
         std::vector<int> counts(std::size_t(t.h * t.w));
-        std::vector<float> ones(std::size_t(s.rows()) * std::size_t(s.steps()), 1.0f);
+        std::vector<float> ones(std::size_t(s.allGroupsRows()) * std::size_t(s.steps()), 1.0f);
         std::vector<float> col2imCounts(std::size_t(t.c * t.h * t.w));
         col2im(ones.data(), t.c, t.h, t.w, paramsOf(t), col2imCounts.data());
         for (int c = 0; c < t.c; ++c)
             for (int y = 0; y < t.h; ++y)
                 for (int x = 0; x < t.w; ++x) {
                     std::set<std::pair<int, int>> expected;
-                    for (int r = 0; r < s.rows(); ++r)
+                    for (int r = 0; r < s.allGroupsRows(); ++r)
                         for (int n = 0; n < s.steps(); ++n) {
                             const ColSource src = s.source(r, n);
                             if (src.inside && src.channel == c && src.y == y && src.x == x)

@@ -45,7 +45,7 @@ TEST(Quiz, ExpectedAnswersAreTheEngines) {
                 EXPECT_EQ(q.expected.numbers, (std::vector<long long>{g.K, g.N})) << q.text;
                 break;
             case QuestionKind::Im2colBytes:
-                EXPECT_EQ(q.expected.numbers[0], 4LL * g.K * g.N) << q.text;
+                EXPECT_EQ(q.expected.numbers[0], 4LL * g.groups * g.K * g.N) << q.text;
                 break;
             case QuestionKind::GemmShape:
                 EXPECT_EQ(q.expected.numbers, (std::vector<long long>{g.M, g.N, g.K})) << q.text;
@@ -109,4 +109,26 @@ TEST(Quiz, CheckingAndScore) {
     EXPECT_EQ(quiz.correct(), 2);
     const Question gemm = quiz.about(QuestionKind::GemmShape, c);
     EXPECT_EQ(gemm.expected.numbers, (std::vector<long long>{8, 20, 27}));
+}
+
+// With groups, K is per group (the GEMM each group runs) and the col matrix holds every group's
+// rows: its bytes are G·K·N·4, the figure the im2col panel shows beside the quiz.
+TEST(Quiz, GroupedLayerAnswersKPerGroupAndBytesOfAllGroups) {
+    Quiz quiz(3);
+    QuizConfig c;
+    c.channels = 6, c.height = 9, c.width = 7, c.filters = 8;
+    c.params = WindowParams::square(3, 1, 1);
+    c.params.groups = 2;
+    const Im2colInfo info = im2colInfo("q", {1, 6, 9, 7}, c.params, 8);
+    ASSERT_EQ(info.K, 27);
+    ASSERT_EQ(info.N, 63);
+    const Question shape = quiz.about(QuestionKind::Im2colShape, c);
+    EXPECT_EQ(shape.expected.numbers, (std::vector<long long>{27, 63}));
+    EXPECT_NE(shape.text.find("2 groups"), std::string::npos) << shape.text;
+    const Question bytes = quiz.about(QuestionKind::Im2colBytes, c);
+    EXPECT_EQ(bytes.expected.numbers, (std::vector<long long>{2 * 27 * 63 * 4}));
+    EXPECT_EQ(bytes.expected.numbers[0], info.colBytes);
+    EXPECT_NE(bytes.worked.find("G·K·N·4 = 2·27·63·4"), std::string::npos) << bytes.worked;
+    const Question gemm = quiz.about(QuestionKind::GemmShape, c);
+    EXPECT_EQ(gemm.expected.numbers, (std::vector<long long>{4, 63, 27}));
 }
