@@ -924,13 +924,8 @@ void MainWindow::showStatus() {
 void MainWindow::openImage(const QString& path) {
     // Decoding a large photo takes long enough to freeze the window: do it on the thread pool.
     // Each request is numbered and only the newest result is shown.
-    const int request = ++m_loadRequest;
     statusBar()->showMessage(tr("Loading %1…").arg(QFileInfo(path).fileName()));
-    auto* watcher = new QFutureWatcher<LoadedImage>(this);
-    connect(watcher, &QFutureWatcher<LoadedImage>::finished, this, [this, watcher, request, path] {
-        watcher->deleteLater();
-        if (request != m_loadRequest) return;
-        const LoadedImage loaded = watcher->result();
+    auto shown = [this, path](const LoadedImage& loaded) {
         if (loaded.image.isNull()) {
             statusBar()->showMessage(tr("Could not open %1: %2. The current image is kept.")
                                          .arg(QFileInfo(path).fileName(), loaded.error),
@@ -942,34 +937,36 @@ void MainWindow::openImage(const QString& path) {
         showImage(loaded.image, QFileInfo(path).fileName(), path, QStringLiteral("path:") + path);
         addRecent(path);
         emit imageLoaded();
-    });
-    watcher->setFuture(QtConcurrent::run([path] {
-        QImageReader reader(path);
-        reader.setAutoTransform(true);
-        LoadedImage result;
-        result.image = reader.read();
-        if (!result.image.isNull()) {
-            result.image = result.image.convertToFormat(QImage::Format_RGB32);
+    };
+    m_imageJobs.start(
+        [path](const JobControl&) {
+            QImageReader reader(path);
+            reader.setAutoTransform(true);
+            LoadedImage result;
+            result.image = reader.read();
+            if (!result.image.isNull()) {
+                result.image = result.image.convertToFormat(QImage::Format_RGB32);
+                return result;
+            }
+            // Formats only OpenCV decodes (JPEG 2000, OpenEXR, HDR, PFM, ...): through core's io.
+            try {
+                core::io::ImageOptions rgb;
+                rgb.swapRB = true;
+                const core::Tensor t = core::io::loadImage(path.toStdString(), rgb);
+                QImage img(t.w(), t.h(), QImage::Format_RGB32);
+                auto byte = [](float v) { return std::clamp(int(v + 0.5f), 0, 255); };
+                for (int y = 0; y < t.h(); ++y)
+                    for (int x = 0; x < t.w(); ++x)
+                        img.setPixel(x, y,
+                                     qRgb(byte(t.at(0, 0, y, x)), byte(t.at(0, 1, y, x)),
+                                          byte(t.at(0, 2, y, x))));
+                result.image = img;
+            } catch (const core::Error& e) {
+                result.error = QString::fromStdString(e.what());
+            }
             return result;
-        }
-        // Formats only OpenCV decodes (JPEG 2000, OpenEXR, HDR, PFM, ...): through core's io.
-        try {
-            core::io::ImageOptions rgb;
-            rgb.swapRB = true;
-            const core::Tensor t = core::io::loadImage(path.toStdString(), rgb);
-            QImage img(t.w(), t.h(), QImage::Format_RGB32);
-            auto byte = [](float v) { return std::clamp(int(v + 0.5f), 0, 255); };
-            for (int y = 0; y < t.h(); ++y)
-                for (int x = 0; x < t.w(); ++x)
-                    img.setPixel(x, y,
-                                 qRgb(byte(t.at(0, 0, y, x)), byte(t.at(0, 1, y, x)),
-                                      byte(t.at(0, 2, y, x))));
-            result.image = img;
-        } catch (const core::Error& e) {
-            result.error = QString::fromStdString(e.what());
-        }
-        return result;
-    }));
+        },
+        shown, QThreadPool::globalInstance());
 }
 
 void MainWindow::chooseImage() {

@@ -3,12 +3,12 @@
 // result, playback, menus and shortcuts, remembered settings. It only wires widgets together.
 #pragma once
 
-#include <QFutureWatcher>
 #include <QImage>
 #include <QMainWindow>
 #include <QString>
 #include <optional>
 
+#include "jobs/job_tracker.h"
 #include "shell/app_state.h"
 
 class QAction;
@@ -144,7 +144,6 @@ private:
     QProgressBar* m_progress = nullptr;
     QToolButton* m_cancel = nullptr;
     QMenu* m_recentMenu = nullptr;
-    int m_loadRequest = 0;
     qint64 m_networkImageKey = 0;
     QString m_imagePath;  // the file the current image came from; empty for the built-in photo
     QString m_imageKey;   // identifies the current image's source (path, embedded bytes, built-in)
@@ -158,6 +157,7 @@ private:
     // The network side of a state applied while its model was still loading.
     QString m_pendingModelLayer;
     std::optional<core::io::Preprocessing> m_pendingPreprocessing;
+    JobTracker m_imageJobs;  // image decoding: the newest request wins
 };
 
 }  // namespace convscope::ui

@@ -5,13 +5,13 @@
 // send requests through its slots.
 #pragma once
 
-#include <QFutureWatcher>
 #include <QImage>
 #include <QObject>
 #include <QRect>
 #include <atomic>
 #include <memory>
 
+#include "jobs/job_tracker.h"
 #include "render/color_map.h"
 #include "teach/conv_stepper.h"
 #include "teach/kernel_presets.h"
@@ -88,7 +88,7 @@ public:
     static QString checkFor(const LayerSettings& layer, const QSize& roi, int* steps = nullptr);
 
     // Full-size result: the current filter's output map over the whole image, colour-mapped.
-    bool fullRunning() const { return m_fullWatcher != nullptr; }
+    bool fullRunning() const { return m_fullJobs.running(); }
     const QImage& fullOutputImage() const { return m_fullImage; }
 
 public slots:
@@ -153,7 +153,6 @@ private:
     std::vector<float> m_bias;
     float m_outMin = 0, m_outMax = 0;
     bool m_outputReady = false;
-    int m_roiRequest = 0;
     int m_step = 0, m_filter = 0;
     bool m_colorBlindSafe = false;
     QString m_kernelSource;  // non-empty while setKernel()'s weights are in use
@@ -166,9 +165,12 @@ private:
         bool cancelled = false;
     };
     QImage m_fullImage;
-    QFutureWatcher<FullResult>* m_fullWatcher = nullptr;
-    std::shared_ptr<std::atomic_bool> m_cancel;
-    int m_fullRequest = 0;
+
+    // Last, so they are destroyed (and wait for their jobs) before the state the jobs' results
+    // are written to.
+    JobTracker m_roiJobs;                                // the large-region output
+    JobTracker m_fullJobs;                               // the full-size run
+    JobTracker m_gemmJobs{JobTracker::Policy::KeepAll};  // the article's GEMM timing
 };
 
 }  // namespace convscope::ui
