@@ -64,13 +64,12 @@ core::WindowParams effectiveParams(const LayerSettings& layer, int h, int w) {
     return p;
 }
 
-// A centred square of up to 32 pixels: small enough to follow step by step.
+}  // namespace
+
 QRect defaultRoi(const QSize& size) {
     const int side = std::min({32, size.width(), size.height()});
     return QRect((size.width() - side) / 2, (size.height() - side) / 2, side, side);
 }
-
-}  // namespace
 
 TeachingController::TeachingController(QObject* parent) : QObject(parent) {}
 

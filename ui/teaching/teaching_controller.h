@@ -35,6 +35,9 @@ struct LayerSettings {
     bool operator==(const LayerSettings&) const;
 };
 
+// The region a new image starts with: a centred square of up to 32 pixels (small enough to
+// follow step by step). Sessions without a region get it too.
+QRect defaultRoi(const QSize& imageSize);
 // QImage (any format) -> 1 x C x H x W tensor in [0, 1], channels R,G,B or luminance.
 core::Tensor imageToTensor(const QImage& image, bool rgb);
 // One w x h plane of values on a colour map over [lo, hi] (the full-size output, live frames,
