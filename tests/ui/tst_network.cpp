@@ -312,7 +312,11 @@ private slots:
         QVERIFY(f.open(QIODevice::WriteOnly));
         f.write("0 1 0\n1 -4 1\n0 1 0\n");
         f.close();
-        QVERIFY(window.loadKernel(good));
+        // Parsed off the GUI thread: kernelLoaded() or kernelLoadFailed() follows.
+        QSignalSpy loaded(&window, &ui::MainWindow::kernelLoaded);
+        QSignalSpy failed(&window, &ui::MainWindow::kernelLoadFailed);
+        window.loadKernel(good);
+        QVERIFY(loaded.wait(10000));
         QCOMPARE(window.controller()->weights().shape(), (core::Shape{1, 1, 3, 3}));
         QCOMPARE(window.controller()->weights().at(0, 0, 1, 1), -4.0f);
         QVERIFY(!window.controller()->layer().rgb);
@@ -322,7 +326,9 @@ private slots:
         QVERIFY(b.open(QIODevice::WriteOnly));
         b.write("[[1, 2], [3]]");
         b.close();
-        QVERIFY(!window.loadKernel(bad));
+        window.loadKernel(bad);
+        QVERIFY(failed.wait(10000));
+        QCOMPARE(loaded.count(), 1);
         QCOMPARE(window.controller()->weights().at(0, 0, 1, 1), -4.0f);
     }
 };

@@ -23,9 +23,11 @@
 #include "network/network_controller.h"
 #include "network/network_views.h"
 #include "network/profile_view.h"
+#include "shell/image_loader.h"
 #include "teaching/convolution_view.h"
 #include "teaching/gemm_view.h"
 #include "teaching/im2col_view.h"
+#include "teaching/teaching_layout.h"
 
 namespace convscope::ui {
 
@@ -194,7 +196,7 @@ bool TeachingScene::build(const ShotRequest& r, QString* error) {
     QImage image;
     if (!loadShotImage(r, image, error)) return false;
     QRect roi = r.roi;
-    if (r.image.isEmpty() && r.imagePng.isEmpty() && roi.isEmpty()) roi = QRect(136, 86, 32, 32);
+    if (r.image.isEmpty() && r.imagePng.isEmpty() && roi.isEmpty()) roi = kBuiltInRegion;
     m_controller.setImage(image, r.image.isEmpty() ? QStringLiteral("chelsea.png") : r.image);
     if (roi.isEmpty()) roi = m_controller.roi();
     if (!m_controller.setView(roi, r.layer) ||
@@ -215,29 +217,19 @@ bool TeachingScene::build(const ShotRequest& r, QString* error) {
     }
     m_controller.setStep(r.step);
 
-    m_root = std::make_unique<QWidget>();
-    m_root->setAttribute(Qt::WA_DontShowOnScreen);  // laid out and painted, never on screen
-    auto* layout = new QHBoxLayout(m_root.get());
     const bool all = r.view == QLatin1String("all");
-    if (all || r.view == QLatin1String("conv")) {
-        auto* box = new QWidget(m_root.get());
-        auto* v = new QVBoxLayout(box);
-        v->setContentsMargins(0, 0, 0, 0);
-        v->addWidget(new ConvolutionView(&m_controller, box), 1);
-        m_formula = new QLabel(box);
-        m_formula->setWordWrap(true);
-        v->addWidget(m_formula);
-        layout->addWidget(box, 3);
-    }
-    if (all || r.view == QLatin1String("im2col"))
-        layout->addWidget(new Im2colPanel(&m_controller, m_root.get()), 2);
-    if (all || r.view == QLatin1String("gemm"))
-        layout->addWidget(new GemmPanel(&m_controller, m_root.get()), 2);
-    if (layout->count() == 0) {
+    TeachingLayout::Views views;
+    views.convolution = all || r.view == QLatin1String("conv");
+    views.im2col = all || r.view == QLatin1String("im2col");
+    views.gemm = all || r.view == QLatin1String("gemm");
+    if (!views.convolution && !views.im2col && !views.gemm) {
         *error = QStringLiteral(
             "--view must be conv, im2col, gemm, all, filters, features, fc or profile");
         return false;
     }
+    m_root =
+        std::make_unique<TeachingLayout>(&m_controller, TeachingLayout::Arrangement::Row, views);
+    m_root->setAttribute(Qt::WA_DontShowOnScreen);  // laid out and painted, never on screen
     m_root->resize(r.size);
     m_root->show();
     QApplication::sendPostedEvents();  // let the layouts settle before the first paint
@@ -256,9 +248,7 @@ int TeachingScene::steps() const {
 
 QImage TeachingScene::frame(int step) {
     m_controller.setStep(step);
-    if (m_formula)
-        m_formula->setText(QString::fromStdString(m_controller.stepper().formula(
-            m_controller.currentDot(), m_controller.filter(), m_controller.step(), 6)));
+    m_root->updateStep();
     emit m_controller.stepChanged(m_controller.step());
     QApplication::sendPostedEvents();  // labels whose text just changed re-layout
     return m_root->grab().toImage();
@@ -308,7 +298,7 @@ bool loadShotImage(const ShotRequest& r, QImage& image, QString* error) {
             return false;
         }
     } else if (r.image.isEmpty()) {
-        image = QImage(QStringLiteral(":/chelsea.png"));
+        image = builtInImage();
     } else {
         QImageReader reader(r.image);
         reader.setAutoTransform(true);

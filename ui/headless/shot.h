@@ -12,13 +12,12 @@
 #include <memory>
 #include <vector>
 
-class QLabel;
-class QWidget;
-
 #include "shell/app_state.h"
 #include "teaching/teaching_controller.h"
 
 namespace convscope::ui {
+
+class TeachingLayout;
 
 struct ShotRequest {
     // conv, im2col, gemm or all (the three side by side); filters, features, fc, profile
@@ -71,8 +70,7 @@ public:
 
 private:
     TeachingController m_controller;
-    std::unique_ptr<QWidget> m_root;
-    QLabel* m_formula = nullptr;
+    std::unique_ptr<TeachingLayout> m_root;
 };
 
 // Renders steps from..to of a built scene into a GIF or MP4 (by extension) at `fps`.

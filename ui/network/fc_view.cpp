@@ -2,7 +2,6 @@
 #include "network/fc_view.h"
 
 #include <QComboBox>
-#include <QFutureWatcher>
 #include <QHBoxLayout>
 #include <QKeyEvent>
 #include <QLabel>
@@ -11,11 +10,9 @@
 #include <QPushButton>
 #include <QSpinBox>
 #include <QVBoxLayout>
-#include <QtConcurrent/QtConcurrentRun>
 #include <algorithm>
 #include <cmath>
 
-#include "jobs/engine_pool.h"
 #include "layers/fully_connected.h"
 #include "network/network_controller.h"
 #include "render/color_map.h"
@@ -24,39 +21,11 @@ namespace convscope::ui {
 
 namespace {
 constexpr int kMargin = 16, kGap = 40, kColumn = 14, kTitle = 36;
-constexpr int kWeightsSide = 768;  // W's picture: at most this many blocks a side
 
 QColor mapped(double v, double range) {
     const core::Rgb c = core::mapValue(core::ColorMapKind::Diverging, v, -range, range);
     return QColor(c.r, c.g, c.b);
 }
-// W's picture: block means on a diverging scale.
-QImage blockMeans(const float* w, int n, int k) {
-    const int pw = std::min(kWeightsSide, k), ph = std::min(kWeightsSide, n);
-    // Block means of W, then one symmetric scale over the blocks.
-    std::vector<float> blocks(std::size_t(pw) * std::size_t(ph));
-    for (int by = 0; by < ph; ++by) {
-        const int r0 = int(std::int64_t(by) * n / ph), r1 = int(std::int64_t(by + 1) * n / ph);
-        for (int bx = 0; bx < pw; ++bx) {
-            const int c0 = int(std::int64_t(bx) * k / pw), c1 = int(std::int64_t(bx + 1) * k / pw);
-            double sum = 0;
-            for (int r = r0; r < r1; ++r)
-                for (int c = c0; c < c1; ++c) sum += w[std::int64_t(r) * k + c];
-            blocks[std::size_t(by) * std::size_t(pw) + std::size_t(bx)] =
-                float(sum / double((r1 - r0) * (c1 - c0)));
-        }
-    }
-    float range = 1e-12f;
-    for (float b : blocks) range = std::max(range, std::abs(b));
-    QImage image(pw, ph, QImage::Format_RGB32);
-    for (int y = 0; y < ph; ++y)
-        for (int x = 0; x < pw; ++x)
-            image.setPixel(
-                x, y,
-                mapped(blocks[std::size_t(y) * std::size_t(pw) + std::size_t(x)], range).rgb());
-    return image;
-}
-
 }  // namespace
 
 FcCanvas::FcCanvas(NetworkController* controller, QWidget* parent)
@@ -66,6 +35,12 @@ FcCanvas::FcCanvas(NetworkController* controller, QWidget* parent)
     setFocusPolicy(Qt::StrongFocus);
     setAccessibleName(tr("Fully-connected layer as a GEMM"));
     connect(controller, &NetworkController::featuresChanged, this, qOverload<>(&QWidget::update));
+    connect(controller, &NetworkController::fcWeightsReady, this, [this](int row) {
+        if (row != m_row) return;
+        m_weights = m_controller->fcWeights(row);
+        update();
+        emit weightsReady();
+    });
 }
 
 void FcCanvas::setRow(int row) {
@@ -104,27 +79,9 @@ void FcCanvas::resizeEvent(QResizeEvent*) {
 }
 
 void FcCanvas::renderWeights() {
-    m_weights = QImage();
-    const int request = ++m_weightsRequest;
-    const core::FullyConnectedLayer* fc = m_controller->fcLayerOf(m_row);
-    if (!fc) return;
-    // Block means of W, once per layer, at up to kWeightsSide blocks a side: reading fc6's 38 M
-    // weights takes ~30 ms, so off the GUI thread (plain loops, no engine call). The job holds the
-    // model, which may be replaced meanwhile; a newer request drops its result.
-    auto* watcher = new QFutureWatcher<QImage>(this);
-    connect(watcher, &QFutureWatcher<QImage>::finished, this, [this, watcher, request] {
-        watcher->deleteLater();
-        if (request != m_weightsRequest) return;
-        m_weights = watcher->result();
-        update();
-        emit weightsReady();
-    });
-    const int n = fc->outputs(), k = fc->inputs();
-    // On the engine thread: it streams all of W, and must not run beside a measurement.
-    watcher->setFuture(
-        QtConcurrent::run(enginePool(), [model = m_controller->modelHandle(), fc, n, k] {
-            return blockMeans(fc->weights().data(), n, k);
-        }));
+    // Block means of W, once per layer, rendered by the controller off the GUI thread.
+    m_weights = m_controller->fcWeights(m_row);
+    if (m_weights.isNull() && m_controller->fcLayerOf(m_row)) m_controller->renderFcWeights(m_row);
 }
 
 const float* FcCanvas::inputVector() const {

@@ -52,8 +52,7 @@ private:
 
     NetworkController* m_controller;
     int m_row = -1, m_batch = 1, m_hover = -1;
-    QImage m_weights;  // W as block means, rendered off the GUI thread
-    int m_weightsRequest = 0;
+    QImage m_weights;  // W as block means, rendered by the controller
 };
 
 class FcPanel : public QWidget {

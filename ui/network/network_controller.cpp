@@ -2,21 +2,20 @@
 #include "network/network_controller.h"
 
 #include <QFileInfo>
-#include <QFutureWatcher>
 #include <QSettings>
-#include <QtConcurrent/QtConcurrentRun>
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 
 #include "base/error.h"
 #include "base/runtime.h"
 #include "io/image_io.h"
-#include "jobs/engine_pool.h"
 #include "layers/convolution.h"
 #include "layers/fully_connected.h"
 #include "measure/method_ladder.h"
 #include "net/models.h"
 #include "peers/opencv_reference.h"
+#include "teaching/teaching_controller.h"
 
 namespace convscope::ui {
 
@@ -83,13 +82,14 @@ QString settingsKey(const QString& modelPath) {
 
 NetworkController::NetworkController(QObject* parent) : QObject(parent) {}
 
-NetworkController::~NetworkController() {
-    waitForJobs();
-}
+// The trackers cancel and wait for their jobs.
+NetworkController::~NetworkController() = default;
 
 void NetworkController::waitForJobs() {
     cancelProfile();
-    for (auto* watcher : findChildren<QFutureWatcherBase*>()) watcher->waitForFinished();
+    for (JobTracker* jobs :
+         {&m_loadJobs, &m_featureJobs, &m_profileJobs, &m_fcJobs, &m_fcWeightsJobs})
+        jobs->waitForAll();
 }
 
 QString NetworkController::modelPath() const {
@@ -119,62 +119,61 @@ QString NetworkController::summary() const {
 }
 
 void NetworkController::openModel(const QString& model, const QString& config) {
-    const int request = ++m_loadRequest;
+    // A newer model asked for (file or built-in) makes this one stale.
+    struct Result {
+        std::shared_ptr<core::io::ImportedModel> model;
+        QString error;
+    };
     const QString name = QFileInfo(model).fileName();
     emit modelLoading(name);
-    auto* watcher = new QFutureWatcher<void>(this);
-    auto result = std::make_shared<std::shared_ptr<core::io::ImportedModel>>();
-    auto error = std::make_shared<QString>();
-    connect(watcher, &QFutureWatcher<void>::finished, this,
-            [this, watcher, request, result, error, name] {
-                watcher->deleteLater();
-                if (request != m_loadRequest) return;  // a newer model was asked for
-                m_loadDone = request;
-                if (!error->isEmpty()) {
-                    emit modelFailed(
-                        tr("Could not open %1: %2. The current model is kept.").arg(name, *error));
-                    return;
-                }
-                adopt(*result, name);
-            });
     const std::string m = model.toStdString(), c = config.toStdString();
-    watcher->setFuture(QtConcurrent::run([m, c, result, error] {
-        try {
-            *result = std::make_shared<core::io::ImportedModel>(core::io::importModel(m, c));
-        } catch (const core::Error& e) {
-            *error = QString::fromStdString(e.what());
-        } catch (const std::exception& e) {
-            *error = QString::fromStdString(e.what());
-        }
-    }));
+    m_loadJobs.start(
+        [m, c](const JobControl&) {
+            Result r;
+            try {
+                r.model = std::make_shared<core::io::ImportedModel>(core::io::importModel(m, c));
+            } catch (const core::Error& e) {
+                r.error = QString::fromStdString(e.what());
+            } catch (const std::exception& e) {
+                r.error = QString::fromStdString(e.what());
+            }
+            return r;
+        },
+        [this, name](Result r) {
+            if (!r.error.isEmpty()) {
+                emit modelFailed(
+                    tr("Could not open %1: %2. The current model is kept.").arg(name, r.error));
+                return;
+            }
+            adopt(std::move(r.model), name);
+        },
+        QThreadPool::globalInstance());  // OpenCV's importer, not the engine
 }
 
 void NetworkController::openBuiltIn(const QString& name) {
-    const int request = ++m_loadRequest;
     const bool alex = name.compare(QLatin1String("lenet"), Qt::CaseInsensitive) != 0;
     const QString label = alex ? tr("AlexNet (built in, seeded random weights)")
                                : tr("LeNet (built in, seeded random weights)");
     emit modelLoading(label);
-    auto* watcher = new QFutureWatcher<std::shared_ptr<core::io::ImportedModel>>(this);
-    connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher, request, label] {
-        watcher->deleteLater();
-        if (request != m_loadRequest) return;
-        m_loadDone = request;
-        adopt(watcher->result(), label);
-    });
     // AlexNet's 61 M weights take a moment to draw.
-    watcher->setFuture(QtConcurrent::run(enginePool(), [alex] {
-        return std::make_shared<core::io::ImportedModel>(
-            core::io::wrapNetwork(alex ? core::makeAlexNet() : core::makeLeNet()));
-    }));
+    m_loadJobs.start(
+        [alex](const JobControl&) {
+            return std::make_shared<core::io::ImportedModel>(
+                core::io::wrapNetwork(alex ? core::makeAlexNet() : core::makeLeNet()));
+        },
+        [this, label](std::shared_ptr<core::io::ImportedModel> model) {
+            adopt(std::move(model), label);
+        });
 }
 
 void NetworkController::adopt(std::shared_ptr<core::io::ImportedModel> model, const QString& name) {
     cancelProfile();
     ++m_generation;
-    ++m_featuresRequest;
-    ++m_fcRequest;
-    m_featuresRunning = m_fcRunning = false;
+    m_featureJobs.invalidate();
+    m_fcJobs.invalidate();
+    m_fcWeightsJobs.invalidate();
+    m_fcWeightsRow = -1;
+    m_fcWeights = QImage();
     m_model = std::move(model);
     m_modelName = name;
     m_blobs.clear();
@@ -365,37 +364,13 @@ void NetworkController::runFeatures() {
         core::Tensor input;
         QString error;
     };
-    const int request = ++m_featuresRequest;
-    *m_featuresLatest = request;
-    const int generation = m_generation;
-    m_featuresRunning = true;
-    emit featuresStarted();
-    auto* watcher = new QFutureWatcher<Result>(this);
-    connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher, request, generation] {
-        watcher->deleteLater();
-        if (request != m_featuresRequest || generation != m_generation) return;
-        m_featuresRunning = false;
-        Result r = watcher->result();
-        if (!r.error.isEmpty()) {
-            emit featuresFailed(r.error);
-            return;
-        }
-        if (r.blobs.empty()) return;
-        m_blobs = std::move(r.blobs);
-        m_input = std::move(r.input);
-        const core::Tensor& out = m_blobs.back();
-        m_predictions.clear();
-        if (m_labels.empty() || std::size_t(out.count()) <= m_labels.size())
-            m_predictions = core::topK(out.span(), std::min<int>(5, int(out.count())), m_labels);
-        emit featuresChanged();
-    });
     std::shared_ptr<core::io::ImportedModel> model = m_model;
     const QImage image = m_image;
     const core::io::Preprocessing pre = m_pre;
-    watcher->setFuture(
-        QtConcurrent::run(enginePool(), [latest = m_featuresLatest, model, image, pre, request] {
+    m_featureJobs.start(
+        [model, image, pre](const JobControl& job) {
             Result r;
-            if (request != *latest) return r;  // superseded while it waited in the queue
+            if (job.cancelled()) return r;  // superseded while it waited in the queue
             try {
                 core::Network& net = *model->network;
                 r.input = imageToNetworkInput(image, pre, net.inputShape(1));
@@ -406,13 +381,29 @@ void NetworkController::runFeatures() {
                 r.error = QString::fromStdString(e.what());
             }
             return r;
-        }));
+        },
+        [this](Result r) {
+            if (!r.error.isEmpty()) {
+                emit featuresFailed(r.error);
+                return;
+            }
+            if (r.blobs.empty()) return;
+            m_blobs = std::move(r.blobs);
+            m_input = std::move(r.input);
+            const core::Tensor& out = m_blobs.back();
+            m_predictions.clear();
+            if (m_labels.empty() || std::size_t(out.count()) <= m_labels.size())
+                m_predictions =
+                    core::topK(out.span(), std::min<int>(5, int(out.count())), m_labels);
+            emit featuresChanged();
+        });
+    emit featuresStarted();
 }
 
 // --- profile -------------------------------------------------------------------------------------
 
 void NetworkController::cancelProfile() {
-    if (m_profileCancel) *m_profileCancel = true;
+    m_profileJobs.cancel();
 }
 
 void NetworkController::runProfile(const ProfileSettings& requested) {
@@ -420,7 +411,6 @@ void NetworkController::runProfile(const ProfileSettings& requested) {
         emit profileFailed(problem());
         return;
     }
-    cancelProfile();
     struct Result {
         std::optional<ProfileRun> run;
         double peakOne = 0, peak = 0;
@@ -428,43 +418,16 @@ void NetworkController::runProfile(const ProfileSettings& requested) {
     };
     ProfileSettings settings = requested;
     if (settings.threads < 1) settings.threads = core::hardwareThreads();
-    const int request = ++m_profileRequest;
     const int generation = m_generation;
-    auto cancel = std::make_shared<std::atomic_bool>(false);
-    m_profileCancel = cancel;
     if (int(m_peakByThreads.size()) <= settings.threads)
         m_peakByThreads.resize(std::size_t(settings.threads) + 1, 0.0);
     const double knownOne = m_peakOneThread, known = m_peakByThreads[std::size_t(settings.threads)];
-    emit profileStarted();
-
-    auto* watcher = new QFutureWatcher<Result>(this);
-    connect(watcher, &QFutureWatcherBase::finished, this,
-            [this, watcher, request, generation, settings] {
-                watcher->deleteLater();
-                if (request != m_profileRequest) return;
-                m_profileCancel.reset();
-                Result r = watcher->result();
-                if (r.peakOne > 0) m_peakOneThread = r.peakOne;
-                if (r.peak > 0) m_peakByThreads[std::size_t(settings.threads)] = r.peak;
-                if (generation != m_generation) return;
-                if (!r.error.isEmpty()) {
-                    emit profileFailed(r.error);
-                    return;
-                }
-                m_profile = std::move(r.run);
-                emit profileFinished();
-            });
-    auto stage = [this, request](int done, int total, const QString& text) {
-        QMetaObject::invokeMethod(
-            this,
-            [this, request, done, total, text] {
-                if (request == m_profileRequest) emit profileProgress(done, total, text);
-            },
-            Qt::QueuedConnection);
-    };
+    // A newer run cancels this one (the tracker raises its flag and drops its result).
     std::shared_ptr<core::io::ImportedModel> model = m_model;
-    watcher->setFuture(QtConcurrent::run(enginePool(), [model, settings, cancel, stage, knownOne,
-                                                        known] {
+    auto work = [this, model, settings, knownOne, known](const JobControl& job) {
+        auto stage = [this, job](int done, int total, const QString& text) {
+            job.post([this, done, total, text] { emit profileProgress(done, total, text); });
+        };
         Result r;
         try {
             const ThreadCountScope threads(settings.threads);
@@ -476,13 +439,14 @@ void NetworkController::runProfile(const ProfileSettings& requested) {
             r.peak = known > 0               ? known
                      : settings.threads == 1 ? r.peakOne
                                              : core::measurePeakGflops(settings.threads);
-            if (*cancel) throw core::Error(core::ErrorCategory::Cancelled, "cancelled by the user");
+            if (job.cancelled())
+                throw core::Error(core::ErrorCategory::Cancelled, "cancelled by the user");
             core::ProfileOptions o;
             o.warmup = settings.warmup;
             o.repeat = settings.repeat;
             o.batch = settings.batch;
             o.method = settings.method;
-            o.cancelled = [cancel] { return cancel->load(); };
+            o.cancelled = job.cancelPredicate();
             o.progress = [stage, total](int done, int) {
                 stage(1 + done, total,
                       done == 1 ? tr("First (cold) run done") : tr("Run %1 done").arg(done));
@@ -532,7 +496,19 @@ void NetworkController::runProfile(const ProfileSettings& requested) {
             r.error = QString::fromStdString(e.what());
         }
         return r;
-    }));
+    };
+    m_profileJobs.start(std::move(work), [this, generation, settings](Result r) {
+        if (r.peakOne > 0) m_peakOneThread = r.peakOne;
+        if (r.peak > 0) m_peakByThreads[std::size_t(settings.threads)] = r.peak;
+        if (generation != m_generation) return;
+        if (!r.error.isEmpty()) {
+            emit profileFailed(r.error);
+            return;
+        }
+        m_profile = std::move(r.run);
+        emit profileFinished();
+    });
+    emit profileStarted();
 }
 
 // --- fully connected -----------------------------------------------------------------------------
@@ -547,30 +523,14 @@ void NetworkController::runFcReport(int row) {
         std::optional<FcReport> report;
         QString error;
     };
-    const int request = ++m_fcRequest;
-    const int generation = m_generation;
-    m_fcRunning = true;
-    emit fcStarted();
     const int index = m_rows[std::size_t(row)].engineIndex;
     const int inputIndex = m_model->network->inputsOf(index).front();
     // The real activations feeding the layer, when the image has run; random values otherwise.
     core::Tensor realInput;
     if (const core::Tensor* a = activations(inputIndex)) realInput = *a;
-    auto* watcher = new QFutureWatcher<Result>(this);
-    connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher, request, generation] {
-        watcher->deleteLater();
-        if (request != m_fcRequest || generation != m_generation) return;
-        m_fcRunning = false;
-        Result r = watcher->result();
-        if (!r.error.isEmpty()) {
-            emit fcFailed(r.error);
-            return;
-        }
-        m_fc = std::move(r.report);
-        emit fcFinished();
-    });
+    // A newer request or a model change makes this one stale.
     std::shared_ptr<core::io::ImportedModel> model = m_model;
-    watcher->setFuture(QtConcurrent::run(enginePool(), [model, fc, index, realInput] {
+    auto work = [model, fc, index, realInput](const JobControl&) {
         Result r;
         try {
             const core::Network& net = *model->network;
@@ -615,7 +575,58 @@ void NetworkController::runFcReport(int row) {
             r.error = QString::fromStdString(e.what());
         }
         return r;
-    }));
+    };
+    m_fcJobs.start(std::move(work), [this](Result r) {
+        if (!r.error.isEmpty()) {
+            emit fcFailed(r.error);
+            return;
+        }
+        m_fc = std::move(r.report);
+        emit fcFinished();
+    });
+    emit fcStarted();
+}
+
+namespace {
+// W's picture: block means, then one symmetric diverging scale over the blocks.
+QImage blockMeans(const float* w, int n, int k) {
+    constexpr int kSide = 768;
+    const int pw = std::min(kSide, k), ph = std::min(kSide, n);
+    std::vector<float> blocks(std::size_t(pw) * std::size_t(ph));
+    for (int by = 0; by < ph; ++by) {
+        const int r0 = int(std::int64_t(by) * n / ph), r1 = int(std::int64_t(by + 1) * n / ph);
+        for (int bx = 0; bx < pw; ++bx) {
+            const int c0 = int(std::int64_t(bx) * k / pw), c1 = int(std::int64_t(bx + 1) * k / pw);
+            double sum = 0;
+            for (int r = r0; r < r1; ++r)
+                for (int c = c0; c < c1; ++c) sum += w[std::int64_t(r) * k + c];
+            blocks[std::size_t(by) * std::size_t(pw) + std::size_t(bx)] =
+                float(sum / double((r1 - r0) * (c1 - c0)));
+        }
+    }
+    float range = 1e-12f;
+    for (float b : blocks) range = std::max(range, std::abs(b));
+    return colorMapped(blocks.data(), pw, ph, core::ColorMapKind::Diverging, -range, range);
+}
+}  // namespace
+
+void NetworkController::renderFcWeights(int row) {
+    m_fcWeightsRow = row;
+    m_fcWeights = QImage();
+    const core::FullyConnectedLayer* fc = fcLayerOf(row);
+    if (!fc) {
+        m_fcWeightsJobs.invalidate();
+        return;
+    }
+    const int n = fc->outputs(), k = fc->inputs();
+    // On the engine thread: it streams all of W, and must not run beside a measurement. The job
+    // holds the model, which may be replaced meanwhile (then its result is stale).
+    m_fcWeightsJobs.start([model = m_model, fc, n,
+                           k](const JobControl&) { return blockMeans(fc->weights().data(), n, k); },
+                          [this, row](QImage image) {
+                              m_fcWeights = std::move(image);
+                              emit fcWeightsReady(row);
+                          });
 }
 
 }  // namespace convscope::ui

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "io/model_import.h"
+#include "jobs/job_tracker.h"
 #include "measure/profile.h"
 #include "net/classify.h"
 #include "report/report.h"
@@ -83,7 +84,7 @@ public:
     // --- the model --------------------------------------------------------------------------
     bool hasModel() const { return m_model != nullptr; }
     bool runnable() const { return m_model && m_model->runnable(); }
-    bool loading() const { return m_loadRequest != m_loadDone; }
+    bool loading() const { return m_loadJobs.running(); }
     QString modelName() const { return m_modelName; }
     QString modelPath() const;
     QString problem() const;  // why the model cannot run; empty when it can
@@ -107,7 +108,7 @@ public:
     const core::FullyConnectedLayer* fcLayerOf(int row) const;
 
     // --- feature maps of the current image ---------------------------------------------------
-    bool featuresRunning() const { return m_featuresRunning; }
+    bool featuresRunning() const { return m_featureJobs.running(); }
     bool featuresReady() const { return !m_blobs.empty(); }
     // Activations (one image) of an engine layer from the last run; null before any run.
     const core::Tensor* activations(int engineIndex) const;
@@ -115,12 +116,14 @@ public:
     const std::vector<core::Prediction>& predictions() const { return m_predictions; }
 
     // --- profiling ----------------------------------------------------------------------------
-    bool profiling() const { return m_profileCancel != nullptr; }
+    bool profiling() const { return m_profileJobs.running(); }
     const std::optional<ProfileRun>& lastProfile() const { return m_profile; }
 
     // --- fully connected ----------------------------------------------------------------------
-    bool fcRunning() const { return m_fcRunning; }
+    bool fcRunning() const { return m_fcJobs.running(); }
     const std::optional<FcReport>& fcReport() const { return m_fc; }
+    // renderFcWeights()'s picture of `row`; null until it is ready.
+    QImage fcWeights(int row) const { return row == m_fcWeightsRow ? m_fcWeights : QImage(); }
 
     // Waits for every job (tests; the destructor).
     void waitForJobs();
@@ -140,6 +143,9 @@ public slots:
     void runProfile(const ProfileSettings& settings);
     void cancelProfile();
     void runFcReport(int row);
+    // W of an fc row as block means (at most 768 a side) on a diverging scale, rendered on the
+    // engine thread (it streams all of W: 38 M weights for fc6); fcWeightsReady(row) when done.
+    void renderFcWeights(int row);
 
 signals:
     void modelLoading(const QString& name);
@@ -156,6 +162,7 @@ signals:
     void fcStarted();
     void fcFinished();
     void fcFailed(const QString& message);
+    void fcWeightsReady(int row);
 
 private:
     void adopt(std::shared_ptr<core::io::ImportedModel> model, const QString& name);
@@ -165,8 +172,7 @@ private:
 
     std::shared_ptr<core::io::ImportedModel> m_model;
     QString m_modelName;
-    int m_generation = 0;  // bumped by every model change: older jobs' results are dropped
-    int m_loadRequest = 0, m_loadDone = 0;
+    int m_generation = 0;  // bumped by every model change: an older profile is not shown
     std::vector<ModelLayerRow> m_rows;
     int m_currentRow = -1;
     core::io::Preprocessing m_pre;
@@ -174,23 +180,21 @@ private:
     QString m_labelsPath;
     QImage m_image;
 
-    int m_featuresRequest = 0;
-    // The newest feature request, read by queued jobs to skip themselves when superseded.
-    std::shared_ptr<std::atomic_int> m_featuresLatest = std::make_shared<std::atomic_int>(0);
-    bool m_featuresRunning = false;
     std::vector<core::Tensor> m_blobs;
     core::Tensor m_input;
     std::vector<core::Prediction> m_predictions;
 
-    int m_profileRequest = 0;
-    std::shared_ptr<std::atomic_bool> m_profileCancel;
     std::optional<ProfileRun> m_profile;
     double m_peakOneThread = 0;
     std::vector<double> m_peakByThreads;  // index: threads; 0 = not measured
 
-    int m_fcRequest = 0;
-    bool m_fcRunning = false;
     std::optional<FcReport> m_fc;
+    int m_fcWeightsRow = -1;
+    QImage m_fcWeights;
+
+    // Last, so they are destroyed (and wait for their jobs) first. A model change invalidates
+    // the feature, fc and fc-picture jobs of the old one.
+    JobTracker m_loadJobs, m_featureJobs, m_profileJobs, m_fcJobs, m_fcWeightsJobs;
 };
 
 // "96×55×55": a shape per image for labels.

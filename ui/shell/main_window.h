@@ -1,19 +1,20 @@
-// The ConvScope main window: the three linked teaching views (convolution, im2col, GEMM) of one
-// TeachingController, the layer form, the whole image with its region of interest and full-size
-// result, playback, menus and shortcuts, remembered settings. It only wires widgets together.
+// The ConvScope main window: the three linked teaching views (TeachingLayout) of one
+// TeachingController, the network tabs, the layer form, the whole image with its region of
+// interest and full-size result, playback, remembered settings. It builds the layout and wires
+// the parts: MainMenus (menus, shortcuts), SessionState (AppState in and out), ImageLoader and
+// KernelLoader (files, off the GUI thread), ViewExporter (the exportable views).
 #pragma once
 
-#include <QFutureWatcher>
 #include <QImage>
 #include <QMainWindow>
 #include <QString>
-#include <optional>
+#include <functional>
+#include <memory>
 
 #include "shell/app_state.h"
+#include "shell/view_export.h"
 
-class QAction;
 class QLabel;
-class QMenu;
 class QProgressBar;
 class QTabWidget;
 class QToolButton;
@@ -34,7 +35,12 @@ class ProfilePanel;
 class ControlsPanel;
 class GemmPanel;
 class Im2colPanel;
+class ImageLoader;
 class ImageView;
+class KernelLoader;
+class MainMenus;
+class SessionState;
+class TeachingLayout;
 class PlaybackBar;
 class RoiView;
 class TeachingController;
@@ -66,17 +72,22 @@ public:
     enum Tab { ConvolutionTab, FiltersTab, FullyConnectedTab, ProfileTab, LiveTab };
     void showTab(Tab tab);
     Tab currentTab() const;
-    // Loads a kernel file (.npy, CSV, JSON, image) into the teaching view; false with the reason
-    // in the status bar when the file is not a kernel (the current kernel is kept).
-    bool loadKernel(const QString& path);
+    // Parses a kernel file (.npy, CSV, JSON, image) off the GUI thread into the teaching view:
+    // kernelLoaded() when it is in use, or kernelLoadFailed() with the reason (also in the status
+    // bar; the current kernel is kept).
+    void loadKernel(const QString& path);
 
     // The whole state (sessions, lesson steps) out and in. applyState checks everything first (the
     // image decodes, the region fits it, the layer fits the region, the step exists) and changes
-    // nothing when something is wrong: false with the reason in `error`.
+    // nothing when something is wrong. A state whose image is the one on show is applied at once:
+    // true, or false with the reason in `error`. A new image is decoded off the GUI thread first:
+    // true, and stateApplied() or stateFailed(reason) follows. Both signals also follow an
+    // immediate result.
     AppState captureState() const;
     bool applyState(const AppState& state, QString* error);
     // A session or lesson file (.json); an image otherwise. False with the reason for a state file
-    // that cannot be used (shown in the status bar; the current state is kept).
+    // that cannot be used (shown in the status bar; the current state is kept); when its image
+    // still decodes, true and stateApplied() or stateFailed() follows.
     bool openFile(const QString& path);
     bool saveSession(const QString& path, QString* error) const;
     // Renders the current state's teaching views step by step into a GIF or MP4, with a progress
@@ -88,15 +99,18 @@ public:
     LiveController* live() const { return m_live; }
     // Presentation mode on or off (F5), on the screen and zoom chosen in the View menu.
     void setPresentation(bool on);
-    // Writes a view as PNG or SVG (by extension): 0 convolution, 1 im2col, 2 GEMM, 3 filter
-    // gallery, 4 feature maps, 5 fully connected, 6 profile chart. False with the reason.
-    bool exportViewTo(int which, const QString& path, QString* error) const;
+    // Writes a view as PNG or SVG (by extension). False with the reason.
+    bool exportViewTo(ExportableView view, const QString& path, QString* error) const;
     // Whether sessions embed the image (PNG) instead of referencing its file.
-    void setEmbedImages(bool on) { m_embedImages = on; }
+    void setEmbedImages(bool on);
 
 signals:
     void imageLoaded();
     void imageLoadFailed(const QString& reason);
+    void kernelLoaded();
+    void kernelLoadFailed(const QString& reason);
+    void stateApplied();
+    void stateFailed(const QString& reason);
 
 protected:
     void closeEvent(QCloseEvent* event) override;
@@ -104,36 +118,26 @@ protected:
     void dropEvent(QDropEvent* event) override;
 
 private:
-    struct LoadedImage {
-        QImage image;
-        QString error;
-    };
-    void createMenus();
-    void chooseImage();
-    void exportView(int which);
-    void addRecent(const QString& path);
-    void rebuildRecentMenu();
+    friend class MainMenus;  // the menus trigger the panels' own actions
+    void buildDocks();
+    void buildStatusBar();
+    void wire();
     void showStatus();
-    void saveLayer() const;
-    void restoreLayer();
-    void chooseKernel();
-    void chooseStateFile();
-    void chooseSaveSession();
-    void chooseSaveLesson();
     void showImage(const QImage& image, const QString& name, const QString& path,
                    const QString& key);
-    void selectModelLayer(const QString& name);
+    void applyStateThen(const AppState& state, std::function<void(bool, const QString&)> done);
     void useModelFilter(int row, int filter);
+    void message(const QString& text, int timeoutMs);
 
     TeachingController* m_controller;
     NetworkController* m_network;
     QTabWidget* m_tabs = nullptr;
+    TeachingLayout* m_teaching = nullptr;
     ModelPanel* m_modelPanel = nullptr;
     FiltersPanel* m_filters = nullptr;
     FcPanel* m_fc = nullptr;
     ProfilePanel* m_profile = nullptr;
     ConvolutionView* m_conv = nullptr;
-    QLabel* m_formula = nullptr;
     Im2colPanel* m_im2col = nullptr;
     GemmPanel* m_gemm = nullptr;
     ControlsPanel* m_controls = nullptr;
@@ -143,21 +147,16 @@ private:
     QLabel* m_info = nullptr;
     QProgressBar* m_progress = nullptr;
     QToolButton* m_cancel = nullptr;
-    QMenu* m_recentMenu = nullptr;
-    int m_loadRequest = 0;
     qint64 m_networkImageKey = 0;
-    QString m_imagePath;  // the file the current image came from; empty for the built-in photo
-    QString m_imageKey;   // identifies the current image's source (path, embedded bytes, built-in)
-    QByteArray m_imagePng;  // the current image's bytes when it came from a state file
-    bool m_embedImages = false;
     LessonBar* m_lesson = nullptr;
     PresentationMode* m_presentation = nullptr;
     QuizPanel* m_quiz = nullptr;
     LiveController* m_live = nullptr;
-    QAction* m_presentAction = nullptr;
-    // The network side of a state applied while its model was still loading.
-    QString m_pendingModelLayer;
-    std::optional<core::io::Preprocessing> m_pendingPreprocessing;
+    SessionState* m_session = nullptr;
+    ImageLoader* m_images = nullptr;
+    KernelLoader* m_kernels = nullptr;
+    MainMenus* m_menus = nullptr;
+    std::unique_ptr<ViewExporter> m_exporter;
 };
 
 }  // namespace convscope::ui

@@ -1,14 +1,12 @@
 // TeachingController: state changes, the ROI convolution, and the background full-size run.
 #include "teaching/teaching_controller.h"
 
-#include <QtConcurrent/QtConcurrentRun>
 #include <algorithm>
 #include <chrono>
 
 #include "base/error.h"
 #include "base/runtime.h"
 #include "gemm/gemm.h"
-#include "jobs/engine_pool.h"
 #include "layers/convolution.h"
 #include "measure/profile.h"
 #include "net/models.h"
@@ -66,23 +64,17 @@ core::WindowParams effectiveParams(const LayerSettings& layer, int h, int w) {
     return p;
 }
 
-// A centred square of up to 32 pixels: small enough to follow step by step.
+}  // namespace
+
 QRect defaultRoi(const QSize& size) {
     const int side = std::min({32, size.width(), size.height()});
     return QRect((size.width() - side) / 2, (size.height() - side) / 2, side, side);
 }
 
-}  // namespace
-
 TeachingController::TeachingController(QObject* parent) : QObject(parent) {}
 
-TeachingController::~TeachingController() {
-    // Every earlier request was cancelled when the next started; stop the newest and wait for all
-    // (their workers post progress to this object).
-    cancelFull();
-    for (auto* watcher : findChildren<QFutureWatcher<FullResult>*>()) watcher->waitForFinished();
-    for (auto* watcher : findChildren<QFutureWatcher<core::Tensor>*>()) watcher->waitForFinished();
-}
+// The trackers cancel and wait for their jobs.
+TeachingController::~TeachingController() = default;
 
 QString TeachingController::check(const LayerSettings& layer) const {
     if (m_roi.isEmpty()) return tr("No image.");
@@ -352,7 +344,6 @@ core::Tensor convolve(const core::Tensor& input, const core::WindowParams& p,
 }  // namespace
 
 void TeachingController::computeRoiOutput(const core::WindowParams& p) {
-    const int request = ++m_roiRequest;
     const double flops = 2.0 * m_layer.filters * double(m_stepper.steps()) * m_stepper.groupRows();
     auto publish = [this](core::Tensor out) {
         m_output = std::move(out);
@@ -366,6 +357,7 @@ void TeachingController::computeRoiOutput(const core::WindowParams& p) {
         // A few milliseconds: at once, on the GUI thread, on that thread alone (no OpenMP team of
         // its own: engine_pool.h).
         const core::ThreadLimit alone(1);
+        m_roiJobs.invalidate();  // an older large region's result must not replace this one
         publish(convolve(m_input, p, m_weights, m_bias));
         return;
     }
@@ -374,18 +366,13 @@ void TeachingController::computeRoiOutput(const core::WindowParams& p) {
     m_outputReady = false;
     m_output = core::Tensor();
     m_outMin = m_outMax = 0;
-    auto* watcher = new QFutureWatcher<core::Tensor>(this);
-    connect(watcher, &QFutureWatcher<core::Tensor>::finished, this,
-            [this, watcher, request, publish] {
-                watcher->deleteLater();
-                if (request != m_roiRequest) return;  // a newer layer or region replaced it
-                publish(watcher->result());
-                emit changed();
-            });
-    watcher->setFuture(
-        QtConcurrent::run(enginePool(), [input = m_input, p, weights = m_weights, bias = m_bias] {
-            return convolve(input, p, weights, bias);
-        }));
+    // A newer layer or region makes this one stale: its result is dropped.
+    m_roiJobs.start([input = m_input, p, weights = m_weights, bias = m_bias](
+                        const JobControl&) { return convolve(input, p, weights, bias); },
+                    [this, publish](core::Tensor out) {
+                        publish(std::move(out));
+                        emit changed();
+                    });
 }
 
 void TeachingController::updateHighlights() {
@@ -436,78 +423,49 @@ void TeachingController::select(const core::Selection& selection) {
 }
 
 void TeachingController::timeExampleGemm() {
-    auto* watcher = new QFutureWatcher<double>(this);
-    connect(watcher, &QFutureWatcher<double>::finished, this, [this, watcher] {
-        watcher->deleteLater();
-        emit exampleGemmTimed(watcher->result());
-    });
-    watcher->setFuture(QtConcurrent::run(enginePool(), [] {
-        const int M = 256, K = 1152, N = 192;
-        core::Tensor a(1, 1, M, K), b(1, 1, K, N), c(1, 1, M, N);
-        core::fillUniform(a, 1);
-        core::fillUniform(b, 2);
-        std::vector<double> ms;
-        for (int run = 0; run < 12; ++run) {
-            const auto t0 = std::chrono::steady_clock::now();
-            core::gemm(M, N, K, a.data(), K, b.data(), N, c.data(), N);
-            ms.push_back(
-                std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0)
-                    .count());
-        }
-        return core::median(ms);
-    }));
+    m_gemmJobs.start(
+        [](const JobControl&) {
+            const int M = 256, K = 1152, N = 192;
+            core::Tensor a(1, 1, M, K), b(1, 1, K, N), c(1, 1, M, N);
+            core::fillUniform(a, 1);
+            core::fillUniform(b, 2);
+            std::vector<double> ms;
+            for (int run = 0; run < 12; ++run) {
+                const auto t0 = std::chrono::steady_clock::now();
+                core::gemm(M, N, K, a.data(), K, b.data(), N, c.data(), N);
+                ms.push_back(
+                    std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0)
+                        .count());
+            }
+            return core::median(ms);
+        },
+        [this](double ms) { emit exampleGemmTimed(ms); });
 }
 
 void TeachingController::cancelFull() {
-    if (m_cancel) *m_cancel = true;
+    m_fullJobs.cancel();
 }
 
 void TeachingController::computeFull() {
     if (m_image.isNull() || m_weights.empty()) return;
-    cancelFull();  // the newest request wins; the old one stops at its next tile
-    const int request = ++m_fullRequest;
-    auto cancel = std::make_shared<std::atomic_bool>(false);
-    m_cancel = cancel;
+    // The newest request wins: the tracker cancels the old one, which stops at its next tile.
     const QImage image = m_image;
     const LayerSettings layer = m_layer;
     const core::Tensor weights = m_weights;
     const std::vector<float> bias = m_bias;
     const int m = m_filter;
     const core::ColorMapKind map = divergingMap();
-
-    auto* watcher = new QFutureWatcher<FullResult>(this);
-    m_fullWatcher = watcher;
-    connect(watcher, &QFutureWatcher<FullResult>::finished, this, [this, watcher, request] {
-        watcher->deleteLater();
-        if (request != m_fullRequest) return;  // stale
-        m_fullWatcher = nullptr;
-        const FullResult r = watcher->result();
-        if (r.cancelled) return;
-        if (!r.error.isEmpty()) {
-            emit fullFailed(r.error);
-            return;
-        }
-        m_fullImage = r.image;
-        emit fullFinished();
-    });
-    emit fullStarted();
-    watcher->setFuture(QtConcurrent::run(
-        enginePool(), [this, cancel, image, layer, weights, bias, m, map, request] {
+    m_fullJobs.start(
+        [this, image, layer, weights, bias, m, map](const JobControl& job) {
             FullResult result;
             try {
                 const core::Tensor in = imageToTensor(image, layer.rgb);
                 const core::WindowParams p = effectiveParams(layer, in.h(), in.w());
                 core::ForwardContext ctx;
                 ctx.convMethod = core::ConvMethod::DirectSimd;  // polls cancel, reports progress
-                ctx.cancelled = [cancel] { return cancel->load(); };
-                ctx.progress = [this, request](double f) {
-                    const int percent = int(f * 100);
-                    QMetaObject::invokeMethod(
-                        this,
-                        [this, request, percent] {
-                            if (request == m_fullRequest) emit fullProgress(percent);
-                        },
-                        Qt::QueuedConnection);
+                ctx.cancelled = job.cancelPredicate();
+                ctx.progress = [this, job](double f) {
+                    job.post([this, percent = int(f * 100)] { emit fullProgress(percent); });
                 };
                 // Only the filter on show (64 filters on a 12 MP photo: 0.7 s and a 48 MB map
                 // instead of 1.8 s and a 3 GB output).
@@ -522,7 +480,17 @@ void TeachingController::computeFull() {
                     result.error = QString::fromStdString(e.what());
             }
             return result;
-        }));
+        },
+        [this](FullResult r) {
+            if (r.cancelled) return;
+            if (!r.error.isEmpty()) {
+                emit fullFailed(r.error);
+                return;
+            }
+            m_fullImage = std::move(r.image);
+            emit fullFinished();
+        });
+    emit fullStarted();
 }
 
 }  // namespace convscope::ui

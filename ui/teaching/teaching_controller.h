@@ -5,13 +5,13 @@
 // send requests through its slots.
 #pragma once
 
-#include <QFutureWatcher>
 #include <QImage>
 #include <QObject>
 #include <QRect>
 #include <atomic>
 #include <memory>
 
+#include "jobs/job_tracker.h"
 #include "render/color_map.h"
 #include "teach/conv_stepper.h"
 #include "teach/kernel_presets.h"
@@ -35,6 +35,9 @@ struct LayerSettings {
     bool operator==(const LayerSettings&) const;
 };
 
+// The region a new image starts with: a centred square of up to 32 pixels (small enough to
+// follow step by step). Sessions without a region get it too.
+QRect defaultRoi(const QSize& imageSize);
 // QImage (any format) -> 1 x C x H x W tensor in [0, 1], channels R,G,B or luminance.
 core::Tensor imageToTensor(const QImage& image, bool rgb);
 // One w x h plane of values on a colour map over [lo, hi] (the full-size output, live frames,
@@ -88,7 +91,7 @@ public:
     static QString checkFor(const LayerSettings& layer, const QSize& roi, int* steps = nullptr);
 
     // Full-size result: the current filter's output map over the whole image, colour-mapped.
-    bool fullRunning() const { return m_fullWatcher != nullptr; }
+    bool fullRunning() const { return m_fullJobs.running(); }
     const QImage& fullOutputImage() const { return m_fullImage; }
 
 public slots:
@@ -153,7 +156,6 @@ private:
     std::vector<float> m_bias;
     float m_outMin = 0, m_outMax = 0;
     bool m_outputReady = false;
-    int m_roiRequest = 0;
     int m_step = 0, m_filter = 0;
     bool m_colorBlindSafe = false;
     QString m_kernelSource;  // non-empty while setKernel()'s weights are in use
@@ -166,9 +168,12 @@ private:
         bool cancelled = false;
     };
     QImage m_fullImage;
-    QFutureWatcher<FullResult>* m_fullWatcher = nullptr;
-    std::shared_ptr<std::atomic_bool> m_cancel;
-    int m_fullRequest = 0;
+
+    // Last, so they are destroyed (and wait for their jobs) before the state the jobs' results
+    // are written to.
+    JobTracker m_roiJobs;                                // the large-region output
+    JobTracker m_fullJobs;                               // the full-size run
+    JobTracker m_gemmJobs{JobTracker::Policy::KeepAll};  // the article's GEMM timing
 };
 
 }  // namespace convscope::ui
