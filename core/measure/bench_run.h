@@ -17,8 +17,6 @@
 
 namespace convscope::core {
 
-class Network;
-
 // The OpenCV dnn peer's name in every report (JSON `peer.name`, the tables, the GUI's charts).
 inline constexpr const char* kOpenCvPeerName = "opencv-dnn";
 
