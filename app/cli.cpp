@@ -19,7 +19,7 @@
 #include "io/matrix_image.h"
 #include "io/model_import.h"
 #include "layers/convolution.h"
-#include "measure/method_ladder.h"
+#include "measure/bench_run.h"
 #include "net/classify.h"
 #include "net/models.h"
 #include "peers/opencv_reference.h"
@@ -84,7 +84,8 @@ GEMM ms and col-buffer MB, then the split by category (conv / fc / pool / norm /
   --batch N         images per forward (1..1024, default 1)
   --threads T       engine threads (default: all cores)
   --repeat R        timed runs; times are medians (default 10)
-  --warmup W        untimed runs after the first, cold one (default 2)
+  --warmup W        untimed runs after the first, cold one (default 2; OpenCV dnn gets the
+                    same cold run, warm-up and repeat)
   --method M        how convolutions run (default im2col):
 )" + methodHelp() +
            R"(  --methods         the ladder: every method in one run, per conv layer (ms, GFLOP/s, % of
@@ -383,44 +384,26 @@ int bench(const std::vector<std::string>& args) {
         net = convLayerAlone(*net, a.text("layer", ""));
     }
 
-    ProfileOptions options;
-    options.batch = a.integer("batch", 1, 1, 1024);
-    options.repeat = a.integer("repeat", 10, 1, 100000);
-    options.warmup = a.integer("warmup", 2, 0, 10000);
-    options.seed = std::uint32_t(a.integer("seed", 7, 0, 1 << 30));
-    options.colMemoryLimit = std::int64_t(a.integer("col-limit", 512, 1, 1 << 20)) << 20;
-    options.method = Arguments::convMethod(a.text("method", "im2col"));
+    BenchOptions options;
+    options.profile.batch = a.integer("batch", 1, 1, 1024);
+    options.profile.repeat = a.integer("repeat", 10, 1, 100000);
+    options.profile.warmup = a.integer("warmup", kDefaultWarmup, 0, 10000);
+    options.profile.seed = std::uint32_t(a.integer("seed", 7, 0, 1 << 30));
+    options.profile.colMemoryLimit = std::int64_t(a.integer("col-limit", 512, 1, 1 << 20)) << 20;
+    options.profile.method = Arguments::convMethod(a.text("method", "im2col"));
+    options.ladder = a.has("methods");
     const std::string peerName = a.text("compare", "");
     if (!peerName.empty() && peerName != "opencv")
         throw std::invalid_argument("--compare '" + peerName + "': the only peer is opencv");
-    const int threads = a.integer("threads", hardwareThreads(), 1, 1024);
-    setThreadCount(threads);
+    options.compareOpenCv = !peerName.empty();
+    if (!a.has("layer")) {  // one layer alone: the peer is built from it
+        options.peerModel = model.modelPath;
+        options.peerConfig = model.configPath;
+    }
+    setThreadCount(a.integer("threads", hardwareThreads(), 1, 1024));
 
-    ReportContext context;
-    context.peakGflopsOneThread = measurePeakGflops(1);
-    context.peakGflops = threads == 1 ? context.peakGflopsOneThread : measurePeakGflops(threads);
-    context.readBandwidthGBs = measureReadBandwidth(threads);
-    if (a.has("methods")) {
-        const std::vector<NetworkProfile> ladder = io::profileLadder(*net, options);
-        std::cout << (a.has("json") ? methodsJson(ladder, context) : methodsTable(ladder, context));
-        return 0;
-    }
-    const NetworkProfile profile = profileNetwork(*net, options);
-    if (!peerName.empty()) {
-        io::OpenCvNet::setThreads(threads);
-        io::OpenCvNet peer = model.modelPath.empty()
-                                 ? io::OpenCvNet(*net)
-                                 : io::OpenCvNet(model.modelPath, model.configPath);
-        Tensor input(net->inputShape(options.batch));
-        fillUniform(input, options.seed, 0.0f, 1.0f);
-        const io::OpenCvNet::Timing t = peer.time(input, options.warmup + 1, options.repeat);
-        ForwardContext ctx;
-        const Tensor& ours = net->forward(input, ctx);
-        context.peerName = "opencv-dnn";
-        context.peerTotalMs = t.totalMs;
-        context.peerMaxAbsDiff = compare(ours.span(), peer.forward(input).span()).maxAbs;
-    }
-    std::cout << (a.has("json") ? profileJson(profile, context) : profileTable(profile, context));
+    const BenchResult result = runBench(*net, options);
+    std::cout << (a.has("json") ? benchJson(result) : benchTable(result));
     return 0;
 }
 

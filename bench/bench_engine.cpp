@@ -12,7 +12,7 @@
 #include "gemm/blocked_gemm.h"
 #include "gemm/gemm.h"
 #include "layers/convolution.h"
-#include "measure/profile.h"
+#include "measure/roofs.h"
 #include "net/models.h"
 #include "peers/opencv_reference.h"
 

@@ -1,4 +1,4 @@
-// The FMA-peak loop of profile.h's measurePeakGflops, compiled once per ISA (kernels/kernels.h):
+// The FMA-peak loop of roofs.h's measurePeakGflops, compiled once per ISA (kernels/kernels.h):
 // each copy measures the peak its own vector width reaches.
 #include <immintrin.h>
 

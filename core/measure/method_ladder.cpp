@@ -21,6 +21,21 @@ const char* kOneDnn = "onednn (peer)";
 const char* kFft = "fft (OpenCV dft)";
 }  // namespace
 
+NetworkProfile externalRung(const Network& net, NetworkProfile rung, const std::string& label,
+                            int batch, const ConvLayerTimer& timeLayer) {
+    rung.methodLabel = label;
+    rung.medianTotalMs = std::numeric_limits<double>::quiet_NaN();
+    const std::vector<Shape> shapes = net.inferShapes(batch);
+    for (int i = 0; i < net.size(); ++i) {
+        const auto* conv = dynamic_cast<const ConvolutionLayer*>(&net.layer(i));
+        if (!conv) continue;
+        LayerProfile& l = rung.layers[std::size_t(i)];
+        l.medianMs = timeLayer(*conv, net.inputShapes(i, shapes, batch)[0]);
+        l.colBytes = 0;
+    }
+    return rung;
+}
+
 std::vector<std::string> ladderRungs() {
     std::vector<std::string> labels;
     for (const ConvMethodInfo& m : convMethods()) labels.push_back(std::string(m.label));

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "layers/convolution.h"
 #include "measure/profile.h"
 
 namespace convscope::core::io {
@@ -20,6 +21,14 @@ using LadderProgress = std::function<void(int rung, int rungs, const std::string
 
 // The rungs' labels, in order (oneDNN only when built in).
 std::vector<std::string> ladderRungs();
+
+// A rung of the method ladder measured outside the engine (oneDNN, the FFT): `timeLayer` times one
+// conv layer alone on its input shape and returns median ms, or NaN when it cannot run that layer.
+// The result copies `like` (an engine profile of the same net), replaces the conv layers' times,
+// and has no network total (NaN).
+using ConvLayerTimer = std::function<double(const ConvolutionLayer& layer, const Shape& input)>;
+NetworkProfile externalRung(const Network& net, NetworkProfile like, const std::string& label,
+                            int batch, const ConvLayerTimer& timeLayer);
 
 // Profiles `net` once per rung with `options` (the direct reference once, without warm-up: it is
 // slow). Polls options.cancelled between rungs and layers; throws Error(Cancelled).

@@ -44,9 +44,13 @@ struct NetworkProfile {
     double layerSumMs() const;
 };
 
+// Untimed runs after the cold one, unless asked otherwise: the CLI's, the Profile tab's and the
+// bench run's default.
+inline constexpr int kDefaultWarmup = 2;
+
 struct ProfileOptions {
-    int warmup = 1;   // untimed runs after the first
-    int repeat = 10;  // timed runs
+    int warmup = kDefaultWarmup;  // untimed runs after the first
+    int repeat = 10;              // timed runs
     int batch = 1;
     std::uint32_t seed = 7;  // input values
     ConvMethod method = ConvMethod::Im2colGemm;
@@ -60,24 +64,8 @@ struct ProfileOptions {
 // Throws Error (Cancelled, ResourceLimit, shape errors).
 NetworkProfile profileNetwork(Network& net, const ProfileOptions& options);
 
-// A rung of the method ladder measured outside the engine (oneDNN, the FFT): `timeLayer` times one
-// conv layer alone on its input shape and returns median ms, or NaN when it cannot run that layer.
-// The result copies `like` (an engine profile of the same net), replaces the conv layers' times,
-// and has no network total (NaN).
-using ConvLayerTimer = std::function<double(const ConvolutionLayer& layer, const Shape& input)>;
-NetworkProfile externalRung(const Network& net, NetworkProfile like, const std::string& label,
-                            int batch, const ConvLayerTimer& timeLayer);
-
-double median(std::vector<double> values);
-
-// Sustained read bandwidth from memory in GB/s: `threads` threads summing disjoint parts of a
-// `bytes`-sized buffer, four streams each (as the rows of a GEMV), best of four passes. The bound
-// of an fc layer at batch 1, which reads every weight once. The default 1 GiB is larger than any
-// cache here (this host reports a 480 MiB L3, which can hold AlexNet's 234 MB of fc weights).
-double measureReadBandwidth(int threads, std::size_t bytes = std::size_t(1) << 30);
-
-// Peak single-precision GFLOP/s of `threads` threads running independent FMA chains at once, with
-// the widest vectors the build targets (the machine's roofline ceiling). Takes about `seconds`.
-double measurePeakGflops(int threads, double seconds = 0.2);
+// The input every bench run feeds the engine and its peers: `net`'s input shape at `batch`,
+// uniform in [0, 1) from `seed` (fillUniform).
+Tensor profileInput(const Network& net, int batch, std::uint32_t seed);
 
 }  // namespace convscope::core

@@ -1,11 +1,10 @@
 // FftConv: kernel spectra once, input spectra per forward, products summed per filter, inverse.
 #include "peers/fft_conv.h"
 
-#include <chrono>
 #include <opencv2/core.hpp>
 
 #include "base/error.h"
-#include "measure/profile.h"
+#include "base/timing.h"
 
 namespace convscope::core::io {
 
@@ -18,11 +17,13 @@ struct FftConv::Impl {
 };
 
 FftConv::FftConv(const Shape& in, const WindowParams& p, const Tensor& w,
-                 const std::vector<float>& bias)
-    : m_impl(new Impl) {
-    Impl& d = *m_impl;
+                 const std::vector<float>& bias) {
+    // Checked before anything is allocated; the Impl is owned from the start, so a throw below
+    // (OpenCV, an allocation) frees it too.
     if (p.dilationH != 1 || p.dilationW != 1)
         throw Error(ErrorCategory::InvalidConfig, "the FFT rung does not support dilation");
+    m_impl = std::make_unique<Impl>();
+    Impl& d = *m_impl;
     d.input = in;
     d.p = p;
     d.M = w.n();
@@ -46,9 +47,7 @@ FftConv::FftConv(const Shape& in, const WindowParams& p, const Tensor& w,
     }
 }
 
-FftConv::~FftConv() {
-    delete m_impl;
-}
+FftConv::~FftConv() = default;
 
 Tensor FftConv::forward(const Tensor& input) {
     Impl& d = *m_impl;
@@ -90,16 +89,7 @@ Tensor FftConv::forward(const Tensor& input) {
 }
 
 double FftConv::timeMs(const Tensor& input, int warmup, int repeat) {
-    std::vector<double> ms;
-    for (int run = 0; run < warmup + repeat; ++run) {
-        const auto t0 = std::chrono::steady_clock::now();
-        forward(input);
-        if (run >= warmup)
-            ms.push_back(
-                std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0)
-                    .count());
-    }
-    return median(ms);
+    return timeRuns(warmup, repeat, [&](int) { forward(input); }).medianMs;
 }
 
 }  // namespace convscope::core::io

@@ -5,6 +5,7 @@
 // measurement.
 #pragma once
 
+#include <memory>
 #include <vector>
 
 #include "base/tensor.h"
@@ -23,11 +24,12 @@ public:
     FftConv& operator=(const FftConv&) = delete;
 
     Tensor forward(const Tensor& input);
+    // Median ms of `repeat` forwards after `warmup` (base/timing.h).
     double timeMs(const Tensor& input, int warmup, int repeat);
 
 private:
     struct Impl;
-    Impl* m_impl;
+    std::unique_ptr<Impl> m_impl;
 };
 
 }  // namespace convscope::core::io

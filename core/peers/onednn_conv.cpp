@@ -1,11 +1,10 @@
 // OneDnnConv: memory descriptors, the convolution primitive, reorders.
 #include "peers/onednn_conv.h"
 
-#include <chrono>
 #include <dnnl.hpp>
 
 #include "base/error.h"
-#include "measure/profile.h"
+#include "base/timing.h"
 
 namespace convscope::core::peers {
 
@@ -82,20 +81,15 @@ Tensor OneDnnConv::forward(const Tensor& input) {
 
 double OneDnnConv::timeMs(int warmup, int repeat) {
     Impl& d = *m_impl;
-    std::vector<double> ms;
-    for (int run = 0; run < warmup + repeat; ++run) {
-        const auto t0 = std::chrono::steady_clock::now();
-        d.conv.execute(d.stream, {{DNNL_ARG_SRC, d.src},
-                                  {DNNL_ARG_WEIGHTS, d.weights},
-                                  {DNNL_ARG_BIAS, d.bias},
-                                  {DNNL_ARG_DST, d.dst}});
-        d.stream.wait();
-        if (run >= warmup)
-            ms.push_back(
-                std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0)
-                    .count());
-    }
-    return median(ms);
+    return timeRuns(warmup, repeat,
+                    [&](int) {
+                        d.conv.execute(d.stream, {{DNNL_ARG_SRC, d.src},
+                                                  {DNNL_ARG_WEIGHTS, d.weights},
+                                                  {DNNL_ARG_BIAS, d.bias},
+                                                  {DNNL_ARG_DST, d.dst}});
+                        d.stream.wait();
+                    })
+        .medianMs;
 }
 
 }  // namespace convscope::core::peers

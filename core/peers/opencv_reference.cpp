@@ -1,7 +1,6 @@
 // Translation of core layers into OpenCV dnn LayerParams (Caffe-style parameter names).
 #include "peers/opencv_reference.h"
 
-#include <chrono>
 #include <opencv2/core.hpp>
 #include <opencv2/dnn.hpp>
 
@@ -11,7 +10,6 @@
 #include "layers/normalization.h"
 #include "layers/pooling.h"
 #include "layers/shape_ops.h"
-#include "measure/profile.h"
 
 namespace convscope::core::io {
 
@@ -187,20 +185,14 @@ Tensor OpenCvNet::forward(const Tensor& input, const std::string& layer) {
     }
 }
 
-OpenCvNet::Timing OpenCvNet::time(const Tensor& input, int warmup, int repeat) {
+OpenCvNet::Timing OpenCvNet::time(const Tensor& input, int warmup, int repeat,
+                                  const std::function<bool()>& cancelled) {
     Timing timing;
-    std::vector<double> totals;
     try {
-        const cv::Mat blob = toMat(input);
-        for (int run = 0; run < warmup + repeat; ++run) {
-            m_impl->net.setInput(blob);
-            const auto t0 = std::chrono::steady_clock::now();
-            m_impl->net.forward(m_impl->lastLayer);
-            const double ms =
-                std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0)
-                    .count();
-            if (run >= warmup) totals.push_back(ms);
-        }
+        // Set once: every forward copies the input blob into the net's first layer anyway.
+        m_impl->net.setInput(toMat(input));
+        timing.runs = timeRuns(
+            warmup, repeat, [&](int) { m_impl->net.forward(m_impl->lastLayer); }, cancelled);
         std::vector<double> layerTicks;
         m_impl->net.getPerfProfile(layerTicks);
         const std::vector<cv::String> names = m_impl->net.getLayerNames();
@@ -209,7 +201,7 @@ OpenCvNet::Timing OpenCvNet::time(const Tensor& input, int warmup, int repeat) {
     } catch (const cv::Exception& e) {
         throw Error(ErrorCategory::InvalidConfig, std::string("OpenCV dnn failed: ") + e.err);
     }
-    timing.totalMs = median(totals);
+    timing.totalMs = timing.runs.medianMs;
     return timing;
 }
 

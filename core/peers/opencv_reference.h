@@ -3,10 +3,12 @@
 // reads a model file directly.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
 
+#include "base/timing.h"
 #include "net/network.h"
 
 namespace convscope::core::io {
@@ -31,13 +33,15 @@ public:
     void setFusion(bool enabled);
 
     struct Timing {
-        double totalMs = 0;
+        double totalMs = 0;  // runs.medianMs
+        TimingStats runs;    // every forward: the warm-up count, first, median, min, max
         std::vector<std::pair<std::string, double>>
             layerMs;  // OpenCV fuses layers: fused ones read 0
     };
-    // Median of `repeat` timed forwards after `warmup`, with OpenCV's per-layer profile of the
-    // last.
-    Timing time(const Tensor& input, int warmup, int repeat);
+    // Median of `repeat` timed forwards after `warmup` (base/timing.h), with OpenCV's per-layer
+    // profile of the last. Polls `cancelled` between forwards: Error(Cancelled).
+    Timing time(const Tensor& input, int warmup, int repeat,
+                const std::function<bool()>& cancelled = {});
 
     static void setThreads(int threads);
 

@@ -35,6 +35,16 @@ constexpr LayerCategory kCategories[] = {LayerCategory::Conv,       LayerCategor
                                          LayerCategory::Pool,       LayerCategory::Norm,
                                          LayerCategory::Activation, LayerCategory::Other};
 
+// The `peer` object when there is a peer; `ratio` (ours / theirs) when oursMs > 0.
+void writePeer(JsonWriter& j, const ReportContext& ctx, double oursMs) {
+    if (ctx.peerName.empty()) return;
+    j.key("peer").beginObject();
+    j.field("name", ctx.peerName).field("median_ms", ctx.peerTotalMs);
+    if (oursMs > 0) j.field("ratio", ctx.peerTotalMs > 0 ? oursMs / ctx.peerTotalMs : 0.0);
+    j.field("max_abs_diff", ctx.peerMaxAbsDiff);
+    j.endObject();
+}
+
 }  // namespace
 
 std::string formatBytes(double bytes) {
@@ -139,13 +149,7 @@ std::string profileJson(const NetworkProfile& p, const ReportContext& ctx) {
             .field("read_bandwidth_gbps", ctx.readBandwidthGBs);
         j.field("bound_ms", bound).field("ratio_to_bound", ms / bound).endObject();
     }
-    if (!ctx.peerName.empty()) {
-        j.key("peer").beginObject();
-        j.field("name", ctx.peerName).field("median_ms", ctx.peerTotalMs);
-        j.field("ratio", ctx.peerTotalMs > 0 ? p.medianTotalMs / ctx.peerTotalMs : 0.0);
-        j.field("max_abs_diff", ctx.peerMaxAbsDiff);
-        j.endObject();
-    }
+    writePeer(j, ctx, p.medianTotalMs);
     j.key("layers").beginArray();
     for (const LayerProfile& l : p.layers) {
         j.beginObject();
@@ -325,8 +329,39 @@ std::string methodsJson(const std::vector<NetworkProfile>& profiles, const Repor
         }
         j.endArray().endObject();
     }
-    j.endArray().endObject();
+    j.endArray();
+    writePeer(j, ctx, -1);
+    j.endObject();
     return j.str() + "\n";
+}
+
+ReportContext reportContext(const BenchResult& run) {
+    ReportContext ctx;
+    ctx.peakGflopsOneThread = run.roofs.peakGflopsOneThread;
+    ctx.peakGflops = run.roofs.peakGflops;
+    ctx.readBandwidthGBs = run.roofs.readBandwidthGBs;
+    if (run.peer) {
+        ctx.peerName = run.peer->name;
+        ctx.peerTotalMs = run.peer->runs.medianMs;
+        ctx.peerMaxAbsDiff = run.peer->maxAbsDiff;
+        ctx.peerLayerMs = run.peer->layerMs;
+    }
+    return ctx;
+}
+
+std::string benchTable(const BenchResult& run) {
+    const ReportContext ctx = reportContext(run);
+    if (run.ladder.empty()) return profileTable(run.profile, ctx);
+    std::string out = methodsTable(run.ladder, ctx);
+    if (run.peer)
+        out += format("%s: %.3f ms median (network); max |difference| of outputs %.3g\n",
+                      ctx.peerName.c_str(), ctx.peerTotalMs, ctx.peerMaxAbsDiff);
+    return out;
+}
+
+std::string benchJson(const BenchResult& run) {
+    const ReportContext ctx = reportContext(run);
+    return run.ladder.empty() ? profileJson(run.profile, ctx) : methodsJson(run.ladder, ctx);
 }
 
 std::string im2colTable(const Im2colReport& r) {

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "conv/im2col.h"
+#include "measure/bench_run.h"
 #include "measure/profile.h"
 
 namespace convscope::core {
@@ -15,7 +16,7 @@ namespace convscope::core {
 struct ReportContext {
     double peakGflopsOneThread = 0;  // FMA-loop peak on one thread; 0 = not measured
     double peakGflops = 0;           // on the profile's thread count
-    std::string peerName;            // e.g. "opencv-dnn"; empty = no peer
+    std::string peerName;            // kOpenCvPeerName; empty = no peer
     double peerTotalMs = 0;
     double peerMaxAbsDiff = -1;   // largest |ours - peer| over the network output; < 0 = not run
     double readBandwidthGBs = 0;  // measured memory read bandwidth; 0 = not measured
@@ -33,6 +34,13 @@ std::string profileCsv(const NetworkProfile& profile, const ReportContext& conte
 // The method ladder: the same network profiled once per conv method (`convscope bench --methods`).
 std::string methodsTable(const std::vector<NetworkProfile>& profiles, const ReportContext& context);
 std::string methodsJson(const std::vector<NetworkProfile>& profiles, const ReportContext& context);
+
+// A bench run's roofs and peer as the reports read them.
+ReportContext reportContext(const BenchResult& run);
+// A bench run as `convscope bench` prints it: the profile (profileTable / profileJson), or with the
+// ladder methodsTable / methodsJson followed by the peer's line (JSON: a `peer` object).
+std::string benchTable(const BenchResult& run);
+std::string benchJson(const BenchResult& run);
 
 struct Im2colReport {
     Shape input;  // one image

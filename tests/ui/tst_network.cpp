@@ -301,7 +301,7 @@ private slots:
         panel.show();
         QVERIFY(QTest::qWaitForWindowExposed(&panel));
         QVERIFY(!panel.canvas()->dotProductText(0).isEmpty());
-        QCOMPARE(net.fcReport()->layer, QStringLiteral("ip1"));
+        QCOMPARE(net.fcReport()->layer, std::string("ip1"));
     }
 
     void kernelFilesLoadIntoTheTeachingView() {

@@ -378,7 +378,7 @@ void FcPanel::showReport() {
     if (!r) return;
     const double flopsPerImage = 2.0 * r->inputs * r->outputs;
     QString text = tr("<b>%1</b> (%2 inputs → %3 outputs, %4 MB of weights), median of 5 runs:<br>")
-                       .arg(r->layer)
+                       .arg(QString::fromStdString(r->layer))
                        .arg(r->inputs)
                        .arg(r->outputs)
                        .arg(double(r->inputs) * r->outputs * 4 / 1e6, 0, 'f', 1);

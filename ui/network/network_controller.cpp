@@ -4,7 +4,6 @@
 #include <QFileInfo>
 #include <QSettings>
 #include <algorithm>
-#include <chrono>
 #include <cmath>
 
 #include "base/error.h"
@@ -12,9 +11,8 @@
 #include "io/image_io.h"
 #include "layers/convolution.h"
 #include "layers/fully_connected.h"
-#include "measure/method_ladder.h"
+#include "measure/bench_run.h"
 #include "net/models.h"
-#include "peers/opencv_reference.h"
 #include "teaching/teaching_controller.h"
 
 namespace convscope::ui {
@@ -57,19 +55,6 @@ core::Tensor imageToNetworkInput(const QImage& image, const core::io::Preprocess
     o.crop = pre.crop;
     return core::io::convertPixels(rgb.constBits(), rgb.width(), rgb.height(),
                                    std::size_t(rgb.bytesPerLine()), o);
-}
-
-double medianMs(const std::function<void()>& run, int repeat) {
-    std::vector<double> ms;
-    run();  // warm-up
-    for (int i = 0; i < repeat; ++i) {
-        const auto t0 = std::chrono::steady_clock::now();
-        run();
-        ms.push_back(
-            std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0)
-                .count());
-    }
-    return core::median(ms);
 }
 
 QString settingsKey(const QString& modelPath) {
@@ -413,82 +398,48 @@ void NetworkController::runProfile(const ProfileSettings& requested) {
     }
     struct Result {
         std::optional<ProfileRun> run;
-        double peakOne = 0, peak = 0;
+        core::MachineRoofs roofs;
         QString error;
     };
     ProfileSettings settings = requested;
     if (settings.threads < 1) settings.threads = core::hardwareThreads();
     const int generation = m_generation;
-    if (int(m_peakByThreads.size()) <= settings.threads)
-        m_peakByThreads.resize(std::size_t(settings.threads) + 1, 0.0);
-    const double knownOne = m_peakOneThread, known = m_peakByThreads[std::size_t(settings.threads)];
+    if (int(m_roofsByThreads.size()) <= settings.threads)
+        m_roofsByThreads.resize(std::size_t(settings.threads) + 1);
+    core::MachineRoofs known = m_roofsByThreads[std::size_t(settings.threads)];
+    known.peakGflopsOneThread = m_peakOneThread;
     // A newer run cancels this one (the tracker raises its flag and drops its result).
     std::shared_ptr<core::io::ImportedModel> model = m_model;
-    auto work = [this, model, settings, knownOne, known](const JobControl& job) {
+    auto work = [this, model, settings, known](const JobControl& job) {
         auto stage = [this, job](int done, int total, const QString& text) {
             job.post([this, done, total, text] { emit profileProgress(done, total, text); });
         };
         Result r;
         try {
             const ThreadCountScope threads(settings.threads);
-            // The roofline's ceiling, measured once per thread count (0.2 s each).
-            const int runs = 1 + settings.warmup + settings.repeat;
-            const int total = runs + (settings.compareOpenCv ? 1 : 0) + 1;
-            stage(0, total, tr("Measuring the FMA peak"));
-            r.peakOne = knownOne > 0 ? knownOne : core::measurePeakGflops(1);
-            r.peak = known > 0               ? known
-                     : settings.threads == 1 ? r.peakOne
-                                             : core::measurePeakGflops(settings.threads);
-            if (job.cancelled())
-                throw core::Error(core::ErrorCategory::Cancelled, "cancelled by the user");
-            core::ProfileOptions o;
-            o.warmup = settings.warmup;
-            o.repeat = settings.repeat;
-            o.batch = settings.batch;
-            o.method = settings.method;
-            o.cancelled = job.cancelPredicate();
-            o.progress = [stage, total](int done, int) {
-                stage(1 + done, total,
-                      done == 1 ? tr("First (cold) run done") : tr("Run %1 done").arg(done));
+            core::BenchOptions o;
+            o.profile.warmup = settings.warmup;
+            o.profile.repeat = settings.repeat;
+            o.profile.batch = settings.batch;
+            o.profile.method = settings.method;
+            o.profile.cancelled = job.cancelPredicate();
+            o.ladder = settings.ladder;
+            o.compareOpenCv = settings.compareOpenCv;
+            if (model->format != "built-in") {
+                o.peerModel = model->modelPath;
+                o.peerConfig = model->configPath;
+            }
+            o.knownRoofs = known;  // the roofs are measured once per thread count
+            o.progress = [stage](int done, int total, const std::string& text) {
+                stage(done, total, QString::fromStdString(text));
             };
+            core::BenchResult bench = core::runBench(*model->network, o);
+            r.roofs = bench.roofs;
             ProfileRun run;
             run.settings = settings;
-            if (settings.ladder) {
-                run.ladder = core::io::profileLadder(
-                    *model->network, o, [stage, total](int rung, int rungs, const std::string& l) {
-                        stage(1 + (total - 2) * rung / rungs, total,
-                              tr("Method ladder: %1 (%2 of %3)")
-                                  .arg(QString::fromStdString(l))
-                                  .arg(rung + 1)
-                                  .arg(rungs));
-                    });
-                run.profile = run.ladder[1];  // im2col + Eigen GEMM: the default path
-            } else {
-                run.profile = core::profileNetwork(*model->network, o);
-            }
-            run.profile.network = model->network->name();
-            run.context.peakGflopsOneThread = r.peakOne;
-            run.context.peakGflops = r.peak;
-            if (settings.compareOpenCv) {
-                stage(total - 1, total, tr("Timing the same network in OpenCV dnn"));
-                core::io::OpenCvNet peer =
-                    model->format == "built-in"
-                        ? core::io::OpenCvNet(*model->network)
-                        : core::io::OpenCvNet(model->modelPath, model->configPath);
-                core::io::OpenCvNet::setThreads(settings.threads);
-                core::Tensor input(model->network->inputShape(settings.batch));
-                core::fillUniform(input, 7);
-                const core::io::OpenCvNet::Timing t =
-                    peer.time(input, settings.warmup, settings.repeat);
-                core::ForwardContext ctx;
-                const core::Tensor& ours = model->network->forward(input, ctx);
-                run.context.peerName = "OpenCV dnn";
-                run.context.peerTotalMs = t.totalMs;
-                run.context.peerLayerMs = t.layerMs;
-                run.context.peerMaxAbsDiff =
-                    core::compare(ours.span(), peer.forward(input).span()).maxAbs;
-            }
-            stage(total, total, tr("Done"));
+            run.context = core::reportContext(bench);
+            run.profile = std::move(bench.profile);
+            run.ladder = std::move(bench.ladder);
             r.run = std::move(run);
         } catch (const core::Error& e) {
             r.error = QString::fromStdString(e.what());
@@ -498,8 +449,8 @@ void NetworkController::runProfile(const ProfileSettings& requested) {
         return r;
     };
     m_profileJobs.start(std::move(work), [this, generation, settings](Result r) {
-        if (r.peakOne > 0) m_peakOneThread = r.peakOne;
-        if (r.peak > 0) m_peakByThreads[std::size_t(settings.threads)] = r.peak;
+        if (r.roofs.peakGflopsOneThread > 0) m_peakOneThread = r.roofs.peakGflopsOneThread;
+        if (r.roofs.peakGflops > 0) m_roofsByThreads[std::size_t(settings.threads)] = r.roofs;
         if (generation != m_generation) return;
         if (!r.error.isEmpty()) {
             emit profileFailed(r.error);
@@ -530,47 +481,10 @@ void NetworkController::runFcReport(int row) {
     if (const core::Tensor* a = activations(inputIndex)) realInput = *a;
     // A newer request or a model change makes this one stale.
     std::shared_ptr<core::io::ImportedModel> model = m_model;
-    auto work = [model, fc, index, realInput](const JobControl&) {
+    auto work = [model, index, realInput](const JobControl&) {
         Result r;
         try {
-            const core::Network& net = *model->network;
-            const std::vector<core::Shape> shapes = net.inferShapes(1);
-            const core::Shape in = net.inputShapes(index, shapes, 1).front();
-            FcReport report;
-            report.layer = QString::fromStdString(fc->name());
-            report.inputs = fc->inputs();
-            report.outputs = fc->outputs();
-            report.inputMap = in;
-            core::ForwardContext ctx;
-            for (int batch : {1, 8, 32}) {
-                core::Tensor x(batch, in.c, in.h, in.w);
-                core::fillUniform(x, 3);
-                const core::Shape xs = x.shape();
-                core::Tensor y(fc->outputShape(std::span<const core::Shape>(&xs, 1)));
-                const core::Tensor* inputs[] = {&x};
-                report.batches.push_back(
-                    {batch, medianMs([&] { fc->forward(inputs, y, ctx); }, 5)});
-            }
-            if (in.h * in.w > 1) {
-                // The same weights as a conv whose kernel covers the whole map: each of the M
-                // rows of W, read as C x H x W, is one filter.
-                core::Tensor w(fc->outputs(), in.c, in.h, in.w);
-                std::copy(fc->weights().data(), fc->weights().data() + w.count(), w.data());
-                core::WindowParams p = core::WindowParams::square(1);
-                p.kernelH = in.h;
-                p.kernelW = in.w;
-                const core::ConvolutionLayer conv("as conv", p, w, fc->bias());
-                core::Tensor x = realInput.empty() ? core::Tensor(in) : realInput;
-                if (realInput.empty()) core::fillUniform(x, 5);
-                const core::Shape xs = x.shape();
-                core::Tensor a(fc->outputShape(std::span<const core::Shape>(&xs, 1)));
-                core::Tensor b(conv.outputShape(std::span<const core::Shape>(&xs, 1)));
-                const core::Tensor* inputs[] = {&x};
-                report.fcMs = medianMs([&] { fc->forward(inputs, a, ctx); }, 5);
-                report.convMs = medianMs([&] { conv.forward(inputs, b, ctx); }, 5);
-                report.convMaxAbsDiff = core::compare(b.span(), a.span()).maxAbs;
-            }
-            r.report = std::move(report);
+            r.report = core::studyFcLayer(*model->network, index, realInput);
         } catch (const core::Error& e) {
             r.error = QString::fromStdString(e.what());
         }

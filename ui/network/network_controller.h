@@ -18,6 +18,7 @@
 
 #include "io/model_import.h"
 #include "jobs/job_tracker.h"
+#include "measure/bench_run.h"
 #include "measure/profile.h"
 #include "net/classify.h"
 #include "report/report.h"
@@ -45,7 +46,7 @@ struct ModelLayerRow {
 struct ProfileSettings {
     int threads = 0;  // 0: every hardware thread
     int batch = 1;
-    int warmup = 1;
+    int warmup = core::kDefaultWarmup;
     int repeat = 10;
     core::ConvMethod method = core::ConvMethod::Im2colGemm;
     bool compareOpenCv = false;
@@ -59,21 +60,10 @@ struct ProfileRun {
     std::vector<core::NetworkProfile> ladder;  // the method ladder's rungs, when asked for
 };
 
-// fc layer timing: the same layer at batch 1 (a GEMV) and at larger batches (a GEMM).
-struct FcBatchTiming {
-    int batch = 1;
-    double ms = 0;  // median, the whole batch
-    double msPerImage() const { return ms / batch; }
-};
-struct FcReport {
-    QString layer;
-    int inputs = 0, outputs = 0;
-    core::Shape inputMap;  // the fc layer's input blob per image (e.g. 256×6×6 for fc6)
-    std::vector<FcBatchTiming> batches;
-    // The fc layer recomputed as a convolution whose kernel covers the whole input map.
-    double convMaxAbsDiff = -1;  // -1: not computed (the input is already a vector)
-    double fcMs = 0, convMs = 0;
-};
+// fc layer timing: the same layer at batch 1 (a GEMV) and at larger batches (a GEMM), and as a
+// convolution (core/measure/bench_run.h).
+using FcBatchTiming = core::FcBatchTiming;
+using FcReport = core::FcStudy;
 
 class NetworkController : public QObject {
     Q_OBJECT
@@ -186,7 +176,7 @@ private:
 
     std::optional<ProfileRun> m_profile;
     double m_peakOneThread = 0;
-    std::vector<double> m_peakByThreads;  // index: threads; 0 = not measured
+    std::vector<core::MachineRoofs> m_roofsByThreads;  // index: threads; 0s = not measured
 
     std::optional<FcReport> m_fc;
     int m_fcWeightsRow = -1;

@@ -232,7 +232,9 @@ ProfilePanel::ProfilePanel(NetworkController* controller, QWidget* parent)
     m_repeat = new QSpinBox(this);
     m_repeat->setRange(1, 500);
     m_repeat->setValue(settings.value(QStringLiteral("repeat"), 10).toInt());
-    m_repeat->setToolTip(tr("Timed runs after one warm-up; the chart shows their median"));
+    m_repeat->setToolTip(tr("Timed runs after a cold run and %1 warm-up runs (OpenCV dnn gets the "
+                            "same); the chart shows their median")
+                             .arg(core::kDefaultWarmup));
     m_method = new QComboBox(this);
     QString methodTips;
     for (const core::ConvMethodInfo& m : core::convMethods()) {

@@ -2,13 +2,12 @@
 #include "teaching/teaching_controller.h"
 
 #include <algorithm>
-#include <chrono>
 
 #include "base/error.h"
 #include "base/runtime.h"
+#include "base/timing.h"
 #include "gemm/gemm.h"
 #include "layers/convolution.h"
-#include "measure/profile.h"
 #include "net/models.h"
 #include "render/color_map.h"
 
@@ -429,15 +428,10 @@ void TeachingController::timeExampleGemm() {
             core::Tensor a(1, 1, M, K), b(1, 1, K, N), c(1, 1, M, N);
             core::fillUniform(a, 1);
             core::fillUniform(b, 2);
-            std::vector<double> ms;
-            for (int run = 0; run < 12; ++run) {
-                const auto t0 = std::chrono::steady_clock::now();
-                core::gemm(M, N, K, a.data(), K, b.data(), N, c.data(), N);
-                ms.push_back(
-                    std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0)
-                        .count());
-            }
-            return core::median(ms);
+            return core::timeRuns(
+                       0, 12,
+                       [&](int) { core::gemm(M, N, K, a.data(), K, b.data(), N, c.data(), N); })
+                .medianMs;
         },
         [this](double ms) { emit exampleGemmTimed(ms); });
 }

@@ -4,6 +4,7 @@
 #include "layers/activation.h"
 #include "layers/shape_ops.h"
 #include "measure/profile.h"
+#include "measure/roofs.h"
 #include "net/models.h"
 #include "report/profile_chart.h"
 #include "report/report.h"
