@@ -129,4 +129,13 @@ void applyGlobalOptions(std::vector<std::string>& args) {
     }
 }
 
+core::io::Preprocessing preprocessingOptions(const Arguments& a) {
+    core::io::Preprocessing pre;
+    pre.scale = float(a.number("scale", 1.0));
+    pre.mean = Arguments::meanTriple(a.text("mean", "0"));
+    pre.swapRB = a.has("swap-rb");
+    pre.crop = a.has("crop");
+    return pre;
+}
+
 }  // namespace convscope::app

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "io/image_io.h"
 #include "layers/layer.h"
 
 namespace convscope::app {
@@ -43,5 +44,8 @@ private:
 // variant, cpu/isa.h), out of args and applies them. Throws std::invalid_argument or core::Error
 // naming the option.
 void applyGlobalOptions(std::vector<std::string>& args);
+
+// --scale, --mean, --swap-rb and --crop (`convscope run` and `convscope shot`).
+core::io::Preprocessing preprocessingOptions(const Arguments& a);
 
 }  // namespace convscope::app

@@ -220,10 +220,9 @@ int run(const std::vector<std::string>& args) {
     pre.channels = in.c;
     pre.width = in.w;
     pre.height = in.h;
-    pre.scale = float(a.number("scale", 1.0));
-    pre.mean = Arguments::meanTriple(a.text("mean", "0"));
-    pre.swapRB = a.has("swap-rb");
-    pre.crop = a.has("crop");
+    static_cast<io::Preprocessing&>(pre) = preprocessingOptions(a);
+    pre.width = in.w;
+    pre.height = in.h;
     if (in.c != 1 && in.c != 3)
         throw Error(ErrorCategory::InvalidConfig,
                     "the model takes " + std::to_string(in.c) + " channels; images give 1 or 3");

@@ -22,7 +22,7 @@ const char* kShotUsage =
                       [--size WxH]
        convscope shot --out F.png --view filters|features|fc|profile [--model F [--config F]]
                       [--layer NAME] [--model-filter M] [--image I] [--scale S] [--mean A,B,C]
-                      [--swap-rb] [--labels L]
+                      [--swap-rb] [--crop] [--labels L]
                       [--threads T] [--batch B] [--repeat R] [--method M] [--opencv]
                       [--chart time|categories|throughput|first|variation|ladder] [--size WxH]
        convscope shot --out F.png --view quiz [--seed N] [--size WxH]
@@ -118,7 +118,7 @@ std::set<std::string> joined(std::set<std::string> a, const std::set<std::string
 int runShot(const std::vector<std::string>& args) {
     try {
         const Arguments a(
-            args, joined(kTeachingFlags, {"help", "opencv", "swap-rb"}),
+            args, joined(kTeachingFlags, {"help", "opencv", "swap-rb", "crop"}),
             joined(kTeachingOptions,
                    {"out", "model", "config", "layer", "model-filter", "labels", "scale", "mean",
                     "threads", "batch", "repeat", "chart", "seed", "method"}));
@@ -134,9 +134,7 @@ int runShot(const std::vector<std::string>& args) {
         r.modelLayer = QString::fromStdString(a.text("layer", ""));
         r.modelFilter = a.integer("model-filter", -1, -1, 1 << 20);
         r.labels = QString::fromStdString(a.text("labels", ""));
-        r.scale = float(a.number("scale", 1.0));
-        r.mean = Arguments::meanTriple(a.text("mean", "0"));
-        r.swapRB = a.has("swap-rb");
+        r.preprocessing = preprocessingOptions(a);
         r.threads = a.integer("threads", 0, 0, 1024);
         r.batch = a.integer("batch", 1, 1, 256);
         r.repeat = a.integer("repeat", 5, 1, 1000);

@@ -40,11 +40,9 @@ TimingStats timeRuns(int warmup, int repeat, const std::function<void(int run)>&
     for (int i = 0; i < runs; ++i) {
         if (cancelled && cancelled())
             throw Error(ErrorCategory::Cancelled, "cancelled by the user");
-        const auto t0 = std::chrono::steady_clock::now();
+        const Stopwatch watch;
         run(i);
-        const double dt =
-            std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0)
-                .count();
+        const double dt = watch.ms();
         if (i == 0) first = dt;
         if (i >= warmup) ms.push_back(dt);
         if (progress) progress(i + 1, runs);

@@ -1,11 +1,26 @@
-// Timing a piece of work the one way the engine, its peers and the GUI all do: `warmup` untimed
-// runs, `repeat` timed ones, their median. Start at timeRuns().
+// Timing, the one way the engine, its peers and the GUI all do it: a Stopwatch for one phase (the
+// per-layer and im2col/GEMM times a forward records), and timeRuns() for a piece of work: `warmup`
+// untimed runs, `repeat` timed ones, their median.
 #pragma once
 
+#include <chrono>
 #include <functional>
 #include <vector>
 
 namespace convscope::core {
+
+// Wall time since construction (or restart()), on the steady clock.
+class Stopwatch {
+public:
+    double seconds() const {
+        return std::chrono::duration<double>(std::chrono::steady_clock::now() - m_start).count();
+    }
+    double ms() const { return seconds() * 1e3; }
+    void restart() { m_start = std::chrono::steady_clock::now(); }
+
+private:
+    std::chrono::steady_clock::time_point m_start = std::chrono::steady_clock::now();
+};
 
 // The median of `values` (the mean of the middle two for an even count); 0 when empty.
 double median(std::vector<double> values);

@@ -8,13 +8,19 @@
 
 namespace convscope::core::io {
 
-struct ImageOptions {
-    int channels = 3;           // 1 (gray) or 3 (colour)
-    int width = 0, height = 0;  // resize to this size when both > 0
-    bool swapRB = false;        // colour order R,G,B instead of OpenCV's B,G,R
+// How pixels become a network's input, the one description every path uses (a model's settings,
+// `convscope run`, `convscope shot`, sessions): (pixel - mean) * scale, resized to width x height.
+struct Preprocessing {
+    int width = 0, height = 0;  // resize to this size when both > 0 (0: the model's own)
     float scale = 1.0f;         // applied after mean subtraction
     std::array<float, 3> mean{0, 0, 0};
-    bool crop = false;  // centre-crop to the target aspect ratio before resizing
+    bool swapRB = false;  // colour order R,G,B instead of OpenCV's B,G,R
+    bool crop = false;    // centre-crop to the target aspect ratio before resizing
+};
+
+// Reading an image: the preprocessing and how many channels to make.
+struct ImageOptions : Preprocessing {
+    int channels = 3;  // 1 (gray) or 3 (colour)
 };
 
 // Pixels above this count are refused before decoding (OpenCV would try to allocate them).

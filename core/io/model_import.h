@@ -10,20 +10,13 @@
 #include <vector>
 
 #include "conv/conv_geometry.h"
+#include "io/image_io.h"
 #include "net/network.h"
 
 namespace convscope::core::io {
 
 // How an image becomes the network input: resize (after an optional centre crop to the target
 // aspect ratio), channel order, (pixel - mean) * scale. Remembered per model by the GUI.
-struct Preprocessing {
-    int width = 0, height = 0;  // 0: the size the model declares
-    float scale = 1.0f;
-    std::array<float, 3> mean{0, 0, 0};
-    bool swapRB = false;  // feed R,G,B instead of OpenCV's B,G,R
-    bool crop = false;
-};
-
 // One layer of the file as OpenCV sees it, and what the engine made of it.
 struct ModelLayer {
     std::string name, type;  // OpenCV's layer name and type

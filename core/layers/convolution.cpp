@@ -3,7 +3,7 @@
 
 #include <algorithm>
 
-#include "base/stopwatch.h"
+#include "base/timing.h"
 
 namespace convscope::core {
 

@@ -1,8 +1,7 @@
 // Fully-connected forward: parallel GEMV at batch 1, GEMM above.
 #include "layers/fully_connected.h"
 
-#include <chrono>
-
+#include "base/timing.h"
 #include "gemm/gemm.h"
 
 namespace convscope::core {
@@ -48,7 +47,7 @@ void FullyConnectedLayer::forward(std::span<const Tensor* const> inputs, Tensor&
                                   ForwardContext& ctx) const {
     const Tensor& in = *inputs[0];
     const int B = in.n(), M = outputs(), K = this->inputs();
-    const auto t0 = std::chrono::steady_clock::now();
+    const Stopwatch watch;
     // Batch 1: a GEMV, bound by memory. A small batch: GEMVs sharing each load of W (W still
     // streams once per 8 images). A large one: the GEMM.
     if (B == 1)
@@ -57,8 +56,7 @@ void FullyConnectedLayer::forward(std::span<const Tensor* const> inputs, Tensor&
         batchGemv(B, M, K, in.data(), m_weights.data(), output.data());
     else
         gemmTransB(B, M, K, in.data(), m_weights.data(), output.data());
-    ctx.conv.gemmSeconds +=
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    ctx.conv.gemmSeconds += watch.seconds();
     if (!m_bias.empty())
         for (int b = 0; b < B; ++b)
             for (int m = 0; m < M; ++m) output.image(b)[m] += m_bias[std::size_t(m)];

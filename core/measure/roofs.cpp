@@ -2,10 +2,10 @@
 #include "measure/roofs.h"
 
 #include <algorithm>
-#include <chrono>
 #include <cstdint>
 
 #include "base/tensor.h"
+#include "base/timing.h"
 #include "kernels/kernels.h"
 
 namespace convscope::core {
@@ -50,13 +50,12 @@ double measureReadBandwidth(int threads, std::size_t bytes) {
     double best = 0;
     float sink = 0;
     for (int pass = 0; pass < 4; ++pass) {
-        const auto t0 = std::chrono::steady_clock::now();
+        const Stopwatch watch;
         float total = 0;
 #pragma omp parallel for num_threads(threads) reduction(+ : total) schedule(static, 1)
         for (int t = 0; t < threads; ++t)
             total += sumStream(data, n * t / threads, n * (t + 1) / threads);
-        const double dt =
-            std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+        const double dt = watch.seconds();
         sink += total;
         best = std::max(best, double(n) * sizeof(float) / dt / 1e9);
     }
@@ -73,14 +72,12 @@ double measurePeakGflops(int threads, double seconds) {
     long iterations = 1 << 16;
     double best = 0;
     float sink = 0;
-    const auto start = std::chrono::steady_clock::now();
-    while (std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() <
-           seconds) {
-        const auto t0 = std::chrono::steady_clock::now();
+    const Stopwatch total;
+    while (total.seconds() < seconds) {
+        const Stopwatch watch;
 #pragma omp parallel for num_threads(threads) reduction(+ : sink)
         for (int t = 0; t < threads; ++t) sink += fmaLoop(iterations, 0.999999f, 1e-7f);
-        const double dt =
-            std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+        const double dt = watch.seconds();
         best = std::max(best, flopsPerIteration * double(iterations) * threads / dt / 1e9);
         if (dt < 0.01) iterations *= 2;
     }

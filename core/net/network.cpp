@@ -1,7 +1,7 @@
 // Network graph bookkeeping, shape inference and the forward loop.
 #include "net/network.h"
 
-#include <chrono>
+#include "base/timing.h"
 
 namespace convscope::core {
 
@@ -103,11 +103,9 @@ const Tensor& Network::forward(const Tensor& input, ForwardContext& ctx,
         for (int in : m_nodes[std::size_t(i)].inputs)
             ins.push_back(in < 0 ? &input : &m_blobs[std::size_t(in)]);
         ctx.conv = {};
-        const auto t0 = std::chrono::steady_clock::now();
+        const Stopwatch watch;
         m_nodes[std::size_t(i)].layer->forward(ins, m_blobs[std::size_t(i)], ctx);
-        const double seconds =
-            std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-        if (onLayer) onLayer(i, seconds, ctx);
+        if (onLayer) onLayer(i, watch.seconds(), ctx);
     }
     return m_blobs.back();
 }

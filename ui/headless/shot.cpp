@@ -91,11 +91,7 @@ QImage renderNetworkShot(const ShotRequest& r, const QImage& image, QString* err
     if (!waitFor(&net, &NetworkController::modelChanged, &NetworkController::modelFailed, error,
                  120))
         return {};
-    core::io::Preprocessing pre = net.preprocessing();
-    pre.scale = r.scale;
-    pre.mean = r.mean;
-    pre.swapRB = r.swapRB;
-    net.setPreprocessing(pre);
+    net.setPreprocessing(r.preprocessing);
     if (!r.labels.isEmpty() && !net.setLabelsFile(r.labels)) {
         *error = QStringLiteral("could not read labels '%1'").arg(r.labels);
         return {};

@@ -39,10 +39,8 @@ struct ShotRequest {
     QString modelLayer;    // a layer name; empty: the first conv (filters, features) or fc (fc)
     int modelFilter = -1;  // marks this filter and its feature map (filters, features)
     QString labels;
-    // Preprocessing: (pixel - mean) * scale, channels in OpenCV's B,G,R order unless swapRB.
-    float scale = 1.0f;
-    std::array<float, 3> mean{0, 0, 0};
-    bool swapRB = false;
+    // (pixel - mean) * scale, channels in OpenCV's B,G,R order unless swapRB; the model's size.
+    core::io::Preprocessing preprocessing;
     int threads = 0, batch = 1, repeat = 5;
     core::ConvMethod method = core::ConvMethod::Im2colGemm;  // profile
     bool opencv = false;                                     // profile: beside OpenCV dnn

@@ -45,14 +45,9 @@ core::Tensor imageToNetworkInput(const QImage& image, const core::io::Preprocess
             core::ErrorCategory::InvalidConfig,
             "the model takes " + std::to_string(in.c) + " input channels; images give 1 or 3");
     const QImage rgb = image.convertToFormat(QImage::Format_RGB32);
-    core::io::ImageOptions o;
-    o.channels = in.c;
+    core::io::ImageOptions o{pre, in.c};
     o.width = in.w;
     o.height = in.h;
-    o.scale = pre.scale;
-    o.mean = pre.mean;
-    o.swapRB = pre.swapRB;
-    o.crop = pre.crop;
     return core::io::convertPixels(rgb.constBits(), rgb.width(), rgb.height(),
                                    std::size_t(rgb.bytesPerLine()), o);
 }

@@ -1,6 +1,6 @@
 // Method "implicit": implicit GEMM. The blocked GEMM's B panels are packed straight from the image
 // (the im2col gather is the packing), so no col matrix exists at all; weights as for "blocked".
-#include "base/stopwatch.h"
+#include "base/timing.h"
 #include "conv/methods/lowered.h"
 
 namespace convscope::core::methods {

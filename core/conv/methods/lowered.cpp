@@ -4,7 +4,7 @@
 #include <algorithm>
 
 #include "base/runtime.h"
-#include "base/stopwatch.h"
+#include "base/timing.h"
 #include "conv/im2col.h"
 
 namespace convscope::core {
@@ -62,7 +62,7 @@ void forwardLowered(const ConvLayerData& layer, const Tensor& in, Tensor& out, F
         }
         ctx.conv.im2colSeconds += watch.seconds();
 
-        watch = Stopwatch();
+        watch.restart();
         if (bFirst == bLast) {
             // The tile lies in one image: write straight into its output rows.
             const int n0 = int(j0 - std::int64_t(bFirst) * N);
