@@ -41,3 +41,23 @@ TEST(Architecture, CoreHasNoQtIncludes) {
     }
     EXPECT_GT(files, 20);
 }
+
+// Includes name the room from the source root ("conv/im2col.h"), never a relative path: a moved
+// file keeps its includes, and a reader sees at once which concern a header belongs to.
+TEST(Architecture, IncludesNameTheRoomNotARelativePath) {
+    int files = 0;
+    for (const char* root : {"/core", "/ui", "/app"}) {
+        for (const auto& entry : std::filesystem::recursive_directory_iterator(
+                 std::string(CONVSCOPE_SOURCE_DIR) + root)) {
+            const auto ext = entry.path().extension();
+            if (ext != ".h" && ext != ".cpp") continue;
+            ++files;
+            std::ifstream in(entry.path());
+            std::string line;
+            for (int n = 1; std::getline(in, line); ++n)
+                EXPECT_EQ(line.find("#include \"../"), std::string::npos)
+                    << entry.path() << ":" << n << ": " << line;
+        }
+    }
+    EXPECT_GT(files, 100);
+}
