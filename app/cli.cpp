@@ -86,7 +86,8 @@ GEMM ms and col-buffer MB, then the split by category (conv / fc / pool / norm /
   --repeat R        timed runs; times are medians (default 10)
   --warmup W        untimed runs after the first, cold one (default 2; OpenCV dnn gets the
                     same cold run, warm-up and repeat)
-  --method M        how convolutions run (default im2col):
+  --method M        how convolutions run (default )" +
+           std::string(methodInfo(kDefaultConvMethod).name) + R"():
 )" + methodHelp() +
            R"(  --methods         the ladder: every method in one run, per conv layer (ms, GFLOP/s, % of
                     peak) and the col memory each needs
@@ -389,7 +390,8 @@ int bench(const std::vector<std::string>& args) {
     options.profile.warmup = a.integer("warmup", kDefaultWarmup, 0, 10000);
     options.profile.seed = std::uint32_t(a.integer("seed", 7, 0, 1 << 30));
     options.profile.colMemoryLimit = std::int64_t(a.integer("col-limit", 512, 1, 1 << 20)) << 20;
-    options.profile.method = Arguments::convMethod(a.text("method", "im2col"));
+    options.profile.method = Arguments::convMethod(
+        a.text("method", std::string(core::methodInfo(core::kDefaultConvMethod).name)));
     options.ladder = a.has("methods");
     const std::string peerName = a.text("compare", "");
     if (!peerName.empty() && peerName != "opencv")

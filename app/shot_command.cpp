@@ -139,7 +139,8 @@ int runShot(const std::vector<std::string>& args) {
         r.batch = a.integer("batch", 1, 1, 256);
         r.repeat = a.integer("repeat", 5, 1, 1000);
         r.opencv = a.has("opencv");
-        r.method = Arguments::convMethod(a.text("method", "im2col"));
+        r.method = Arguments::convMethod(
+            a.text("method", std::string(core::methodInfo(core::kDefaultConvMethod).name)));
         r.chart = QString::fromStdString(a.text("chart", ""));
         r.seed = a.integer("seed", 1, 1, 999999);
         QString error;

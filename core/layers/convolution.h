@@ -53,7 +53,7 @@ private:
     WindowParams m_params;
     Tensor m_weights;
     std::vector<float> m_bias;
-    ConvMethod m_preparedFor = ConvMethod::Im2colGemm;
+    ConvMethod m_preparedFor = kDefaultConvMethod;
     std::unique_ptr<const PreparedWeights> m_prepared;  // null: nothing prepared
 };
 

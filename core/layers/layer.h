@@ -39,7 +39,7 @@ struct ConvStats {
 struct ForwardContext {
     static constexpr std::int64_t kDefaultColLimit = std::int64_t(512) << 20;
 
-    ConvMethod convMethod = ConvMethod::Im2colGemm;
+    ConvMethod convMethod = kDefaultConvMethod;
     // Largest col buffer a conv may allocate; above it the conv runs over column tiles.
     std::int64_t colMemoryLimit = kDefaultColLimit;
     // Polled between layers and between GEMM tiles; when it returns true, forward throws

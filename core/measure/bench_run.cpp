@@ -52,8 +52,8 @@ BenchResult runBench(Network& net, const BenchOptions& options) {
         // The default path: the rung the peer and the category charts are read against.
         const auto it =
             std::find_if(result.ladder.begin(), result.ladder.end(), [](const NetworkProfile& p) {
-                return p.method == ConvMethod::Im2colGemm &&
-                       p.methodLabel == toString(ConvMethod::Im2colGemm);
+                return p.method == kDefaultConvMethod &&
+                       p.methodLabel == toString(kDefaultConvMethod);
             });
         result.profile = it != result.ladder.end() ? *it : result.ladder.front();
     } else {

@@ -16,7 +16,7 @@ namespace convscope::core::io {
 
 namespace {
 // The rung whose non-conv layer times the outside rungs take (they time conv layers only).
-constexpr ConvMethod kNonConvTimesFrom = ConvMethod::Im2colGemm;
+constexpr ConvMethod kNonConvTimesFrom = kDefaultConvMethod;
 const char* kOneDnn = "onednn (peer)";
 const char* kFft = "fft (OpenCV dft)";
 }  // namespace

@@ -31,7 +31,7 @@ struct LayerProfile {
 struct NetworkProfile {
     std::string network;
     int batch = 1, threads = 1, warmup = 0, repeat = 0;
-    ConvMethod method = ConvMethod::Im2colGemm;
+    ConvMethod method = kDefaultConvMethod;
     std::string methodLabel;  // toString(method), or a peer's name in the method ladder
     Isa isa = Isa::Generic;   // the kernel variant the run used (cpu/isa.h)
     std::vector<LayerProfile> layers;
@@ -53,7 +53,7 @@ struct ProfileOptions {
     int repeat = 10;              // timed runs
     int batch = 1;
     std::uint32_t seed = 7;  // input values
-    ConvMethod method = ConvMethod::Im2colGemm;
+    ConvMethod method = kDefaultConvMethod;
     std::int64_t colMemoryLimit = ForwardContext::kDefaultColLimit;
     std::function<bool()> cancelled;
     // Called after each run: (runs done, runs total); total = 1 + warmup + repeat.

@@ -42,8 +42,8 @@ struct ShotRequest {
     // (pixel - mean) * scale, channels in OpenCV's B,G,R order unless swapRB; the model's size.
     core::io::Preprocessing preprocessing;
     int threads = 0, batch = 1, repeat = 5;
-    core::ConvMethod method = core::ConvMethod::Im2colGemm;  // profile
-    bool opencv = false;                                     // profile: beside OpenCV dnn
+    core::ConvMethod method = core::kDefaultConvMethod;  // profile
+    bool opencv = false;                                 // profile: beside OpenCV dnn
     QString chart;  // profile: time, categories, throughput, first, variation
 };
 

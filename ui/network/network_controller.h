@@ -48,7 +48,7 @@ struct ProfileSettings {
     int batch = 1;
     int warmup = core::kDefaultWarmup;
     int repeat = 10;
-    core::ConvMethod method = core::ConvMethod::Im2colGemm;
+    core::ConvMethod method = core::kDefaultConvMethod;
     bool compareOpenCv = false;
     bool ladder = false;  // every conv method (and oneDNN, FFT) instead of `method` alone
 };

@@ -247,11 +247,8 @@ ProfilePanel::ProfilePanel(NetworkController* controller, QWidget* parent)
     }
     // Remembered by the method's name: the registry's order may change.
     const std::optional<core::ConvMethod> saved = core::convMethodFromName(
-        settings.value(QStringLiteral("convMethod"), QStringLiteral("im2col"))
-            .toString()
-            .toStdString());
-    m_method->setCurrentIndex(
-        m_method->findData(int(saved.value_or(core::ConvMethod::Im2colGemm))));
+        settings.value(QStringLiteral("convMethod")).toString().toStdString());
+    m_method->setCurrentIndex(m_method->findData(int(saved.value_or(core::kDefaultConvMethod))));
     m_method->setToolTip(tr("How conv layers compute:") + methodTips);
     m_opencv = new QCheckBox(tr("Beside OpenCV dnn"), this);
     m_opencv->setChecked(settings.value(QStringLiteral("opencv"), true).toBool());

@@ -13,7 +13,7 @@ constexpr ConvMethodInfo kMethods[] = {
      "the nested-loop reference (slow; every method is checked against it)",
      true, nullptr, runDirect},
     {ConvMethod::Im2colGemm, "im2col", "im2col+gemm",
-     "im2col + one Eigen GEMM per group, the way Caffe computes it (default)",
+     "im2col + one Eigen GEMM per group, the way Caffe computes it",
      false, nullptr, runIm2colGemm},
     {ConvMethod::Im2colBlocked, "blocked", "im2col+blocked",
      "im2col + the in-tree blocked GEMM (gemm/blocked_gemm.h)",

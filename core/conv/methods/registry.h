@@ -27,6 +27,9 @@ enum class ConvMethod {
     DirectSimd,  // direct conv vectorised over output channels (oneDNN's way; conv/direct_conv.h)
 };
 
+// The method the engine, the CLI and the GUI use unless told otherwise.
+inline constexpr ConvMethod kDefaultConvMethod = ConvMethod::Im2colGemm;
+
 struct ConvMethodInfo {
     ConvMethod id;
     std::string_view name;     // on the command line and in settings: "im2col"
