@@ -58,10 +58,24 @@ std::string methodChoices() {
         s += (s.empty() ? "" : "|") + std::string(m.name);
     return s;
 }
+// One entry per method, "name: summary", wrapped at 96 columns under the option's text.
 std::string methodHelp() {
+    const std::string indent(20, ' ');
     std::string s;
-    for (const core::ConvMethodInfo& m : core::convMethods())
-        s += "                    " + std::string(m.name) + ": " + std::string(m.summary) + "\n";
+    for (const core::ConvMethodInfo& m : core::convMethods()) {
+        std::string line = indent + std::string(m.name) + ":";
+        std::istringstream words{std::string(m.summary)};
+        for (std::string word; words >> word;) {
+            if (line.size() + 1 + word.size() > 96) {
+                s += line + "\n";
+                line = indent + "  ";
+            } else {
+                line += " ";
+            }
+            line += word;
+        }
+        s += line + "\n";
+    }
     return s;
 }
 
