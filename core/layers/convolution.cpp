@@ -78,9 +78,11 @@ std::string ConvolutionLayer::describe() const {
 }
 
 void ConvolutionLayer::prepare(ConvMethod method) {
+    // Made first, then recorded: if packing throws (out of memory), the layer keeps what it had.
     const ConvMethodInfo& info = methodInfo(method);
+    std::unique_ptr<const PreparedWeights> prepared = info.prepare ? info.prepare(data()) : nullptr;
+    m_prepared = std::move(prepared);
     m_preparedFor = method;
-    m_prepared = info.prepare ? info.prepare(data()) : nullptr;
 }
 
 bool ConvolutionLayer::isPreparedFor(ConvMethod method) const {
