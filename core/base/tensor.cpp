@@ -25,9 +25,54 @@ float* allocateFloats(std::size_t floats, const char* what) {
 }
 }  // namespace
 
+Shape Shape::of(std::span<const std::int64_t> dims) {
+    if (dims.size() > std::size_t(kMaxRank))
+        throw Error(ErrorCategory::ShapeMismatch, "a tensor of rank " +
+                                                      std::to_string(dims.size()) +
+                                                      "; the engine handles rank 6 at most");
+    Shape s{1, 1, 1, 1, 1, 1, int(dims.size())};
+    for (std::size_t i = 0; i < dims.size(); ++i) {
+        if (dims[i] < 0 || dims[i] > INT32_MAX)
+            throw Error(ErrorCategory::ShapeMismatch,
+                        "tensor dimension " + std::to_string(dims[i]) + " is negative or over 2^31");
+        s.setDim(int(i), int(dims[i]));
+    }
+    return s;
+}
+
+int Shape::dim(int i) const {
+    switch (i) {
+        case 0: return n;
+        case 1: return c;
+        case 2: return h;
+        case 3: return w;
+        case 4: return d4;
+        default: return d5;
+    }
+}
+
+void Shape::setDim(int i, int value) {
+    switch (i) {
+        case 0: n = value; break;
+        case 1: c = value; break;
+        case 2: h = value; break;
+        case 3: w = value; break;
+        case 4: d4 = value; break;
+        default: d5 = value; break;
+    }
+}
+
+std::vector<std::int64_t> Shape::dims() const {
+    std::vector<std::int64_t> d;
+    for (int i = 0; i < rank; ++i) d.push_back(dim(i));
+    return d;
+}
+
 std::string Shape::toString() const {
-    return std::to_string(n) + "x" + std::to_string(c) + "x" + std::to_string(h) + "x" +
-           std::to_string(w);
+    if (rank == 0) return "scalar";
+    std::string s;
+    for (int i = 0; i < rank; ++i) s += (i ? "x" : "") + std::to_string(dim(i));
+    return s;
 }
 
 void Tensor::Free::operator()(float* p) const {
@@ -38,7 +83,7 @@ void Scratch::Free::operator()(float* p) const {
 }
 
 Tensor::Tensor(Shape shape) : m_shape(shape) {
-    if (shape.n < 0 || shape.c < 0 || shape.h < 0 || shape.w < 0)
+    if (shape.n < 0 || shape.c < 0 || shape.h < 0 || shape.w < 0 || shape.d4 < 0 || shape.d5 < 0)
         throw Error(ErrorCategory::ShapeMismatch, "negative tensor dimension " + shape.toString());
     m_data.reset(allocateFloats(std::size_t(count()), "a tensor"));
     if (count()) std::memset(m_data.get(), 0, bytes());

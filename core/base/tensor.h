@@ -1,24 +1,40 @@
-// Tensor: a dense NCHW float32 array with 64-byte aligned storage. Shape is always four dimensions;
-// lower-rank data (an fc output, a vector) uses trailing 1s: a batch of B vectors of length L is
-// B x L x 1 x 1.
+// Tensor: a dense float32 array with 64-byte aligned storage, row-major (NCHW for images). A Shape
+// has a rank of 0 to 6; its first four dimensions are named n, c, h, w, the conv world's view, and
+// dimensions past the rank are 1: a batch of B vectors of length L is rank 2, stored B x L x 1 x 1.
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
+#include <initializer_list>
 #include <memory>
 #include <span>
 #include <string>
+#include <vector>
 
 namespace convscope::core {
 
 struct Shape {
-    int n = 0, c = 0, h = 0, w = 0;
+    static constexpr int kMaxRank = 6;
 
-    std::int64_t count() const { return std::int64_t(n) * c * h * w; }
-    std::int64_t perImage() const { return std::int64_t(c) * h * w; }
+    int n = 0, c = 0, h = 0, w = 0;
+    int d4 = 1, d5 = 1;  // the fifth and sixth dimensions (ShuffleNet's 5-D channel shuffle)
+    int rank = 4;        // the graph's rank (ONNX broadcasting aligns on it); dims past it are 1
+
+    // The shape of `dims` (rank = dims.size()). Throws Error(ShapeMismatch) for more than
+    // kMaxRank dimensions or a negative or over-2^31 one.
+    static Shape of(std::span<const std::int64_t> dims);
+    static Shape of(std::initializer_list<std::int64_t> dims) {
+        return of(std::span<const std::int64_t>(dims.begin(), dims.size()));
+    }
+    int dim(int i) const;  // 0 <= i < kMaxRank
+    void setDim(int i, int value);
+    std::vector<std::int64_t> dims() const;  // the first `rank` dimensions
+
+    std::int64_t count() const { return std::int64_t(n) * c * h * w * d4 * d5; }
+    std::int64_t perImage() const { return std::int64_t(c) * h * w * d4 * d5; }
     std::int64_t plane() const { return std::int64_t(h) * w; }
     bool operator==(const Shape&) const = default;
-    std::string toString() const;  // "1x3x227x227"
+    std::string toString() const;  // "1x3x227x227"; "1x1000" for rank 2; "scalar" for rank 0
 };
 
 class Tensor {

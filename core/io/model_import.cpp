@@ -1,4 +1,5 @@
-// Model import: OpenCV dnn reads the file; each of its layer objects is mapped onto a core layer.
+// Model import: ONNX files go to the native importer (onnx_import.h); for the other formats OpenCV
+// dnn reads the file and each of its layer objects is mapped onto a core layer.
 #include "io/model_import.h"
 
 #include <algorithm>
@@ -11,7 +12,7 @@
 #include <opencv2/dnn/all_layers.hpp>
 #include <sstream>
 
-#include "io/onnx_proto.h"
+#include "io/onnx_import.h"
 #include "layers/activation.h"
 #include "layers/convolution.h"
 #include "layers/fully_connected.h"
@@ -124,25 +125,6 @@ bool caffeDeclaredInput(const std::string& prototxt, int& c, int& h, int& w) {
     if (dims.size() != 4) return false;
     c = dims[1], h = dims[2], w = dims[3];
     return c > 0 && h > 0 && w > 0;
-}
-
-bool onnxDeclaredInput(const std::string& path, int& c, int& h, int& w) {
-    onnx::Model m;
-    try {
-        m = onnx::readModel(path);
-    } catch (const Error&) {
-        return false;  // OpenCV's reader already accepted the file; the declaration is optional
-    }
-    for (const onnx::ValueInfo& v : m.inputs) {
-        const bool isWeight =
-            std::any_of(m.initializers.begin(), m.initializers.end(),
-                        [&](const onnx::TensorData& t) { return t.name == v.name; });
-        if (isWeight) continue;
-        if (v.dims.size() != 4 || v.dims[1] <= 0 || v.dims[2] <= 0 || v.dims[3] <= 0) return false;
-        c = int(v.dims[1]), h = int(v.dims[2]), w = int(v.dims[3]);
-        return true;
-    }
-    return false;
 }
 
 // EltwiseLayer keeps its operation private, so ask the layer: run it on (1,0), (0,1) and (2,3).
@@ -516,6 +498,13 @@ ImportedModel importModel(const std::string& model, const std::string& config, i
                         ".caffemodel too (--model weights.caffemodel --config " +
                         model + ")");
 
+    if (result.format == "onnx") {
+        OnnxOptions options;
+        options.width = width;
+        options.height = height;
+        return importOnnx(model, options);
+    }
+
     cv::dnn::Net net;
     try {
         net = cv::dnn::readNet(model, config);
@@ -529,7 +518,6 @@ ImportedModel importModel(const std::string& model, const std::string& config, i
     if (net.empty()) throw Error(ErrorCategory::Io, "'" + model + "' contains no network");
 
     int c = 0, h = 0, w = 0;
-    if (result.format == "onnx") onnxDeclaredInput(model, c, h, w);
     if (result.format == "caffe")
         caffeDeclaredInput(extensionOf(model) == ".prototxt" ? model : config, c, h, w);
     result.declaredHeight = h;

@@ -1,7 +1,7 @@
-// Trained models into the engine: reads any file OpenCV 4.6's dnn module reads (ONNX, Caffe
-// prototxt + caffemodel, TensorFlow pb, Darknet cfg + weights) and maps its layers, with their
-// parameters and weights as OpenCV's own layer objects hold them, onto core layers. Start at
-// importModel().
+// Trained models into the engine: ONNX through the native importer on the official ONNX library
+// (onnx_import.h); Caffe prototxt + caffemodel, TensorFlow pb and Darknet cfg + weights through
+// OpenCV 4.6's dnn module, whose layer objects (parameters and weights) are mapped onto core
+// layers. Start at importModel().
 #pragma once
 
 #include <array>
@@ -17,9 +17,9 @@ namespace convscope::core::io {
 
 // How an image becomes the network input: resize (after an optional centre crop to the target
 // aspect ratio), channel order, (pixel - mean) * scale. Remembered per model by the GUI.
-// One layer of the file as OpenCV sees it, and what the engine made of it.
+// One layer (ONNX: node) of the file, and what the engine made of it.
 struct ModelLayer {
-    std::string name, type;  // OpenCV's layer name and type
+    std::string name, type;  // the file's layer or node name and type
     bool supported = true;
     std::string note;      // why unsupported; or how it was mapped ("folded into ...", "identity")
     int engineIndex = -1;  // index in ImportedModel::network, or -1
@@ -40,6 +40,7 @@ struct ImportedModel {
     std::vector<ModelLayer> layers;
     std::vector<ConvFilters> convs;
     std::unique_ptr<Network> network;  // null when a layer is unsupported or the size unknown
+    std::vector<int> outputs;  // ONNX: the engine layer of each graph output (the last is last)
     std::string problem;  // why network is null: one line naming the layer, type and what works
 
     bool runnable() const { return network != nullptr; }

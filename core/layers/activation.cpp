@@ -27,13 +27,17 @@ void ReluLayer::forward(std::span<const Tensor* const> inputs, Tensor& output,
 
 SoftmaxLayer::SoftmaxLayer(std::string name, int axis, bool coerce2d)
     : Layer(std::move(name)), m_axis(axis), m_coerce2d(coerce2d) {
-    if (axis < -4 || axis > 3)
+    if (axis < -Shape::kMaxRank || axis >= Shape::kMaxRank)
         fail(ErrorCategory::InvalidConfig,
-             "axis " + std::to_string(axis) + " is outside the 4 dimensions of NCHW (-4..3)");
+             "axis " + std::to_string(axis) + " is outside -6..5 (the engine's largest rank is 6)");
 }
 
 Shape SoftmaxLayer::outputShape(std::span<const Shape> inputs) const {
     expectInputs(inputs);
+    const int rank = std::max(inputs[0].rank, 1);
+    if (m_axis < -rank || m_axis >= rank)
+        fail(ErrorCategory::ShapeMismatch, "axis " + std::to_string(m_axis) +
+                                               " is outside the input " + inputs[0].toString());
     return inputs[0];
 }
 
@@ -41,16 +45,15 @@ void SoftmaxLayer::forward(std::span<const Tensor* const> inputs, Tensor& output
                            ForwardContext& ctx) const {
     (void)ctx;
     const Shape& s = inputs[0]->shape();
-    const std::array<std::int64_t, 4> dims{s.n, s.c, s.h, s.w};
-    const int axis = m_axis < 0 ? m_axis + 4 : m_axis;
+    const int axis = m_axis < 0 ? m_axis + std::max(s.rank, 1) : m_axis;
     std::int64_t outer = 1, len = 1, inner = 1;
-    for (int i = 0; i < 4; ++i) {
+    for (int i = 0; i < Shape::kMaxRank; ++i) {
         if (i < axis)
-            outer *= dims[std::size_t(i)];
+            outer *= s.dim(i);
         else if (i == axis || m_coerce2d)
-            len *= dims[std::size_t(i)];
+            len *= s.dim(i);
         else
-            inner *= dims[std::size_t(i)];
+            inner *= s.dim(i);
     }
     const float* src = inputs[0]->data();
     float* dst = output.data();

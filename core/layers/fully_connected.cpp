@@ -24,7 +24,7 @@ Shape FullyConnectedLayer::outputShape(std::span<const Shape> inputs) const {
              "input " + inputs[0].toString() + " has " + std::to_string(inputs[0].perImage()) +
                  " values per image but the weights " + m_weights.shape().toString() + " expect " +
                  std::to_string(this->inputs()));
-    return {inputs[0].n, outputs(), 1, 1};
+    return Shape{inputs[0].n, outputs(), 1, 1, 1, 1, 2};
 }
 
 std::int64_t FullyConnectedLayer::flops(std::span<const Shape> inputs) const {

@@ -1,4 +1,4 @@
-// LRN and BatchNorm forward.
+// LRN, BatchNorm and LayerNorm forward.
 #include "layers/normalization.h"
 #include "base/runtime.h"
 
@@ -149,6 +149,73 @@ ScaleLayer::Folded BatchNormLayer::fold(const std::string& name, const std::vect
         f.shift[c] = float((shift.empty() ? 0.0 : shift[c]) - s * inv * mean[c]);
     }
     return f;
+}
+
+LayerNormLayer::LayerNormLayer(std::string name, int axis, float epsilon, std::vector<float> scale,
+                               std::vector<float> bias)
+    : Layer(std::move(name)), m_axis(axis), m_epsilon(epsilon), m_scale(std::move(scale)),
+      m_bias(std::move(bias)) {
+    if (!(epsilon >= 0) || !std::isfinite(epsilon))
+        fail(ErrorCategory::InvalidConfig, "epsilon " + std::to_string(epsilon) + " is not >= 0");
+    for (const auto* v : {&m_scale, &m_bias})
+        for (float x : *v)
+            if (!std::isfinite(x))
+                fail(ErrorCategory::InvalidConfig,
+                     "its scale or bias holds NaN or infinite values; the model file is corrupt");
+}
+
+int LayerNormLayer::axisFor(const Shape& in) const {
+    const int axis = m_axis < 0 ? m_axis + in.rank : m_axis;
+    if (axis < 0 || axis >= in.rank)
+        fail(ErrorCategory::ShapeMismatch,
+             "axis " + std::to_string(m_axis) + " is outside the input " + in.toString());
+    return axis;
+}
+
+Shape LayerNormLayer::outputShape(std::span<const Shape> inputs) const {
+    expectInputs(inputs);
+    const Shape& in = inputs[0];
+    std::int64_t len = 1;
+    for (int i = axisFor(in); i < in.rank; ++i) len *= in.dim(i);
+    for (const auto* v : {&m_scale, &m_bias})
+        if (!v->empty() && std::int64_t(v->size()) != len)
+            fail(ErrorCategory::ShapeMismatch,
+                 "its scale or bias has " + std::to_string(v->size()) +
+                     " values but it normalises " + std::to_string(len) + " per row of " +
+                     in.toString());
+    return in;
+}
+
+std::string LayerNormLayer::describe() const {
+    return "axis " + std::to_string(m_axis);
+}
+
+void LayerNormLayer::forward(std::span<const Tensor* const> inputs, Tensor& output,
+                             ForwardContext& ctx) const {
+    (void)ctx;
+    const Shape& in = inputs[0]->shape();
+    std::int64_t len = 1;
+    for (int i = axisFor(in); i < in.rank; ++i) len *= in.dim(i);
+    const std::int64_t rows = len ? in.count() / len : 0;
+    const float* src = inputs[0]->data();
+    float* dst = output.data();
+#pragma omp parallel for schedule(static) if (rows * len > (1 << 16)) num_threads(threadCount())
+    for (std::int64_t r = 0; r < rows; ++r) {
+        const float* x = src + r * len;
+        float* y = dst + r * len;
+        double mean = 0, var = 0;
+        for (std::int64_t i = 0; i < len; ++i) mean += x[i];
+        mean /= double(len);
+        for (std::int64_t i = 0; i < len; ++i) var += (x[i] - mean) * (x[i] - mean);
+        var /= double(len);
+        const float inv = float(1 / std::sqrt(var + m_epsilon));
+        for (std::int64_t i = 0; i < len; ++i) {
+            float v = float(x[i] - mean) * inv;
+            if (!m_scale.empty()) v *= m_scale[std::size_t(i)];
+            if (!m_bias.empty()) v += m_bias[std::size_t(i)];
+            y[i] = v;
+        }
+    }
 }
 
 }  // namespace convscope::core

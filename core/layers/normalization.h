@@ -1,4 +1,4 @@
-// Normalisation layers: LRN across channels (AlexNet) and inference-time BatchNorm.
+// Normalisation layers: LRN across channels (AlexNet), inference-time BatchNorm, LayerNorm.
 #pragma once
 
 #include <vector>
@@ -70,6 +70,33 @@ private:
     static Folded fold(const std::string& name, const std::vector<float>& mean,
                        const std::vector<float>& variance, const std::vector<float>& scale,
                        const std::vector<float>& shift, float epsilon);
+};
+
+// y = (x - mean) / sqrt(var + epsilon) * scale + bias, mean and variance over the dimensions
+// from `axis` to the last (ONNX LayerNormalization; ConvNeXt normalises each pixel's channels).
+// scale and bias hold one value per normalised element (empty: 1 and 0).
+class LayerNormLayer : public Layer {
+public:
+    LayerNormLayer(std::string name, int axis, float epsilon, std::vector<float> scale,
+                   std::vector<float> bias);
+    const char* type() const override { return "LayerNormalization"; }
+    LayerCategory category() const override { return LayerCategory::Norm; }
+    Shape outputShape(std::span<const Shape> inputs) const override;
+    void forward(std::span<const Tensor* const> inputs, Tensor& output,
+                 ForwardContext& ctx) const override;
+    std::int64_t flops(std::span<const Shape> inputs) const override {
+        return 8 * inputs[0].count();
+    }
+    std::int64_t weightBytes() const override {
+        return std::int64_t((m_scale.size() + m_bias.size()) * sizeof(float));
+    }
+    std::string describe() const override;
+
+private:
+    int axisFor(const Shape& in) const;
+    int m_axis;
+    float m_epsilon;
+    std::vector<float> m_scale, m_bias;
 };
 
 }  // namespace convscope::core

@@ -12,10 +12,28 @@ void Network::setInput(std::string name, int c, int h, int w) {
         throw Error(ErrorCategory::InvalidConfig, "network '" + m_name + "': input " +
                                                       std::to_string(c) + "x" + std::to_string(h) +
                                                       "x" + std::to_string(w) + " is empty");
-    m_inputName = std::move(name);
-    m_inputC = c;
-    m_inputH = h;
-    m_inputW = w;
+    m_inputs.clear();
+    m_inputs.push_back({std::move(name), Shape{1, c, h, w}});
+}
+
+void Network::addInput(std::string name, Shape shape) {
+    if (inputIndex(name) >= 0 || indexOf(name) >= 0)
+        throw Error(ErrorCategory::InvalidConfig,
+                    "network '" + m_name + "': a blob named '" + name + "' already exists");
+    m_inputs.push_back({std::move(name), shape});
+}
+
+int Network::inputIndex(const std::string& name) const {
+    for (std::size_t k = 0; k < m_inputs.size(); ++k)
+        if (m_inputs[k].name == name) return int(k);
+    return -1;
+}
+
+Shape Network::inputShape(int batch, int k) const {
+    if (k >= int(m_inputs.size())) return {};
+    Shape s = m_inputs[std::size_t(k)].shape;
+    if (k == 0 && s.rank > 0) s.n = batch;  // other inputs (a graph's second operand) are fixed
+    return s;
 }
 
 int Network::indexOf(const std::string& name) const {
@@ -26,16 +44,17 @@ int Network::indexOf(const std::string& name) const {
 
 Layer& Network::add(std::unique_ptr<Layer> layer, std::vector<std::string> inputs) {
     if (!layer) throw Error(ErrorCategory::InvalidConfig, "network '" + m_name + "': null layer");
-    if (layer->name() == m_inputName || indexOf(layer->name()) >= 0)
+    if (inputIndex(layer->name()) >= 0 || indexOf(layer->name()) >= 0)
         throw Error(ErrorCategory::InvalidConfig, "network '" + m_name + "': a blob named '" +
                                                       layer->name() + "' already exists");
     Node node;
     if (inputs.empty()) {
-        node.inputs.push_back(size() - 1);
+        if (layer->maxInputs() != 0) node.inputs.push_back(size() - 1);
     } else {
         for (const std::string& in : inputs) {
-            const int idx = in == m_inputName ? -1 : indexOf(in);
-            if (idx < 0 && in != m_inputName)
+            const int k = inputIndex(in);
+            const int idx = k >= 0 ? -1 - k : indexOf(in);
+            if (idx == -1 && k < 0)
                 throw Error(ErrorCategory::InvalidConfig,
                             "network '" + m_name + "': layer '" + layer->name() + "' reads blob '" +
                                 in + "', which no earlier layer produces");
@@ -51,12 +70,12 @@ Layer& Network::add(std::unique_ptr<Layer> layer, std::vector<std::string> input
 std::vector<Shape> Network::inputShapes(int i, const std::vector<Shape>& shapes, int batch) const {
     std::vector<Shape> result;
     for (int in : m_nodes[std::size_t(i)].inputs)
-        result.push_back(in < 0 ? inputShape(batch) : shapes[std::size_t(in)]);
+        result.push_back(in < 0 ? inputShape(batch, -1 - in) : shapes[std::size_t(in)]);
     return result;
 }
 
 std::vector<Shape> Network::inferShapes(int batch) const {
-    if (m_inputC <= 0)
+    if (m_inputs.empty())
         throw Error(ErrorCategory::InvalidConfig, "network '" + m_name + "' has no input declared");
     if (batch <= 0)
         throw Error(ErrorCategory::InvalidConfig,
@@ -78,16 +97,35 @@ void Network::prepare(ConvMethod method) {
 
 const Tensor& Network::forward(const Tensor& input, ForwardContext& ctx,
                                const LayerCallback& onLayer) {
+    const Tensor* one[] = {&input};
+    return forward(std::span<const Tensor* const>(one), ctx, onLayer);
+}
+
+const Tensor& Network::forward(std::span<const Tensor* const> inputs, ForwardContext& ctx,
+                               const LayerCallback& onLayer) {
     if (size() == 0)
         throw Error(ErrorCategory::InvalidConfig, "network '" + m_name + "' has no layers");
-    const Shape expected = inputShape(input.n());
-    if (!(input.shape() == expected))
+    if (inputs.size() != m_inputs.size())
         throw Error(ErrorCategory::ShapeMismatch,
-                    "network '" + m_name + "' expects input n x " + std::to_string(m_inputC) + "x" +
-                        std::to_string(m_inputH) + "x" + std::to_string(m_inputW) + ", got " +
-                        input.shape().toString() + "; resize the image to " +
-                        std::to_string(m_inputW) + "x" + std::to_string(m_inputH));
-    const std::vector<Shape> shapes = inferShapes(input.n());
+                    "network '" + m_name + "' has " + std::to_string(m_inputs.size()) +
+                        " inputs; " + std::to_string(inputs.size()) + " were given");
+    const int batch = inputs[0]->shape().rank > 0 ? inputs[0]->n() : 1;
+    for (std::size_t k = 0; k < inputs.size(); ++k) {
+        const Shape expected = inputShape(batch, int(k));
+        if (inputs[k]->shape() == expected) continue;
+        const Shape& d = m_inputs[k].shape;
+        std::vector<std::int64_t> perItem = d.dims();
+        if (!perItem.empty() && k == 0) perItem.erase(perItem.begin());
+        std::string hint;
+        if (d.rank == 4)
+            hint = "; resize the image to " + std::to_string(d.w) + "x" + std::to_string(d.h);
+        throw Error(ErrorCategory::ShapeMismatch,
+                    "network '" + m_name + "' expects input " +
+                        (m_inputs.size() > 1 ? "'" + m_inputs[k].name + "' " : std::string()) +
+                        (k == 0 ? "n x " : "") + Shape::of(perItem).toString() + ", got " +
+                        inputs[k]->shape().toString() + hint);
+    }
+    const std::vector<Shape> shapes = inferShapes(batch);
     if (shapes != m_shapes) {
         m_blobs.clear();
         m_shapes.clear();
@@ -101,7 +139,7 @@ const Tensor& Network::forward(const Tensor& input, ForwardContext& ctx,
         ctx.throwIfCancelled();
         ins.clear();
         for (int in : m_nodes[std::size_t(i)].inputs)
-            ins.push_back(in < 0 ? &input : &m_blobs[std::size_t(in)]);
+            ins.push_back(in < 0 ? inputs[std::size_t(-1 - in)] : &m_blobs[std::size_t(in)]);
         ctx.conv = {};
         const Stopwatch watch;
         m_nodes[std::size_t(i)].layer->forward(ins, m_blobs[std::size_t(i)], ctx);

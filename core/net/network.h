@@ -1,6 +1,6 @@
-// Network: a DAG of named layers over one input, with shape inference and forward on a batch.
-// Each layer produces one blob named after the layer; inputs name blobs. Start with add() and
-// forward(); profile.h measures a network layer by layer.
+// Network: a DAG of named layers over one input (an image batch) or several (an imported graph's),
+// with shape inference and forward on a batch. Each layer produces one blob named after the layer;
+// inputs name blobs. Start with add() and forward(); profile.h measures a network layer by layer.
 #pragma once
 
 #include <functional>
@@ -21,10 +21,15 @@ public:
     const std::string& name() const { return m_name; }
     // Declares the input blob: one image is c x h x w. Must come before add().
     void setInput(std::string name, int c, int h, int w);
-    const std::string& inputName() const { return m_inputName; }
-    Shape inputShape(int batch = 1) const { return {batch, m_inputC, m_inputH, m_inputW}; }
+    // Declares another input of any rank. The first input's first dimension is the batch
+    // (replaced by forward's); the others keep their shapes (a graph's second operand).
+    void addInput(std::string name, Shape shape);
+    int inputCount() const { return int(m_inputs.size()); }
+    const std::string& inputName(int k = 0) const { return m_inputs[std::size_t(k)].name; }
+    Shape inputShape(int batch = 1, int k = 0) const;
 
-    // Appends a layer reading the named blobs; no names means the previous blob (or the input).
+    // Appends a layer reading the named blobs; no names means the previous blob (or the input),
+    // except for a layer of no inputs (maxInputs() == 0, a constant).
     // Throws Error(InvalidConfig) on a duplicate name or an unknown input. Layers must be added in
     // an order where every input already exists (a topological order).
     Layer& add(std::unique_ptr<Layer> layer, std::vector<std::string> inputs = {});
@@ -35,7 +40,7 @@ public:
 
     int size() const { return int(m_nodes.size()); }
     const Layer& layer(int i) const { return *m_nodes[std::size_t(i)].layer; }
-    // Indices of the layer's inputs; -1 is the network input.
+    // Indices of the layer's inputs; -1 is the network input, -1 - k its input k.
     const std::vector<int>& inputsOf(int i) const { return m_nodes[std::size_t(i)].inputs; }
     int indexOf(const std::string& name) const;  // -1 if absent
 
@@ -56,6 +61,9 @@ public:
     // between layers and GEMM tiles), ResourceLimit when a buffer cannot be allocated.
     const Tensor& forward(const Tensor& input, ForwardContext& ctx,
                           const LayerCallback& onLayer = {});
+    // The same with one tensor per declared input, in order (their batches must agree).
+    const Tensor& forward(std::span<const Tensor* const> inputs, ForwardContext& ctx,
+                          const LayerCallback& onLayer = {});
     // Activations of layer i from the last forward (empty before any forward).
     const Tensor& blob(int i) const { return m_blobs[std::size_t(i)]; }
 
@@ -65,8 +73,12 @@ private:
         std::vector<int> inputs;
     };
     std::string m_name;
-    std::string m_inputName = "data";
-    int m_inputC = 0, m_inputH = 0, m_inputW = 0;
+    struct Input {
+        std::string name;
+        Shape shape;
+    };
+    std::vector<Input> m_inputs;
+    int inputIndex(const std::string& name) const;  // -1 if not an input
     std::vector<Node> m_nodes;
     std::vector<Tensor> m_blobs;
     std::vector<Shape> m_shapes;  // shapes the blobs were allocated for

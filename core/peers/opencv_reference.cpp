@@ -179,6 +179,9 @@ Tensor OpenCvNet::forward(const Tensor& input) {
 Tensor OpenCvNet::forward(const Tensor& input, const std::string& layer) {
     try {
         m_impl->net.setInput(toMat(input));
+        // OpenCV 4.6 names an ONNX node's layer "onnx_node!<node name>".
+        if (m_impl->net.getLayerId(layer) < 0 && m_impl->net.getLayerId("onnx_node!" + layer) >= 0)
+            return fromMat(m_impl->net.forward("onnx_node!" + layer));
         return fromMat(m_impl->net.forward(layer));
     } catch (const cv::Exception& e) {
         throw Error(ErrorCategory::InvalidConfig, "OpenCV dnn failed at '" + layer + "': " + e.err);

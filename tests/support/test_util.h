@@ -14,6 +14,13 @@
 #include "base/tensor.h"
 #include "conv/methods/registry.h"
 
+namespace convscope::core {
+// gtest prints shapes as "1x1000 (rank 2)", not as bytes.
+inline void PrintTo(const Shape& s, std::ostream* os) {
+    *os << s.toString() << " (rank " << s.rank << ")";
+}
+}  // namespace convscope::core
+
 namespace convscope::test {
 
 core::Tensor randomTensor(core::Shape shape, std::uint32_t seed, float lo = -1.0f, float hi = 1.0f);

@@ -71,7 +71,7 @@ TEST(ModelImport, WrittenCaffeModelMapsEveryLayer) {
     EXPECT_EQ(types,
               (std::vector<std::string>{"Convolution", "ReLU", "Pooling", "Convolution",
                                         "BatchNorm", "Scale", "LRN", "InnerProduct", "Softmax"}));
-    EXPECT_EQ(m.network->inferShapes(1).back(), (Shape{1, 5, 1, 1}));
+    EXPECT_EQ(m.network->inferShapes(1).back(), (Shape::of({1, 5})));
 }
 
 TEST(ModelImport, WrittenCaffeModelMatchesOpenCvLayerByLayer) {
@@ -150,7 +150,7 @@ TEST(ModelImportErrors, CorruptOnnx) {
     const std::string path = testing::TempDir() + "corrupt.onnx";
     convscope::test::writeFile(
         path, std::string("\x08\x07\x12\xff\xff\xff garbage that is not protobuf"));
-    expectError([&] { io::importModel(path); }, ErrorCategory::Io, "could not read model");
+    expectError([&] { io::importModel(path); }, ErrorCategory::Io, "is not an ONNX model");
 }
 
 TEST(ModelImportErrors, PrototxtWithoutWeights) {
