@@ -64,21 +64,23 @@ void validate(const std::string& layer, const WindowParams& p, int inC, int inH,
              std::to_string(p.padLeft) + "," + std::to_string(p.padRight) +
              " (top,bottom,left,right) must not be negative");
     const int ekH = p.effectiveKernelH(), ekW = p.effectiveKernelW();
-    if (std::max(p.padTop, p.padBottom) >= ekH || std::max(p.padLeft, p.padRight) >= ekW)
-        fail("padding " + std::to_string(std::max({p.padTop, p.padBottom, p.padLeft, p.padRight})) +
-             " is not smaller than the effective kernel " + std::to_string(ekH) + "x" +
-             std::to_string(ekW) +
-             ": some windows would see only padding; reduce the padding "
-             "below the kernel size");
     if (inC <= 0 || inH <= 0 || inW <= 0)
         fail("input " + std::to_string(inC) + "x" + std::to_string(inH) + "x" +
              std::to_string(inW) + " is empty");
-    if (ekH > inH + p.padTop + p.padBottom || ekW > inW + p.padLeft + p.padRight)
+    // Padding is not bounded by the kernel, so the padded extent (direct-simd's padded copy,
+    // the output size's numerator) must be checked against int by itself.
+    constexpr std::int64_t kMaxDim = std::numeric_limits<int>::max();
+    const std::int64_t paddedH = std::int64_t(inH) + p.padTop + p.padBottom;
+    const std::int64_t paddedW = std::int64_t(inW) + p.padLeft + p.padRight;
+    if (paddedH > kMaxDim || paddedW > kMaxDim)
+        throw Error(ErrorCategory::ResourceLimit,
+                    "layer '" + layer + "': the padded input would be " + std::to_string(paddedH) +
+                        "x" + std::to_string(paddedW) + ", more than " + std::to_string(kMaxDim) +
+                        " along an axis; use less padding");
+    if (ekH > paddedH || ekW > paddedW)
         fail("kernel " + std::to_string(ekH) + "x" + std::to_string(ekW) +
-             " (with dilation) is larger than the padded input " +
-             std::to_string(inH + p.padTop + p.padBottom) + "x" +
-             std::to_string(inW + p.padLeft + p.padRight) +
-             "; use a smaller kernel or dilation, or more padding");
+             " (with dilation) is larger than the padded input " + std::to_string(paddedH) + "x" +
+             std::to_string(paddedW) + "; use a smaller kernel or dilation, or more padding");
     if (p.groups <= 0) fail("groups " + std::to_string(p.groups) + " must be at least 1");
     if (inC % p.groups != 0)
         fail("input channels " + std::to_string(inC) + " are not divisible by groups " +
@@ -92,7 +94,6 @@ void validate(const std::string& layer, const WindowParams& p, int inC, int inH,
              " for input " + std::to_string(inH) + "x" + std::to_string(inW) + " and " +
              p.toString());
     // GEMM dimensions are ints: N = outH*outW and K = (C/groups)*kh*kw must fit.
-    constexpr std::int64_t kMaxDim = std::numeric_limits<int>::max();
     const std::int64_t N = std::int64_t(out.h) * out.w;
     const std::int64_t K = std::int64_t(inC / p.groups) * p.kernelH * p.kernelW;
     if (N > kMaxDim || K > kMaxDim)
@@ -100,6 +101,19 @@ void validate(const std::string& layer, const WindowParams& p, int inC, int inH,
                     "layer '" + layer + "': the GEMM would have N = " + std::to_string(N) +
                         " columns and K = " + std::to_string(K) + " rows, more than " +
                         std::to_string(kMaxDim) + "; use a smaller input or kernel");
+}
+
+void validatePooling(const std::string& layer, const WindowParams& p, int inC, int inH, int inW) {
+    validate(layer, p, inC, inH, inW);
+    const int ekH = p.effectiveKernelH(), ekW = p.effectiveKernelW();
+    if (std::max(p.padTop, p.padBottom) >= ekH || std::max(p.padLeft, p.padRight) >= ekW)
+        throw Error(ErrorCategory::InvalidConfig,
+                    "layer '" + layer + "': pooling padding " +
+                        std::to_string(std::max({p.padTop, p.padBottom, p.padLeft, p.padRight})) +
+                        " is not smaller than the effective kernel " + std::to_string(ekH) + "x" +
+                        std::to_string(ekW) +
+                        ": some windows would see only padding and have nothing to pool; reduce "
+                        "the padding below the kernel size");
 }
 
 }  // namespace convscope::core
