@@ -65,14 +65,21 @@ std::vector<float> valuesOf(const cv::Mat& m) {
     return std::vector<float>(f.ptr<float>(), f.ptr<float>() + f.total());
 }
 
+// NaN or infinite weights: the file is corrupt and importModel throws, unlike a layer whose
+// parameters are impossible, which is refused while the rest stays browsable (Importer::visit).
+struct CorruptWeights : Error {
+    using Error::Error;
+};
+
 void checkFinite(const std::string& layer, const std::vector<float>& values, const char* what) {
     const auto bad =
         std::count_if(values.begin(), values.end(), [](float v) { return !std::isfinite(v); });
     if (bad)
-        throw Error(ErrorCategory::InvalidConfig,
-                    "layer '" + layer + "' has " + std::to_string(bad) + " NaN or infinite " +
-                        what + " of " + std::to_string(values.size()) +
-                        "; the model file is corrupt or was saved from a diverged training run");
+        throw CorruptWeights(
+            ErrorCategory::InvalidConfig,
+            "layer '" + layer + "' has " + std::to_string(bad) + " NaN or infinite " + what +
+                " of " + std::to_string(values.size()) +
+                "; the model file is corrupt or was saved from a diverged training run");
 }
 
 // A layer's weight blob as a tensor of `shape` (same element count), checked for NaN/inf.
@@ -213,6 +220,18 @@ private:
             stop("layer '" + name + "' of type " + layer->type + " is not supported: " + u.reason +
                  ". Supported: " + kSupported);
             m_blobs[name] = Blob{};  // consumers cannot run either
+        } catch (const CorruptWeights&) {
+            throw;
+        } catch (const Error& e) {
+            // Impossible parameters (the layer's constructor or its shape at this input size):
+            // the layer is refused, and the model stays browsable, its conv filters included
+            // (they were kept before the layer was built).
+            if (e.category() != ErrorCategory::InvalidConfig) throw;
+            ModelLayer& l = m_model.layers.back();
+            l.supported = false;
+            l.note = e.what();
+            stop("layer '" + name + "' of type " + layer->type + " cannot run: " + e.what());
+            m_blobs[name] = Blob{};
         }
     }
 
