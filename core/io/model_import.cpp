@@ -14,6 +14,7 @@
 #include "io/onnx_proto.h"
 #include "layers/activation.h"
 #include "layers/convolution.h"
+#include "layers/deconvolution.h"
 #include "layers/fully_connected.h"
 #include "layers/normalization.h"
 #include "layers/pooling.h"
@@ -24,7 +25,8 @@ namespace convscope::core::io {
 namespace {
 
 constexpr const char* kSupported =
-    "Convolution, InnerProduct, Pooling (max, average, global), LRN (across channels), ReLU "
+    "Convolution, Deconvolution (ConvTranspose), InnerProduct, Pooling (max, average, global), LRN "
+    "(across channels), ReLU "
     "(leaky too), Softmax, Flatten, Reshape (to one vector per image), Concat, BatchNorm, Scale, "
     "Eltwise (sum), Dropout, Identity, Split, Const (as a bias)";
 
@@ -340,6 +342,31 @@ private:
             add(info,
                 std::make_unique<ConvolutionLayer>(name, p, std::move(weights), std::move(bias)),
                 {in}, M);
+        } else if (auto deconv = layer.dynamicCast<cv::dnn::BaseConvolutionLayer>();
+                   deconv && type == "Deconvolution") {
+            const std::string in = one();
+            if (layer->blobs.empty())
+                throw Unsupported{
+                    "weights come from another layer's output (only constant weights)"};
+            // Blob 0 as Caffe and ONNX store it, Cin x Cout/groups x kh x kw; OpenCV's groups
+            // are numOutput / blob 0's second dimension.
+            const cv::Mat& w = layer->blobs[0];
+            if (w.dims != 4)
+                throw Unsupported{"weights of " + std::to_string(w.dims) + " dimensions"};
+            if (!deconv->padMode.empty())
+                throw Unsupported{"padding mode '" + deconv->padMode + "' on a deconvolution"};
+            WindowParams p = window(deconv->kernel_size, deconv->strides, deconv->pads_begin,
+                                    deconv->pads_end, deconv->dilations);
+            const int Cog = w.size[1], outC = deconv->numOutput;
+            p.groups = outC > 0 && outC % Cog == 0 ? outC / Cog : 1;
+            const std::vector<std::size_t>& adjust = deconv->adjust_pads;  // output padding
+            Tensor weights = weightsOf(name, w, {w.size[0], Cog, w.size[2], w.size[3]});
+            std::vector<float> bias = biasOf(name, *layer);
+            add(info,
+                std::make_unique<DeconvolutionLayer>(name, p, std::move(weights), std::move(bias),
+                                                     adjust.size() == 2 ? int(adjust[0]) : 0,
+                                                     adjust.size() == 2 ? int(adjust[1]) : 0),
+                {in}, Cog * p.groups);
         } else if (type == "InnerProduct") {
             const std::string in = one();
             auto fc = layer.dynamicCast<cv::dnn::InnerProductLayer>();
@@ -559,6 +586,10 @@ ImportedModel importModel(const std::string& model, const std::string& config, i
             const cv::Ptr<cv::dnn::Layer> l = net.getLayer(net.getLayerId(name));
             if (l->type == "Convolution" && !l->blobs.empty() && l->blobs[0].dims == 4) {
                 c = l->blobs[0].size[1];
+                break;
+            }
+            if (l->type == "Deconvolution" && !l->blobs.empty() && l->blobs[0].dims == 4) {
+                c = l->blobs[0].size[0];  // Cin x Cout/groups x kh x kw
                 break;
             }
         }

@@ -13,6 +13,7 @@
 #include "io/image_io.h"
 #include "io/model_import.h"
 #include "layers/convolution.h"
+#include "layers/deconvolution.h"
 #include "net/classify.h"
 #include "net/models.h"
 #include "peers/opencv_reference.h"
@@ -234,6 +235,44 @@ layer { name: "conv3" type: "Convolution" bottom: "conv2" top: "conv3"
     EXPECT_GT(grid.width, 0);
     // At a size where it fits, the same file runs.
     EXPECT_TRUE(io::importModel(w.caffemodel, w.prototxt, 13, 13).runnable());
+}
+
+// Caffe's Deconvolution (OpenCV's BaseConvolutionLayer of type "Deconvolution"): a 2x upsampler
+// with a 4x4 kernel, then a grouped 3x3 one, against OpenCV dnn layer by layer.
+TEST(ModelImport, CaffeDeconvolutionMatchesOpenCv) {
+    const WrittenModel w = writeCaffe(
+        "deconv",
+        R"(name: "deconv"
+layer { name: "data" type: "Input" top: "data" input_param { shape { dim: 1 dim: 3 dim: 9 dim: 7 } } }
+layer { name: "conv1" type: "Convolution" bottom: "data" top: "conv1"
+        convolution_param { num_output: 4 kernel_size: 3 pad: 1 } }
+layer { name: "relu1" type: "ReLU" bottom: "conv1" top: "conv1" }
+layer { name: "up1" type: "Deconvolution" bottom: "conv1" top: "up1"
+        convolution_param { num_output: 6 kernel_size: 4 stride: 2 pad: 1 } }
+layer { name: "up2" type: "Deconvolution" bottom: "up1" top: "up2"
+        convolution_param { num_output: 4 kernel_size: 3 stride: 2 pad: 1 group: 2 } }
+)",
+        {{"conv1", {randomTensor({4, 3, 3, 3}, 51), randomTensor({4, 1, 1, 1}, 52)}, {4, 1}},
+         {"up1", {randomTensor({4, 6, 4, 4}, 53), randomTensor({6, 1, 1, 1}, 54)}, {4, 1}},
+         {"up2", {randomTensor({6, 2, 3, 3}, 55), randomTensor({4, 1, 1, 1}, 56)}, {4, 1}}});
+    io::ImportedModel m = io::importModel(w.caffemodel, w.prototxt);
+    ASSERT_TRUE(m.runnable()) << m.problem;
+    ASSERT_EQ(m.layers.size(), 4u);
+    EXPECT_EQ(m.layers[2].type, "Deconvolution");
+    const auto& up2 =
+        dynamic_cast<const DeconvolutionLayer&>(m.network->layer(m.layers[3].engineIndex));
+    EXPECT_EQ(up2.params().groups, 2);
+    EXPECT_EQ(up2.weights().shape(), (Shape{6, 2, 3, 3}));
+    const std::vector<Shape> shapes = m.network->inferShapes(1);
+    EXPECT_EQ(shapes[std::size_t(m.layers[2].engineIndex)], (Shape{1, 6, 18, 14}));
+    EXPECT_EQ(shapes.back(), (Shape{1, 4, 35, 27}));
+    const Tensor input = randomTensor(m.network->inputShape(1), 57);
+    for (ConvMethod method : {ConvMethod::Im2colGemm, ConvMethod::Direct}) {
+        std::vector<std::string> failures;
+        const Difference d = againstOpenCv(m, input, true, &failures, method);
+        EXPECT_LE(d.maxRel, 1e-4) << toString(method) << ", max abs " << d.maxAbs;
+        EXPECT_TRUE(failures.empty()) << toString(method) << ": " << failures.front();
+    }
 }
 
 TEST(ModelImportErrors, NaNWeights) {
