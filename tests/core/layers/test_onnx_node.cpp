@@ -1,17 +1,20 @@
 // The ONNX backend node tests (Debian's libonnx-testdata) run through the engine's layers: every
-// Conv, pooling, Relu, Softmax, LRN, Gemm, Flatten, Concat, BatchNormalization and Add case whose
-// semantics the engine has. Each case is its own test, named after the case; cases outside the
-// engine's semantics (3-D pooling, broadcasting, training mode, integer types) are skipped with
-// the reason. Tolerance: |ours - expected| <= 1e-5 + 1e-4 * |expected|.
+// Conv, ConvTranspose, pooling, Relu, Softmax, LRN, Gemm, Flatten, Concat, BatchNormalization and
+// Add case whose semantics the engine has. Each case is its own test, named after the case; cases
+// outside the engine's semantics (3-D pooling, broadcasting, training mode, integer types) are
+// skipped with the reason. Tolerance: |ours - expected| <= 1e-5 + 1e-4 * |expected|.
 #include <gtest/gtest.h>
 
 #include <algorithm>
 #include <filesystem>
+#include <memory>
+#include <tuple>
 
 #include "conv/conv_geometry.h"
 #include "io/onnx_proto.h"
 #include "layers/activation.h"
 #include "layers/convolution.h"
+#include "layers/deconvolution.h"
 #include "layers/fully_connected.h"
 #include "layers/normalization.h"
 #include "layers/pooling.h"
@@ -30,19 +33,11 @@ namespace {
 
 const char* kNodeDir = "/usr/share/libonnx-testdata/data/node";
 
-const char* kOperatorPrefixes[] = {"test_conv_",
-                                   "test_basic_conv_",
-                                   "test_maxpool_",
-                                   "test_averagepool_",
-                                   "test_globalaveragepool",
-                                   "test_relu",
-                                   "test_softmax_",
-                                   "test_lrn",
-                                   "test_gemm_",
-                                   "test_flatten_",
-                                   "test_concat_",
-                                   "test_batchnorm_",
-                                   "test_add"};
+const char* kOperatorPrefixes[] = {"test_conv_",      "test_basic_conv_",  "test_convtranspose",
+                                   "test_maxpool_",   "test_averagepool_", "test_globalaveragepool",
+                                   "test_relu",       "test_softmax_",     "test_lrn",
+                                   "test_gemm_",      "test_flatten_",     "test_concat_",
+                                   "test_batchnorm_", "test_add"};
 
 std::vector<std::string> nodeCases() {
     std::vector<std::string> cases;
@@ -100,6 +95,64 @@ WindowParams windowFrom(const onnx::Node& node, const Shape& in, bool oneD) {
     return p;
 }
 
+// ConvTranspose as the native importer maps it onto DeconvolutionLayer: the kernel from W
+// (Cin x Cout/group x kh x kw), ONNX pads [h_begin, w_begin, h_end, w_end], and output_shape or
+// auto_pad SAME_* turned into pads (total = stride·(in-1) + output_padding + dilation·(k-1) + 1 -
+// output; SAME_UPPER puts the odd pixel at the end), a negative total into output padding at the
+// end. 1-D (N, C, L) runs as (N, C, 1, L).
+std::unique_ptr<Layer> convTransposeFrom(const onnx::Node& node, const std::vector<Tensor>& tensors,
+                                         bool oneD, const std::string& name) {
+    const Tensor& x = tensors[0];
+    const Tensor& w = tensors[1];
+    WindowParams p;
+    p.kernelH = w.h(), p.kernelW = w.w();
+    p.groups = int(node.i("group", 1));
+    // Per axis (h, w) from an attribute with one value per spatial axis; 1-D fills w only.
+    auto perAxis = [&](const char* attribute, int fallback) {
+        const std::vector<std::int64_t> v = node.ints(attribute);
+        if (v.empty()) return std::pair{fallback, fallback};
+        return oneD ? std::pair{fallback, int(v[0])} : std::pair{int(v[0]), int(v[1])};
+    };
+    std::tie(p.strideH, p.strideW) = perAxis("strides", 1);
+    std::tie(p.dilationH, p.dilationW) = perAxis("dilations", 1);
+    auto [opH, opW] = perAxis("output_padding", 0);
+    const std::vector<std::int64_t> pads = node.ints("pads");
+    if (!pads.empty() && oneD) p.padLeft = int(pads[0]), p.padRight = int(pads[1]);
+    if (!pads.empty() && !oneD)
+        p.padTop = int(pads[0]), p.padLeft = int(pads[1]), p.padBottom = int(pads[2]),
+        p.padRight = int(pads[3]);
+    const std::string autoPad = node.s("auto_pad", "NOTSET");
+    std::vector<std::int64_t> outShape = node.ints("output_shape");
+    if (outShape.size() == (oneD ? 3u : 4u))  // a full N, C, ... shape: keep the spatial sizes
+        outShape.erase(outShape.begin(), outShape.begin() + 2);
+    if (outShape.empty() && (autoPad == "SAME_UPPER" || autoPad == "SAME_LOWER")) {
+        if (!oneD) outShape.push_back(std::int64_t(x.h()) * p.strideH);
+        outShape.push_back(std::int64_t(x.w()) * p.strideW);
+    }
+    if (!outShape.empty()) {
+        const bool upper = autoPad != "SAME_LOWER";
+        auto axis = [upper](int in, int k, int s, int d, int wanted, int& begin, int& end,
+                            int& op) {
+            const int total = s * (in - 1) + op + d * (k - 1) + 1 - wanted;
+            if (total < 0) {
+                begin = end = 0;
+                op -= total;
+            } else {
+                begin = upper ? total / 2 : total - total / 2;
+                end = total - begin;
+            }
+        };
+        if (!oneD)
+            axis(x.h(), p.kernelH, p.strideH, p.dilationH, int(outShape[0]), p.padTop, p.padBottom,
+                 opH);
+        axis(x.w(), p.kernelW, p.strideW, p.dilationW, int(outShape.back()), p.padLeft, p.padRight,
+             opW);
+    }
+    std::vector<float> bias;
+    if (tensors.size() > 2) bias.assign(tensors[2].data(), tensors[2].data() + tensors[2].count());
+    return std::make_unique<DeconvolutionLayer>(name, p, w, bias, opH, opW);
+}
+
 class OnnxNodeTest : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(OnnxNodeTest, MatchesExpectedOutput) {
@@ -124,7 +177,7 @@ TEST_P(OnnxNodeTest, MatchesExpectedOutput) {
 
     const std::string& op = node.opType;
     const bool pool = op == "MaxPool" || op == "AveragePool";
-    const bool oneD = pool && inputs[0].dims.size() == 3;
+    const bool oneD = (pool || op == "ConvTranspose") && inputs[0].dims.size() == 3;
     if (pool && inputs[0].dims.size() == 5) GTEST_SKIP() << "3-D pooling";
     std::vector<Tensor> tensors;
     for (const auto& t : inputs) tensors.push_back(toTensor(t, oneD));
@@ -139,6 +192,8 @@ TEST_P(OnnxNodeTest, MatchesExpectedOutput) {
         if (tensors.size() > 2)
             bias.assign(tensors[2].data(), tensors[2].data() + tensors[2].count());
         layer = std::make_unique<ConvolutionLayer>(GetParam(), p, tensors[1], bias);
+    } else if (op == "ConvTranspose") {
+        layer = convTransposeFrom(node, tensors, oneD, GetParam());
     } else if (pool) {
         // With argmax, output_0 is still the pooled values; the Indices output is not compared.
         const WindowParams p = windowFrom(node, tensors[0].shape(), oneD);
@@ -217,7 +272,7 @@ TEST_P(OnnxNodeTest, MatchesExpectedOutput) {
     if (op == "Gemm") expected.reshape(out.shape());
     // A conv node checks every rung of the method ladder; other layers have one way to run.
     std::vector<ConvMethod> methods = {ConvMethod::Im2colGemm};
-    if (op == "Conv") {
+    if (op == "Conv" || op == "ConvTranspose") {  // ConvTranspose: GEMM + col2im, reference
         methods.clear();
         for (const ConvMethodInfo& m : convMethods()) methods.push_back(m.id);
     }
