@@ -135,17 +135,6 @@ TEST(ModelImport, LegacyInputDimDeclaration) {
 
 namespace {
 
-// A Caffe net written by the test: `prototxt` as given, blobs by caffe_writer.
-WrittenModel writeCaffe(const std::string& tag, const std::string& prototxt,
-                        const std::vector<convscope::test::CaffeLayerBlobs>& blobs) {
-    const fs::path dir = fs::temp_directory_path() / ("convscope_" + tag);
-    fs::create_directories(dir);
-    WrittenModel m{(dir / "net.prototxt").string(), (dir / "net.caffemodel").string()};
-    convscope::test::writeFile(m.prototxt, prototxt);
-    convscope::test::writeFile(m.caffemodel, convscope::test::caffeModelBytes(blobs));
-    return m;
-}
-
 // SqueezeNet v1.0's head in small: conv10 is a 1x1 conv with pad 1 (its output frame sees only
 // padding: the bias), then ReLU and global average pooling, as in the trained Caffe model.
 const char* const kPaddedPointwisePrototxt = R"(name: "padded1x1"
@@ -162,8 +151,8 @@ layer { name: "prob" type: "Softmax" bottom: "pool10" top: "prob" }
 )";
 
 WrittenModel writePaddedPointwise(const std::string& tag) {
-    return writeCaffe(
-        tag, kPaddedPointwisePrototxt,
+    return convscope::test::writeCaffe(
+        (fs::temp_directory_path() / ("convscope_" + tag)).string(), kPaddedPointwisePrototxt,
         {{"conv1", {randomTensor({13, 3, 3, 3}, 31), randomTensor({13, 1, 1, 1}, 32)}, {4, 1}},
          {"conv10",
           {randomTensor({6, 13, 1, 1}, 33), randomTensor({6, 1, 1, 1}, 34, 0.1f, 1)},
@@ -204,19 +193,8 @@ TEST(ModelImport, CaffePaddedPointwiseConvRunsAndMatchesOpenCv) {
 
 TEST(ModelImport, ImpossibleLayerIsRefusedAndEveryFilterKept) {
     // conv2's 9x9 kernel does not fit conv1's 7x5 output: the layer is refused, not the file.
-    const WrittenModel w = writeCaffe("impossible",
-                                      R"(name: "impossible"
-layer { name: "data" type: "Input" top: "data" input_param { shape { dim: 1 dim: 3 dim: 9 dim: 7 } } }
-layer { name: "conv1" type: "Convolution" bottom: "data" top: "conv1"
-        convolution_param { num_output: 4 kernel_size: 3 bias_term: false } }
-layer { name: "conv2" type: "Convolution" bottom: "conv1" top: "conv2"
-        convolution_param { num_output: 5 kernel_size: 9 bias_term: false } }
-layer { name: "conv3" type: "Convolution" bottom: "conv2" top: "conv3"
-        convolution_param { num_output: 2 kernel_size: 1 bias_term: false } }
-)",
-                                      {{"conv1", {randomTensor({4, 3, 3, 3}, 41)}, {4}},
-                                       {"conv2", {randomTensor({5, 4, 9, 9}, 42)}, {4}},
-                                       {"conv3", {randomTensor({2, 5, 1, 1}, 43)}, {4}}});
+    const WrittenModel w = convscope::test::writeRefusedLayerModel(
+        (fs::temp_directory_path() / "convscope_refused").string());
     const io::ImportedModel m = io::importModel(w.caffemodel, w.prototxt);
     EXPECT_FALSE(m.runnable());
     EXPECT_NE(m.problem.find("layer 'conv2' of type Convolution cannot run"), std::string::npos)
@@ -240,8 +218,8 @@ layer { name: "conv3" type: "Convolution" bottom: "conv2" top: "conv3"
 // Caffe's Deconvolution (OpenCV's BaseConvolutionLayer of type "Deconvolution"): a 2x upsampler
 // with a 4x4 kernel, then a grouped 3x3 one, against OpenCV dnn layer by layer.
 TEST(ModelImport, CaffeDeconvolutionMatchesOpenCv) {
-    const WrittenModel w = writeCaffe(
-        "deconv",
+    const WrittenModel w = convscope::test::writeCaffe(
+        (fs::temp_directory_path() / "convscope_deconv").string(),
         R"(name: "deconv"
 layer { name: "data" type: "Input" top: "data" input_param { shape { dim: 1 dim: 3 dim: 9 dim: 7 } } }
 layer { name: "conv1" type: "Convolution" bottom: "data" top: "conv1"
