@@ -360,6 +360,10 @@ private:
             const int Cog = w.size[1], outC = deconv->numOutput;
             p.groups = outC > 0 && outC % Cog == 0 ? outC / Cog : 1;
             const std::vector<std::size_t>& adjust = deconv->adjust_pads;  // output padding
+            if (p.dilationH != 1 || p.dilationW != 1)
+                info.note =
+                    "dilated: the engine applies the dilation as Caffe does; OpenCV 4.6's "
+                    "deconvolution ignores it, so the two differ";
             Tensor weights = weightsOf(name, w, {w.size[0], Cog, w.size[2], w.size[3]});
             std::vector<float> bias = biasOf(name, *layer);
             add(info,
