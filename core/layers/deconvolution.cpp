@@ -3,6 +3,7 @@
 
 #include <algorithm>
 
+#include "base/runtime.h"
 #include "base/timing.h"
 #include "conv/im2col.h"
 #include "conv/reference.h"
@@ -134,9 +135,9 @@ void DeconvolutionLayer::forward(std::span<const Tensor* const> inputs, Tensor& 
                 continue;
             }
             std::fill_n(out, Cog * outPlane, 0.0f);
-            for (int n0 = 0; n0 < N; n0 += int(tileCols)) {
+            for (std::int64_t j0 = 0; j0 < N; j0 += tileCols) {  // 64-bit: N + a tile > int
                 ctx.throwIfCancelled();
-                const int n1 = int(std::min<std::int64_t>(N, n0 + tileCols));
+                const int n0 = int(j0), n1 = int(std::min<std::int64_t>(N, j0 + tileCols));
                 const int tc = n1 - n0;
                 Stopwatch watch;
                 gemmTransA(M, tc, Cig, w, M, x + n0, N, col, tc);
@@ -149,13 +150,13 @@ void DeconvolutionLayer::forward(std::span<const Tensor* const> inputs, Tensor& 
                 if (ctx.progress) ctx.progress(double(done) / double(totalTiles));
             }
         }
-    if (!m_bias.empty()) {
-        for (int b = 0; b < output.n(); ++b)
-            for (int co = 0; co < output.c(); ++co) {
-                float* plane = output.image(b) + co * outPlane;
-                const float add = m_bias[std::size_t(co)];
-                for (std::int64_t i = 0; i < outPlane; ++i) plane[i] += add;
-            }
+    if (m_bias.empty()) return;
+    const int planes = output.n() * output.c();
+#pragma omp parallel for schedule(static) num_threads(threadCount())
+    for (int r = 0; r < planes; ++r) {
+        float* plane = output.data() + std::int64_t(r) * outPlane;
+        const float add = m_bias[std::size_t(r % output.c())];
+        for (std::int64_t i = 0; i < outPlane; ++i) plane[i] += add;
     }
 }
 
