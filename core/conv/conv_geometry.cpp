@@ -45,11 +45,21 @@ void applySamePadding(WindowParams& p, int inH, int inW, bool upper) {
     axis(inW, p.kernelW, p.strideW, p.dilationW, p.padLeft, p.padRight);
 }
 
-void validate(const std::string& layer, const WindowParams& p, int inC, int inH, int inW,
-              int outChannels) {
-    auto fail = [&layer](const std::string& what) {
-        throw Error(ErrorCategory::InvalidConfig, "layer '" + layer + "': " + what);
-    };
+std::int64_t transposedOutputExtent(int in, int kernel, int stride, int padBegin, int padEnd,
+                                    int dilation, int outputPadding) {
+    return (std::int64_t(in) - 1) * stride - padBegin - padEnd +
+           std::int64_t(dilation) * (kernel - 1) + 1 + outputPadding;
+}
+
+namespace {
+
+[[noreturn]] void failConfig(const std::string& layer, const std::string& what) {
+    throw Error(ErrorCategory::InvalidConfig, "layer '" + layer + "': " + what);
+}
+
+// The checks every window shares: positive kernel, stride and dilation; padding not negative.
+void checkWindow(const std::string& layer, const WindowParams& p) {
+    auto fail = [&layer](const std::string& what) { failConfig(layer, what); };
     if (p.kernelH <= 0 || p.kernelW <= 0)
         fail("kernel " + std::to_string(p.kernelH) + "x" + std::to_string(p.kernelW) +
              " must be at least 1x1");
@@ -63,22 +73,32 @@ void validate(const std::string& layer, const WindowParams& p, int inC, int inH,
         fail("padding " + std::to_string(p.padTop) + "," + std::to_string(p.padBottom) + "," +
              std::to_string(p.padLeft) + "," + std::to_string(p.padRight) +
              " (top,bottom,left,right) must not be negative");
+}
+
+}  // namespace
+
+void validate(const std::string& layer, const WindowParams& p, int inC, int inH, int inW,
+              int outChannels) {
+    auto fail = [&layer](const std::string& what) { failConfig(layer, what); };
+    checkWindow(layer, p);
     const int ekH = p.effectiveKernelH(), ekW = p.effectiveKernelW();
-    if (std::max(p.padTop, p.padBottom) >= ekH || std::max(p.padLeft, p.padRight) >= ekW)
-        fail("padding " + std::to_string(std::max({p.padTop, p.padBottom, p.padLeft, p.padRight})) +
-             " is not smaller than the effective kernel " + std::to_string(ekH) + "x" +
-             std::to_string(ekW) +
-             ": some windows would see only padding; reduce the padding "
-             "below the kernel size");
     if (inC <= 0 || inH <= 0 || inW <= 0)
         fail("input " + std::to_string(inC) + "x" + std::to_string(inH) + "x" +
              std::to_string(inW) + " is empty");
-    if (ekH > inH + p.padTop + p.padBottom || ekW > inW + p.padLeft + p.padRight)
+    // Padding is not bounded by the kernel, so the padded extent (direct-simd's padded copy,
+    // the output size's numerator) must be checked against int by itself.
+    constexpr std::int64_t kMaxDim = std::numeric_limits<int>::max();
+    const std::int64_t paddedH = std::int64_t(inH) + p.padTop + p.padBottom;
+    const std::int64_t paddedW = std::int64_t(inW) + p.padLeft + p.padRight;
+    if (paddedH > kMaxDim || paddedW > kMaxDim)
+        throw Error(ErrorCategory::ResourceLimit,
+                    "layer '" + layer + "': the padded input would be " + std::to_string(paddedH) +
+                        "x" + std::to_string(paddedW) + ", more than " + std::to_string(kMaxDim) +
+                        " along an axis; use less padding");
+    if (ekH > paddedH || ekW > paddedW)
         fail("kernel " + std::to_string(ekH) + "x" + std::to_string(ekW) +
-             " (with dilation) is larger than the padded input " +
-             std::to_string(inH + p.padTop + p.padBottom) + "x" +
-             std::to_string(inW + p.padLeft + p.padRight) +
-             "; use a smaller kernel or dilation, or more padding");
+             " (with dilation) is larger than the padded input " + std::to_string(paddedH) + "x" +
+             std::to_string(paddedW) + "; use a smaller kernel or dilation, or more padding");
     if (p.groups <= 0) fail("groups " + std::to_string(p.groups) + " must be at least 1");
     if (inC % p.groups != 0)
         fail("input channels " + std::to_string(inC) + " are not divisible by groups " +
@@ -92,7 +112,6 @@ void validate(const std::string& layer, const WindowParams& p, int inC, int inH,
              " for input " + std::to_string(inH) + "x" + std::to_string(inW) + " and " +
              p.toString());
     // GEMM dimensions are ints: N = outH*outW and K = (C/groups)*kh*kw must fit.
-    constexpr std::int64_t kMaxDim = std::numeric_limits<int>::max();
     const std::int64_t N = std::int64_t(out.h) * out.w;
     const std::int64_t K = std::int64_t(inC / p.groups) * p.kernelH * p.kernelW;
     if (N > kMaxDim || K > kMaxDim)
@@ -100,6 +119,64 @@ void validate(const std::string& layer, const WindowParams& p, int inC, int inH,
                     "layer '" + layer + "': the GEMM would have N = " + std::to_string(N) +
                         " columns and K = " + std::to_string(K) + " rows, more than " +
                         std::to_string(kMaxDim) + "; use a smaller input or kernel");
+}
+
+void validateTransposed(const std::string& layer, const WindowParams& p, int outputPaddingH,
+                        int outputPaddingW, int inC, int inH, int inW, int outChannels) {
+    auto fail = [&layer](const std::string& what) { failConfig(layer, what); };
+    checkWindow(layer, p);
+    const std::string opad = std::to_string(outputPaddingH) + "," + std::to_string(outputPaddingW);
+    if (outputPaddingH < 0 || outputPaddingW < 0)
+        fail("output padding " + opad + " must not be negative");
+    // The output padding picks one of the `stride` input lengths the adjoint conv maps to the same
+    // output; with dilation, ONNX and PyTorch also allow up to dilation - 1.
+    if ((outputPaddingH >= p.strideH && outputPaddingH >= p.dilationH) ||
+        (outputPaddingW >= p.strideW && outputPaddingW >= p.dilationW))
+        fail("output padding " + opad + " must be smaller than the stride " +
+             std::to_string(p.strideH) + "," + std::to_string(p.strideW) + " or the dilation " +
+             std::to_string(p.dilationH) + "," + std::to_string(p.dilationW) +
+             " along each axis; use an output padding below the stride");
+    if (inC <= 0 || inH <= 0 || inW <= 0)
+        fail("input " + std::to_string(inC) + "x" + std::to_string(inH) + "x" +
+             std::to_string(inW) + " is empty");
+    if (p.groups <= 0) fail("groups " + std::to_string(p.groups) + " must be at least 1");
+    if (inC % p.groups != 0)
+        fail("input channels " + std::to_string(inC) + " are not divisible by groups " +
+             std::to_string(p.groups) + "; pick groups that divide " + std::to_string(inC));
+    if (outChannels <= 0 || outChannels % p.groups != 0)
+        fail("output channels " + std::to_string(outChannels) +
+             " must be a positive multiple of groups " + std::to_string(p.groups));
+    const std::int64_t outH = transposedOutputExtent(inH, p.kernelH, p.strideH, p.padTop,
+                                                     p.padBottom, p.dilationH, outputPaddingH);
+    const std::int64_t outW = transposedOutputExtent(inW, p.kernelW, p.strideW, p.padLeft,
+                                                     p.padRight, p.dilationW, outputPaddingW);
+    if (outH <= 0 || outW <= 0)
+        fail("output would be " + std::to_string(outH) + "x" + std::to_string(outW) +
+             " for input " + std::to_string(inH) + "x" + std::to_string(inW) + " and " +
+             p.toString() + " output padding " + opad +
+             ": the padding crops away the whole output; use less padding");
+    constexpr std::int64_t kMaxDim = std::numeric_limits<int>::max();
+    const std::int64_t M = std::int64_t(outChannels / p.groups) * p.kernelH * p.kernelW;
+    const std::int64_t N = std::int64_t(inH) * inW;
+    if (outH * outW > kMaxDim || M > kMaxDim || N > kMaxDim)
+        throw Error(ErrorCategory::ResourceLimit,
+                    "layer '" + layer + "': the output would be " + std::to_string(outH) + "x" +
+                        std::to_string(outW) + " and the GEMM M = " + std::to_string(M) +
+                        " rows by N = " + std::to_string(N) + " columns, more than " +
+                        std::to_string(kMaxDim) + "; use a smaller input or kernel");
+}
+
+void validatePooling(const std::string& layer, const WindowParams& p, int inC, int inH, int inW) {
+    validate(layer, p, inC, inH, inW);
+    const int ekH = p.effectiveKernelH(), ekW = p.effectiveKernelW();
+    if (std::max(p.padTop, p.padBottom) >= ekH || std::max(p.padLeft, p.padRight) >= ekW)
+        throw Error(ErrorCategory::InvalidConfig,
+                    "layer '" + layer + "': pooling padding " +
+                        std::to_string(std::max({p.padTop, p.padBottom, p.padLeft, p.padRight})) +
+                        " is not smaller than the effective kernel " + std::to_string(ekH) + "x" +
+                        std::to_string(ekW) +
+                        ": some windows would see only padding and have nothing to pool; reduce "
+                        "the padding below the kernel size");
 }
 
 }  // namespace convscope::core

@@ -3,6 +3,7 @@
 // call it. Start with WindowParams and validate().
 #pragma once
 
+#include <cstdint>
 #include <string>
 
 #include "base/tensor.h"
@@ -43,16 +44,41 @@ struct OutputSize {
 };
 OutputSize outputSize(int inH, int inW, const WindowParams& p);
 
+// Output length of a transposed convolution (ONNX ConvTranspose, Caffe's Deconvolution) along one
+// axis:
+//   (in - 1)·stride - padBegin - padEnd + dilation·(kernel - 1) + 1 + outputPadding
+// the input length of the convolution it is the adjoint of: that conv maps `stride` input lengths
+// to `in`, and outputPadding (< stride) picks one. 64-bit; 0 or less when nothing is left, which
+// validateTransposed() turns into an error.
+std::int64_t transposedOutputExtent(int in, int kernel, int stride, int padBegin, int padEnd,
+                                    int dilation, int outputPadding);
+
 // Padding for ONNX/TensorFlow "SAME" auto-padding: output = ceil(in / stride); the odd pixel goes
 // at the end (SAME_UPPER) or the beginning (SAME_LOWER).
 void applySamePadding(WindowParams& p, int inH, int inW, bool upper);
 
-// Throws Error(InvalidConfig) naming `layer` and the numbers when the parameters are impossible
-// for an input of inC x inH x inW: non-positive kernel/stride/dilation, negative padding, padding
-// not smaller than the effective kernel (it would create windows of pure padding), kernel larger
-// than the padded input, channels not divisible by groups. outChannels < 0 skips the group check
-// on outputs (pooling). Throws Error(ResourceLimit) when the GEMM's N or K would not fit an int.
+// Throws Error(InvalidConfig) naming `layer` and the numbers when the conv parameters are
+// impossible for an input of inC x inH x inW: non-positive kernel/stride/dilation, negative
+// padding, kernel larger than the padded input, channels not divisible by groups. outChannels < 0
+// skips the group check on outputs. Padding may equal or exceed the kernel, as in Caffe, ONNX and
+// OpenCV (SqueezeNet v1.0's conv10 is a 1x1 conv with pad 1): a window that lies wholly in the
+// padding sees only zeros, so its output is the bias. Throws Error(ResourceLimit) when the GEMM's
+// N or K, or the padded input's height or width, would not fit an int.
 void validate(const std::string& layer, const WindowParams& p, int inC, int inH, int inW,
               int outChannels = -1);
+
+// validate() for a transposed convolution of an input inC x inH x inW into outChannels channels,
+// output padding outputPaddingH/W: non-positive kernel/stride/dilation, negative padding or output
+// padding, output padding not smaller than the stride or the dilation (the rule ONNX and PyTorch
+// share), channels not divisible by groups, an empty output (padding that crops everything):
+// Error(InvalidConfig) naming `layer` and the numbers. Error(ResourceLimit) when the output or the
+// GEMM's M (outChannels/groups·kh·kw) or N (inH·inW) would not fit an int.
+void validateTransposed(const std::string& layer, const WindowParams& p, int outputPaddingH,
+                        int outputPaddingW, int inC, int inH, int inW, int outChannels);
+
+// validate() for a pooling window, plus Caffe's pooling rule (pooling_layer.cpp: CHECK_LT(pad,
+// kernel)): padding must be smaller than the effective kernel, since a window of pure padding has
+// no element to take the max or the in-image average of.
+void validatePooling(const std::string& layer, const WindowParams& p, int inC, int inH, int inW);
 
 }  // namespace convscope::core

@@ -71,22 +71,36 @@ void im2col(const float* image, int C, int H, int W, const WindowParams& p, floa
 
 void col2im(const float* col, int C, int H, int W, const WindowParams& p, float* image) {
     const OutputSize out = outputSize(H, W, p);
-    const std::int64_t N = std::int64_t(out.h) * out.w;
+    const int N = out.h * out.w;
     std::fill_n(image, std::int64_t(C) * H * W, 0.0f);
-    // Parallel over channels: rows of different channels never write the same pixel.
+    col2imColumns(col, C, H, W, p, out.w, 0, N, N, image);
+}
+
+void col2imColumns(const float* col, int C, int H, int W, const WindowParams& p, int colW, int n0,
+                   int n1, std::int64_t ldCol, float* image) {
+    if (n1 <= n0) return;
+    const int y0 = n0 / colW, y1 = (n1 - 1) / colW;
 #pragma omp parallel for schedule(static) num_threads(threadCount())
     for (int c = 0; c < C; ++c) {
         float* plane = image + std::int64_t(c) * H * W;
         for (int ki = 0; ki < p.kernelH; ++ki) {
             for (int kj = 0; kj < p.kernelW; ++kj) {
-                const float* src = col + ((std::int64_t(c) * p.kernelH + ki) * p.kernelW + kj) * N;
-                for (int oy = 0; oy < out.h; ++oy) {
+                const float* src =
+                    col + ((std::int64_t(c) * p.kernelH + ki) * p.kernelW + kj) * ldCol;
+                const int dx = kj * p.dilationW - p.padLeft;
+                // Grid columns ox whose x = ox*strideW + dx lies inside [0, W), as in
+                // im2colColumns.
+                const int oxBegin = std::clamp((-dx + p.strideW - 1) / p.strideW, 0, colW);
+                const int oxEnd = std::clamp((W - dx + p.strideW - 1) / p.strideW, oxBegin, colW);
+                for (int oy = y0; oy <= y1; ++oy) {
                     const int y = oy * p.strideH - p.padTop + ki * p.dilationH;
                     if (y < 0 || y >= H) continue;
-                    for (int ox = 0; ox < out.w; ++ox) {
-                        const int x = ox * p.strideW - p.padLeft + kj * p.dilationW;
-                        if (x >= 0 && x < W) plane[y * W + x] += src[oy * out.w + ox];
-                    }
+                    const int xa = oy == y0 ? n0 - oy * colW : 0;
+                    const int xb = oy == y1 ? n1 - oy * colW : colW;
+                    const int lo = std::max(xa, oxBegin), hi = std::min(xb, oxEnd);
+                    const float* s = src + (std::int64_t(oy) * colW - n0);
+                    float* row = plane + std::int64_t(y) * W;
+                    for (int ox = lo; ox < hi; ++ox) row[ox * p.strideW + dx] += s[ox];
                 }
             }
         }

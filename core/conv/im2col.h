@@ -59,8 +59,20 @@ void im2colColumns(const float* image, int C, int H, int W, const WindowParams& 
 void im2col(const float* image, int C, int H, int W, const WindowParams& p, float* col);
 
 // The adjoint of im2col: accumulates every col entry back into the pixel it came from (overlaps
-// sum up; padding entries are dropped). `image` (C x H x W) is zeroed first. Used for gradients and
-// for the GUI's duplication heatmap (col2im of a matrix of ones counts copies per pixel).
+// sum up; padding entries are dropped). `image` (C x H x W) is zeroed first. Used for gradients,
+// for the GUI's duplication heatmap (col2im of a matrix of ones counts copies per pixel), and, as
+// col2imColumns, by the transposed convolution.
 void col2im(const float* col, int C, int H, int W, const WindowParams& p, float* image);
+
+// col2im of columns [n0, n1) of a col matrix whose columns are a grid `colW` wide: entry (k, n),
+// row k = (c·kh + ki)·kw + kj at col + k·ldCol + (n - n0), is ADDED to image[c][y][x] with
+// y = (n / colW)·strideH - padTop + ki·dilationH, x = (n % colW)·strideW - padLeft + kj·dilationW,
+// and dropped when (y, x) lies outside the H x W image (`image` is not zeroed). For a conv the grid
+// is its output (colW = outW); for a transposed conv (layers/deconvolution.h) the grid is the
+// transposed conv's input and `image` its output, where output padding can put whole windows past
+// the conv's own outputSize. Parameters must be validated. Parallel over channels: rows of
+// different channels never write the same pixel. Cost: C·kh·kw·(n1 - n0) additions.
+void col2imColumns(const float* col, int C, int H, int W, const WindowParams& p, int colW, int n0,
+                   int n1, std::int64_t ldCol, float* image);
 
 }  // namespace convscope::core

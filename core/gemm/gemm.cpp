@@ -11,6 +11,11 @@ void gemm(int M, int N, int K, const float* A, std::int64_t lda, const float* B,
     CONVSCOPE_KERNEL(gemm)(M, N, K, A, lda, B, ldb, C, ldc, accumulate);
 }
 
+void gemmTransA(int M, int N, int K, const float* A, std::int64_t lda, const float* B,
+                std::int64_t ldb, float* C, std::int64_t ldc, bool accumulate) {
+    CONVSCOPE_KERNEL(gemmTransA)(M, N, K, A, lda, B, ldb, C, ldc, accumulate);
+}
+
 void gemv(int M, int K, const float* A, std::int64_t lda, const float* x, float* y) {
     CONVSCOPE_KERNEL(gemv)(M, K, A, lda, x, y);
 }

@@ -11,6 +11,13 @@ namespace convscope::core {
 void gemm(int M, int N, int K, const float* A, std::int64_t lda, const float* B, std::int64_t ldb,
           float* C, std::int64_t ldc, bool accumulate = false);
 
+// C (M x N, ldc) = Aᵀ · B, A being stored K x M (row-major, lda >= M), B K x N (ldb): the product
+// of a transposed convolution, col = Wᵀ · x, whose weights are stored Cin x (Cout/groups·kh·kw)
+// (layers/deconvolution.h). Eigen reads A through a transposed map, so nothing is copied. Or C +=
+// when accumulate.
+void gemmTransA(int M, int N, int K, const float* A, std::int64_t lda, const float* B,
+                std::int64_t ldb, float* C, std::int64_t ldc, bool accumulate = false);
+
 // y (M) = A (M x K, row-major, lda) * x (K). Parallel over row blocks: at batch 1 an fc layer is a
 // GEMV bound by memory bandwidth, and one core cannot saturate it; a GEMM with N = 1 is 2-5x
 // slower.

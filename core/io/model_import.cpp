@@ -15,6 +15,7 @@
 #include "io/onnx_import.h"
 #include "layers/activation.h"
 #include "layers/convolution.h"
+#include "layers/deconvolution.h"
 #include "layers/fully_connected.h"
 #include "layers/normalization.h"
 #include "layers/pooling.h"
@@ -25,7 +26,8 @@ namespace convscope::core::io {
 namespace {
 
 constexpr const char* kSupported =
-    "Convolution, InnerProduct, Pooling (max, average, global), LRN (across channels), ReLU "
+    "Convolution, Deconvolution (ConvTranspose), InnerProduct, Pooling (max, average, global), LRN "
+    "(across channels), ReLU "
     "(leaky too), Softmax, Flatten, Reshape (to one vector per image), Concat, BatchNorm, Scale, "
     "Eltwise (sum), Dropout, Identity, Split, Const (as a bias)";
 
@@ -66,14 +68,21 @@ std::vector<float> valuesOf(const cv::Mat& m) {
     return std::vector<float>(f.ptr<float>(), f.ptr<float>() + f.total());
 }
 
+// NaN or infinite weights: the file is corrupt and importModel throws, unlike a layer whose
+// parameters are impossible, which is refused while the rest stays browsable (Importer::visit).
+struct CorruptWeights : Error {
+    using Error::Error;
+};
+
 void checkFinite(const std::string& layer, const std::vector<float>& values, const char* what) {
     const auto bad =
         std::count_if(values.begin(), values.end(), [](float v) { return !std::isfinite(v); });
     if (bad)
-        throw Error(ErrorCategory::InvalidConfig,
-                    "layer '" + layer + "' has " + std::to_string(bad) + " NaN or infinite " +
-                        what + " of " + std::to_string(values.size()) +
-                        "; the model file is corrupt or was saved from a diverged training run");
+        throw CorruptWeights(
+            ErrorCategory::InvalidConfig,
+            "layer '" + layer + "' has " + std::to_string(bad) + " NaN or infinite " + what +
+                " of " + std::to_string(values.size()) +
+                "; the model file is corrupt or was saved from a diverged training run");
 }
 
 // A layer's weight blob as a tensor of `shape` (same element count), checked for NaN/inf.
@@ -195,6 +204,18 @@ private:
             stop("layer '" + name + "' of type " + layer->type + " is not supported: " + u.reason +
                  ". Supported: " + kSupported);
             m_blobs[name] = Blob{};  // consumers cannot run either
+        } catch (const CorruptWeights&) {
+            throw;
+        } catch (const Error& e) {
+            // Impossible parameters (the layer's constructor or its shape at this input size):
+            // the layer is refused, and the model stays browsable, its conv filters included
+            // (they were kept before the layer was built).
+            if (e.category() != ErrorCategory::InvalidConfig) throw;
+            ModelLayer& l = m_model.layers.back();
+            l.supported = false;
+            l.note = e.what();
+            stop("layer '" + name + "' of type " + layer->type + " cannot run: " + e.what());
+            m_blobs[name] = Blob{};
         }
     }
 
@@ -303,6 +324,35 @@ private:
             add(info,
                 std::make_unique<ConvolutionLayer>(name, p, std::move(weights), std::move(bias)),
                 {in}, M);
+        } else if (auto deconv = layer.dynamicCast<cv::dnn::BaseConvolutionLayer>();
+                   deconv && type == "Deconvolution") {
+            const std::string in = one();
+            if (layer->blobs.empty())
+                throw Unsupported{
+                    "weights come from another layer's output (only constant weights)"};
+            // Blob 0 as Caffe and ONNX store it, Cin x Cout/groups x kh x kw; OpenCV's groups
+            // are numOutput / blob 0's second dimension.
+            const cv::Mat& w = layer->blobs[0];
+            if (w.dims != 4)
+                throw Unsupported{"weights of " + std::to_string(w.dims) + " dimensions"};
+            if (!deconv->padMode.empty())
+                throw Unsupported{"padding mode '" + deconv->padMode + "' on a deconvolution"};
+            WindowParams p = window(deconv->kernel_size, deconv->strides, deconv->pads_begin,
+                                    deconv->pads_end, deconv->dilations);
+            const int Cog = w.size[1], outC = deconv->numOutput;
+            p.groups = outC > 0 && outC % Cog == 0 ? outC / Cog : 1;
+            const std::vector<std::size_t>& adjust = deconv->adjust_pads;  // output padding
+            if (p.dilationH != 1 || p.dilationW != 1)
+                info.note =
+                    "dilated: the engine applies the dilation as Caffe does; OpenCV 4.6's "
+                    "deconvolution ignores it, so the two differ";
+            Tensor weights = weightsOf(name, w, {w.size[0], Cog, w.size[2], w.size[3]});
+            std::vector<float> bias = biasOf(name, *layer);
+            add(info,
+                std::make_unique<DeconvolutionLayer>(name, p, std::move(weights), std::move(bias),
+                                                     adjust.size() == 2 ? int(adjust[0]) : 0,
+                                                     adjust.size() == 2 ? int(adjust[1]) : 0),
+                {in}, Cog * p.groups);
         } else if (type == "InnerProduct") {
             const std::string in = one();
             auto fc = layer.dynamicCast<cv::dnn::InnerProductLayer>();
@@ -528,6 +578,10 @@ ImportedModel importModel(const std::string& model, const std::string& config, i
             const cv::Ptr<cv::dnn::Layer> l = net.getLayer(net.getLayerId(name));
             if (l->type == "Convolution" && !l->blobs.empty() && l->blobs[0].dims == 4) {
                 c = l->blobs[0].size[1];
+                break;
+            }
+            if (l->type == "Deconvolution" && !l->blobs.empty() && l->blobs[0].dims == 4) {
+                c = l->blobs[0].size[0];  // Cin x Cout/groups x kh x kw
                 break;
             }
         }

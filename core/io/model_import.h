@@ -48,9 +48,10 @@ struct ImportedModel {
 
 // Reads the model. width/height (both > 0) set the input size; otherwise the declared size is
 // used. Throws Error(Io) for a missing, truncated or corrupt file (or a prototxt whose weights are
-// missing), Error(InvalidConfig) for NaN or infinite weights and impossible layer parameters.
-// An unsupported layer does not throw: the result lists every layer and all conv filters, with
-// network == nullptr and `problem` set.
+// missing), Error(InvalidConfig) for NaN or infinite weights, Error(ShapeMismatch) when the layers
+// do not fit the input size. An unsupported layer, or one whose parameters are impossible (a
+// kernel larger than the padded input at this size, groups that do not divide), does not throw:
+// the result lists every layer and all conv filters, with network == nullptr and `problem` set.
 ImportedModel importModel(const std::string& model, const std::string& config = {}, int width = 0,
                           int height = 0);
 

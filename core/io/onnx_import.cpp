@@ -21,6 +21,7 @@
 
 #include "layers/activation.h"
 #include "layers/convolution.h"
+#include "layers/deconvolution.h"
 #include "layers/elementwise.h"
 #include "layers/fully_connected.h"
 #include "layers/matmul.h"
@@ -516,6 +517,55 @@ private:
         std::unique_ptr<Layer> layer;
         try {
             layer = std::make_unique<ConvolutionLayer>(name, p, std::move(weights), std::move(bias));
+        } catch (const Error& e) {
+            throw Unsupported{e.what()};
+        }
+        emit(std::move(layer), {0}, out());
+    }
+
+    // ConvTranspose onto DeconvolutionLayer. output_shape and auto_pad SAME_* become pads: total =
+    // stride·(in-1) + output_padding + dilation·(k-1) + 1 - wanted (SAME_UPPER puts the odd pixel
+    // at the end); a negative total becomes output padding.
+    void convTranspose() {
+        expectRank4(0, "transposed convolution");
+        const Shape x = shapeOf(0);
+        const Const& w = constant(1, "weight");
+        if (w.dims.size() != 4) throw Unsupported{"weights of rank " + std::to_string(w.dims.size())};
+        WindowParams p = window(x, int(w.dims[2]), int(w.dims[3]), true);
+        p.groups = int(attr().i("group", 1));
+        const std::string autoPad = attr().s("auto_pad", "NOTSET");
+        if (autoPad == "SAME_UPPER" || autoPad == "SAME_LOWER")  // window() padded as for a conv
+            p.padTop = p.padBottom = p.padLeft = p.padRight = 0;
+        std::vector<std::int64_t> op = attr().ints("output_padding");
+        int opH = op.size() == 2 ? int(op[0]) : 0, opW = op.size() == 2 ? int(op[1]) : 0;
+        std::vector<std::int64_t> outShape = attr().ints("output_shape");
+        if (outShape.size() == 4) outShape.erase(outShape.begin(), outShape.begin() + 2);
+        if (outShape.empty() && (autoPad == "SAME_UPPER" || autoPad == "SAME_LOWER"))
+            outShape = {std::int64_t(x.h) * p.strideH, std::int64_t(x.w) * p.strideW};
+        if (!outShape.empty()) {
+            if (outShape.size() != 2) throw Unsupported{"output_shape of other than 2 spatial axes"};
+            const bool upper = autoPad != "SAME_LOWER";
+            auto axis = [upper](int in, int k, int st, int d, std::int64_t wanted, int& begin,
+                                int& end, int& outPad) {
+                const std::int64_t total = std::int64_t(st) * (in - 1) + outPad +
+                                           std::int64_t(d) * (k - 1) + 1 - wanted;
+                if (total < 0) {
+                    begin = end = 0;
+                    outPad -= int(total);
+                } else {
+                    begin = int(upper ? total / 2 : total - total / 2);
+                    end = int(total) - begin;
+                }
+            };
+            axis(x.h, p.kernelH, p.strideH, p.dilationH, outShape[0], p.padTop, p.padBottom, opH);
+            axis(x.w, p.kernelW, p.strideW, p.dilationW, outShape[1], p.padLeft, p.padRight, opW);
+        }
+        std::vector<float> bias;
+        if (has(2)) bias = constant(2, "bias").floats();
+        std::unique_ptr<Layer> layer;
+        try {
+            layer = std::make_unique<DeconvolutionLayer>(layerName(), p, w.tensor(), std::move(bias),
+                                                         opH, opW);
         } catch (const Error& e) {
             throw Unsupported{e.what()};
         }
@@ -1062,6 +1112,7 @@ public:
 const std::vector<Operator>& Importer::operators() {
     static const std::vector<Operator> ops{
         {"Conv", &Importer::conv},
+        {"ConvTranspose", &Importer::convTranspose},
         {"MaxPool", &Importer::pool},
         {"AveragePool", &Importer::pool},
         {"GlobalAveragePool", &Importer::globalPool},

@@ -38,6 +38,19 @@ void gemm(int M, int N, int K, const float* A, std::int64_t lda, const float* B,
         c.noalias() = a * b;
 }
 
+void gemmTransA(int M, int N, int K, const float* A, std::int64_t lda, const float* B,
+                std::int64_t ldb, float* C, std::int64_t ldc, bool accumulate) {
+    // A is stored K x M row-major; its transpose is a column-major M x K view Eigen's GEMM reads
+    // directly (no copy, no expression kept in auto).
+    ConstRowMap a(A, K, M, Eigen::OuterStride<>(lda));
+    ConstRowMap b(B, K, N, Eigen::OuterStride<>(ldb));
+    RowMap c(C, M, N, Eigen::OuterStride<>(ldc));
+    if (accumulate)
+        c.noalias() += a.transpose() * b;
+    else
+        c.noalias() = a.transpose() * b;
+}
+
 void gemv(int M, int K, const float* A, std::int64_t lda, const float* x, float* y) {
     Eigen::Map<const Eigen::VectorXf> xv(x, K);
     const int threads = threadCount();

@@ -54,6 +54,8 @@ namespace convscope::core {
     void setGemmThreads(int threads);                                                             \
     void gemm(int M, int N, int K, const float* A, std::int64_t lda, const float* B,              \
               std::int64_t ldb, float* C, std::int64_t ldc, bool accumulate);                     \
+    void gemmTransA(int M, int N, int K, const float* A, std::int64_t lda, const float* B,        \
+                    std::int64_t ldb, float* C, std::int64_t ldc, bool accumulate);               \
     void gemv(int M, int K, const float* A, std::int64_t lda, const float* x, float* y);          \
     void gemmTransB(int B, int M, int K, const float* X, const float* W, float* out);             \
     bool hasBatchGemv();                                                                          \

@@ -34,7 +34,7 @@ Shape PoolingLayer::outputShape(std::span<const Shape> inputs) const {
     expectInputs(inputs);
     const Shape& in = inputs[0];
     const WindowParams p = windowFor(in);
-    validate(name(), p, in.c, in.h, in.w);
+    validatePooling(name(), p, in.c, in.h, in.w);
     const OutputSize out = outputSize(in.h, in.w, p);
     return {in.n, in.c, out.h, out.w};
 }

@@ -6,6 +6,7 @@
 
 #include "layers/activation.h"
 #include "layers/convolution.h"
+#include "layers/deconvolution.h"
 #include "layers/fully_connected.h"
 #include "layers/normalization.h"
 #include "layers/pooling.h"
@@ -63,6 +64,26 @@ cv::dnn::LayerParams translate(const Layer& layer) {
         lp.set("bias_term", !conv->bias().empty());
         lp.blobs.push_back(toMat(conv->weights()));
         if (!conv->bias().empty()) lp.blobs.push_back(rowMat(conv->bias()));
+    } else if (auto* deconv = dynamic_cast<const DeconvolutionLayer*>(&layer)) {
+        const WindowParams& p = deconv->params();
+        // OpenCV 4.6's deconvolution ignores dilation and refuses asymmetric padding.
+        if (p.dilationH != 1 || p.dilationW != 1)
+            throw Error(ErrorCategory::InvalidConfig,
+                        "layer '" + layer.name() + "': OpenCV has no dilated deconvolution");
+        if (p.padTop != p.padBottom || p.padLeft != p.padRight)
+            throw Error(ErrorCategory::InvalidConfig,
+                        "layer '" + layer.name() +
+                            "': OpenCV's deconvolution needs equal padding "
+                            "at both ends of an axis");
+        lp.type = "Deconvolution";
+        setWindow(lp, p);
+        lp.set("adj_h", deconv->outputPaddingH());
+        lp.set("adj_w", deconv->outputPaddingW());
+        lp.set("num_output", deconv->outChannels());
+        lp.set("group", p.groups);
+        lp.set("bias_term", !deconv->bias().empty());
+        lp.blobs.push_back(toMat(deconv->weights()));  // Cin x Cout/groups x kh x kw, as Caffe
+        if (!deconv->bias().empty()) lp.blobs.push_back(rowMat(deconv->bias()));
     } else if (auto* fc = dynamic_cast<const FullyConnectedLayer*>(&layer)) {
         lp.type = "InnerProduct";
         lp.set("num_output", fc->outputs());

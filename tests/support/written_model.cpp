@@ -63,4 +63,29 @@ WrittenModel writeModel(const std::string& tag, const std::string& activation, b
     return m;
 }
 
+WrittenModel writeCaffe(const std::string& dir, const std::string& prototxt,
+                        const std::vector<CaffeLayerBlobs>& blobs) {
+    fs::create_directories(dir);
+    WrittenModel m{(fs::path(dir) / "net.prototxt").string(),
+                   (fs::path(dir) / "net.caffemodel").string()};
+    writeFile(m.prototxt, prototxt);
+    writeFile(m.caffemodel, caffeModelBytes(blobs));
+    return m;
+}
+
+WrittenModel writeRefusedLayerModel(const std::string& dir) {
+    return writeCaffe(dir, R"(name: "refused"
+layer { name: "data" type: "Input" top: "data" input_param { shape { dim: 1 dim: 3 dim: 9 dim: 7 } } }
+layer { name: "conv1" type: "Convolution" bottom: "data" top: "conv1"
+        convolution_param { num_output: 4 kernel_size: 3 bias_term: false } }
+layer { name: "conv2" type: "Convolution" bottom: "conv1" top: "conv2"
+        convolution_param { num_output: 5 kernel_size: 9 bias_term: false } }
+layer { name: "conv3" type: "Convolution" bottom: "conv2" top: "conv3"
+        convolution_param { num_output: 2 kernel_size: 1 bias_term: false } }
+)",
+                      {{"conv1", {randomTensor({4, 3, 3, 3}, 41)}, {4}},
+                       {"conv2", {randomTensor({5, 4, 9, 9}, 42)}, {4}},
+                       {"conv3", {randomTensor({2, 5, 1, 1}, 43)}, {4}}});
+}
+
 }  // namespace convscope::test

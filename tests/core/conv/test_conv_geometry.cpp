@@ -72,9 +72,44 @@ TEST(ConvGeometryValidation, NegativePadding) {
     expectInvalid(p, 3, 8, 8, 4, "must not be negative");
 }
 
-TEST(ConvGeometryValidation, PaddingNotSmallerThanKernel) {
-    expectInvalid(WindowParams::square(3, 1, 3), 3, 8, 8, 4,
-                  "is not smaller than the effective kernel");
+// Caffe's rule for convolution: padding may equal or exceed the kernel (SqueezeNet v1.0's conv10
+// is 1x1 with pad 1); the output size is the same formula.
+TEST(ConvGeometry, ConvPaddingMayReachOrExceedTheKernel) {
+    EXPECT_NO_THROW(validate("conv10", WindowParams::square(1, 1, 1), 512, 13, 13, 1000));
+    EXPECT_EQ(outputSize(13, 13, WindowParams::square(1, 1, 1)).h, 15);
+    EXPECT_NO_THROW(validate("c", WindowParams::square(3, 2, 3, 2), 13, 9, 7, 4));
+    EXPECT_EQ(outputSize(9, 7, WindowParams::square(3, 2, 3, 2)).h, 6);  // (9+6-5)/2+1
+    EXPECT_EQ(outputSize(9, 7, WindowParams::square(3, 2, 3, 2)).w, 5);  // (7+6-5)/2+1
+}
+
+// Pooling keeps Caffe's CHECK_LT(pad, kernel): a window of pure padding has nothing to pool.
+TEST(ConvGeometryValidation, PoolingPaddingNotSmallerThanKernel) {
+    for (const WindowParams& p : {WindowParams::square(3, 1, 3), WindowParams::square(1, 1, 1)}) {
+        try {
+            validatePooling("poolX", p, 3, 8, 8);
+            FAIL() << "expected an error for " << p.toString();
+        } catch (const Error& e) {
+            EXPECT_EQ(e.category(), ErrorCategory::InvalidConfig);
+            EXPECT_NE(std::string(e.what()).find("pooling padding"), std::string::npos) << e.what();
+            EXPECT_NE(std::string(e.what()).find("is not smaller than the effective kernel"),
+                      std::string::npos)
+                << e.what();
+            EXPECT_NE(std::string(e.what()).find("poolX"), std::string::npos) << e.what();
+        }
+    }
+    EXPECT_NO_THROW(validatePooling("pool", WindowParams::square(3, 2, 2), 3, 8, 8));
+}
+
+TEST(ConvGeometryValidation, PaddedInputTooLargeForIntIsAResourceLimit) {
+    try {
+        validate("huge", WindowParams::square(3, 1 << 30, 1 << 30), 3, 8, 8, 4);
+        FAIL();
+    } catch (const Error& e) {
+        EXPECT_EQ(e.category(), ErrorCategory::ResourceLimit);
+        EXPECT_NE(std::string(e.what()).find("the padded input would be 2147483656x"),
+                  std::string::npos)
+            << e.what();
+    }
 }
 
 TEST(ConvGeometryValidation, KernelLargerThanPaddedInput) {

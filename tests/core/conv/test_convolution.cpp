@@ -77,6 +77,35 @@ const Case kCases[] = {
     {2, 20, 17, 40, 36, 3, 3, 2, 2, 1, 0, 1, 0, 1, 1, 2},
 };
 
+// Caffe's geometry (conv_geometry.h): padding equal to or past the effective kernel, so some
+// windows lie wholly in the padding. Few filters (direct-simd by pixels on AVX-512) and many
+// (channel blocks), 13 channels, 9x7 images, stride, dilation, groups, asymmetric pads.
+const Case kPaddingCases[] = {
+    {1, 13, 9, 7, 5, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1},    // SqueezeNet v1.0 conv10: 1x1 pad 1
+    {2, 13, 9, 7, 40, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1},   // the same, 40 filters, batch 2
+    {1, 13, 9, 7, 6, 3, 3, 1, 1, 3, 3, 3, 3, 1, 1, 1},    // 3x3 pad 3
+    {2, 13, 9, 7, 36, 3, 3, 2, 2, 3, 3, 3, 3, 1, 1, 1},   // 3x3 pad 3 stride 2
+    {1, 6, 9, 7, 4, 3, 3, 1, 2, 5, 4, 6, 5, 2, 2, 2},     // dilation 2 (extent 5), pads past it
+    {1, 6, 9, 7, 34, 3, 2, 3, 1, 6, 3, 2, 4, 3, 2, 2},    // dilation 3,2, stride 3,1, groups
+    {1, 4, 9, 7, 8, 1, 1, 3, 2, 4, 2, 3, 5, 1, 1, 1},     // 1x1 stride 3,2, asymmetric pads
+    {1, 13, 9, 7, 13, 2, 3, 1, 1, 2, 3, 3, 4, 1, 1, 13},  // depthwise, pads = kernel and past
+    {1, 3, 2, 3, 2, 1, 1, 1, 1, 4, 4, 4, 4, 1, 1, 1},     // a 2x3 image in a sea of padding
+};
+
+// True when output cell (oy, ox) reads no pixel of an h x w input: a window of pure padding.
+bool onlyPadding(const WindowParams& p, int h, int w, int oy, int ox) {
+    bool row = false, col = false;
+    for (int ki = 0; ki < p.kernelH; ++ki) {
+        const int y = oy * p.strideH - p.padTop + ki * p.dilationH;
+        row = row || (y >= 0 && y < h);
+    }
+    for (int kj = 0; kj < p.kernelW; ++kj) {
+        const int x = ox * p.strideW - p.padLeft + kj * p.dilationW;
+        col = col || (x >= 0 && x < w);
+    }
+    return !(row && col);
+}
+
 }  // namespace
 
 TEST(Convolution, HandWorkedAnswer) {
@@ -106,6 +135,63 @@ TEST(Convolution, MatchesDirectReferenceOnOddShapes) {
             EXPECT_TRUE(tensorsClose(runConv(conv, in, m), expected, 1e-4, 1e-4,
                                      describe(t) + ", " + toString(m)));
     }
+}
+
+// 1x1, pad 1 on a 2x2 image 1..4, weight 2, bias 0.5: the 4x4 output is the doubled image plus
+// 0.5 inside a frame of 0.5 (the windows that see only padding give the bias).
+TEST(Convolution, HandWorkedPaddingPastTheKernelGivesTheBias) {
+    Tensor in(1, 1, 2, 2);
+    for (int i = 0; i < 4; ++i) in.data()[i] = float(i + 1);
+    Tensor w(1, 1, 1, 1);
+    w.data()[0] = 2;
+    const ConvolutionLayer conv("conv10", WindowParams::square(1, 1, 1), std::move(w), {0.5f});
+    const float expected[4][4] = {{0.5f, 0.5f, 0.5f, 0.5f},
+                                  {0.5f, 2.5f, 4.5f, 0.5f},
+                                  {0.5f, 6.5f, 8.5f, 0.5f},
+                                  {0.5f, 0.5f, 0.5f, 0.5f}};
+    for (const ConvMethodInfo& m : convMethods()) {
+        const Tensor out = runConv(conv, in, m.id);
+        ASSERT_EQ(out.shape(), (Shape{1, 1, 4, 4})) << m.name;
+        for (int y = 0; y < 4; ++y)
+            for (int x = 0; x < 4; ++x)
+                EXPECT_EQ(out.at(0, 0, y, x), expected[y][x]) << m.name << " at " << y << "," << x;
+    }
+}
+
+// Every method (and im2col + GEMM in column tiles) equals the reference when padding reaches or
+// passes the kernel, and a window of pure padding outputs exactly its filter's bias.
+TEST(Convolution, PaddingAtLeastTheKernelMatchesTheReference) {
+    std::uint32_t seed = 700;
+    int paddingOnly = 0;
+    for (const Case& t : kPaddingCases) {
+        const ConvolutionLayer conv = makeConv(t, seed++);
+        const Tensor in = randomTensor({t.n, t.c, t.h, t.w}, seed++);
+        const Tensor expected = runConv(conv, in, ConvMethod::Direct);
+        std::vector<ForwardContext> contexts(convMethods().size() + 2);
+        for (std::size_t i = 0; i < convMethods().size(); ++i)
+            contexts[i].convMethod = convMethods()[i].id;
+        for (std::int64_t cols : {1, 5}) {  // im2col + GEMM over tiles of 1 and 5 columns
+            ForwardContext& ctx = contexts[convMethods().size() + std::size_t(cols > 1)];
+            ctx.colMemoryLimit = cols * std::int64_t(t.c) * t.kh * t.kw * 4;
+        }
+        for (ForwardContext& ctx : contexts) {
+            const std::string what =
+                describe(t) + ", " + toString(ctx.convMethod) +
+                (ctx.colMemoryLimit < ForwardContext::kDefaultColLimit ? ", tiled" : "");
+            const Tensor out = runConv(conv, in, ctx);
+            EXPECT_TRUE(tensorsClose(out, expected, 1e-4, 1e-4, what));
+            for (int n = 0; n < out.n(); ++n)
+                for (int m = 0; m < out.c(); ++m)
+                    for (int oy = 0; oy < out.h(); ++oy)
+                        for (int ox = 0; ox < out.w(); ++ox) {
+                            if (!onlyPadding(conv.params(), t.h, t.w, oy, ox)) continue;
+                            ++paddingOnly;
+                            ASSERT_EQ(out.at(n, m, oy, ox), conv.bias()[std::size_t(m)])
+                                << what << ", output " << n << "," << m << "," << oy << "," << ox;
+                        }
+        }
+    }
+    EXPECT_GT(paddingOnly, 0);  // the table does have windows of pure padding
 }
 
 TEST(Convolution, DirectSimdReportsProgressAndCancels) {

@@ -1,7 +1,10 @@
 // im2col / col2im: a hand-worked case, column ranges, the adjoint identity, duplication counts.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cmath>
 #include <numeric>
+#include <string>
 #include <vector>
 
 #include "conv/im2col.h"
@@ -65,24 +68,100 @@ TEST(Im2col, ColumnRangesMatchTheFullMatrix) {
         }
 }
 
+namespace {
+
+struct Geometry {
+    int c, h, w, kh, kw, sh, sw, pt, pb, pl, pr, dh, dw;
+};
+
+WindowParams paramsOf(const Geometry& g) {
+    WindowParams p;
+    p.kernelH = g.kh, p.kernelW = g.kw, p.strideH = g.sh, p.strideW = g.sw;
+    p.padTop = g.pt, p.padBottom = g.pb, p.padLeft = g.pl, p.padRight = g.pr;
+    p.dilationH = g.dh, p.dilationW = g.dw;
+    return p;
+}
+
+std::string describe(const Geometry& g) {
+    return std::to_string(g.c) + "x" + std::to_string(g.h) + "x" + std::to_string(g.w) + ", " +
+           paramsOf(g).toString();
+}
+
+// Odd shapes, strides larger than the kernel, dilation, asymmetric pads, and padding at or past
+// the kernel (windows of pure padding, conv_geometry.h).
+const Geometry kGeometries[] = {
+    {2, 6, 5, 3, 2, 1, 2, 2, 0, 1, 0, 1, 2},   {1, 9, 7, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1},
+    {13, 9, 7, 3, 3, 2, 2, 1, 0, 0, 1, 1, 1},  {3, 9, 7, 2, 2, 3, 3, 0, 0, 0, 0, 1, 1},
+    {4, 12, 11, 3, 3, 1, 2, 2, 1, 0, 2, 2, 2}, {13, 9, 7, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1},
+    {2, 9, 7, 3, 3, 2, 2, 3, 3, 3, 3, 1, 1},   {3, 9, 7, 3, 2, 3, 1, 6, 3, 2, 4, 3, 2},
+    {1, 2, 3, 1, 1, 1, 1, 4, 4, 4, 4, 1, 1},   {5, 8, 9, 5, 3, 2, 3, 2, 2, 1, 1, 1, 3},
+};
+
+}  // namespace
+
 TEST(Im2col, Col2imIsTheAdjoint) {
     // <im2col(x), y> == <x, col2im(y)> for any x, y: col2im scatters exactly where im2col gathers.
-    const int C = 2, H = 6, W = 5;
-    WindowParams p;
-    p.kernelH = 3, p.kernelW = 2, p.strideH = 1, p.strideW = 2, p.padTop = 2, p.padLeft = 1;
-    p.dilationW = 2;
-    const Im2colInfo info = im2colInfo("t", {1, C, H, W}, p, 1);
-    const std::int64_t rows = std::int64_t(C) * 6;
-    const Tensor x = randomTensor({1, C, H, W}, 1);
-    const Tensor y = randomTensor({1, 1, int(rows), info.N}, 2);
-    std::vector<float> col(std::size_t(rows * info.N));
-    im2col(x.data(), C, H, W, p, col.data());
-    Tensor back(1, C, H, W);
-    col2im(y.data(), C, H, W, p, back.data());
-    double lhs = 0, rhs = 0;
-    for (std::size_t i = 0; i < col.size(); ++i) lhs += double(col[i]) * y.data()[i];
-    for (std::int64_t i = 0; i < x.count(); ++i) rhs += double(x.data()[i]) * back.data()[i];
-    EXPECT_NEAR(lhs, rhs, 1e-4 * std::abs(lhs));
+    std::uint32_t seed = 1;
+    for (const Geometry& g : kGeometries) {
+        const WindowParams p = paramsOf(g);
+        const Im2colInfo info = im2colInfo("t", {1, g.c, g.h, g.w}, p, 1);
+        const int rows = info.allGroupsK();
+        const Tensor x = randomTensor({1, g.c, g.h, g.w}, seed++);
+        const Tensor y = randomTensor({1, 1, rows, info.N}, seed++);
+        std::vector<float> col(std::size_t(rows) * std::size_t(info.N));
+        im2col(x.data(), g.c, g.h, g.w, p, col.data());
+        Tensor back = randomTensor({1, g.c, g.h, g.w}, 99);  // col2im zeroes it first
+        col2im(y.data(), g.c, g.h, g.w, p, back.data());
+        double lhs = 0, rhs = 0, magnitude = 0;
+        for (std::size_t i = 0; i < col.size(); ++i) {
+            lhs += double(col[i]) * y.data()[i];
+            magnitude += std::abs(double(col[i]) * y.data()[i]);
+        }
+        for (std::int64_t i = 0; i < x.count(); ++i) rhs += double(x.data()[i]) * back.data()[i];
+        EXPECT_NEAR(lhs, rhs, 1e-5 * (1 + magnitude)) << describe(g);
+    }
+}
+
+// col2imColumns over column tiles sums to the whole col2im, and on a grid wider and taller than
+// the conv's output (a transposed conv's output padding) it drops exactly what falls outside.
+TEST(Im2col, Col2imColumnsTilesAndGridsMatchTheScatterLoop) {
+    std::uint32_t seed = 50;
+    for (const Geometry& g : kGeometries) {
+        const WindowParams p = paramsOf(g);
+        const OutputSize out = outputSize(g.h, g.w, p);
+        for (int extra : {0, 2}) {
+            const int colH = out.h + extra, colW = out.w + extra, N = colH * colW;
+            const int rows = g.c * g.kh * g.kw;
+            const Tensor y = randomTensor({1, 1, rows, N}, seed++);
+            // The scatter loop, written out.
+            std::vector<float> expected(std::size_t(g.c * g.h * g.w));
+            for (int k = 0; k < rows; ++k) {
+                const int kj = k % g.kw, ki = k / g.kw % g.kh, c = k / (g.kw * g.kh);
+                for (int n = 0; n < N; ++n) {
+                    const int yy = n / colW * g.sh - g.pt + ki * g.dh;
+                    const int xx = n % colW * g.sw - g.pl + kj * g.dw;
+                    if (yy >= 0 && yy < g.h && xx >= 0 && xx < g.w)
+                        expected[std::size_t((c * g.h + yy) * g.w + xx)] += y.data()[k * N + n];
+                }
+            }
+            for (int tile : {1, 3, 7, N}) {
+                std::vector<float> image(expected.size(), 0.0f), part;
+                for (int n0 = 0; n0 < N; n0 += tile) {
+                    const int n1 = std::min(N, n0 + tile);
+                    part.assign(std::size_t(rows) * std::size_t(n1 - n0), 0.0f);
+                    for (int k = 0; k < rows; ++k)
+                        std::copy_n(y.data() + k * N + n0, n1 - n0,
+                                    part.data() + std::size_t(k) * std::size_t(n1 - n0));
+                    col2imColumns(part.data(), g.c, g.h, g.w, p, colW, n0, n1, n1 - n0,
+                                  image.data());
+                }
+                for (std::size_t i = 0; i < image.size(); ++i)
+                    ASSERT_NEAR(image[i], expected[i], 1e-5)
+                        << describe(g) << ", grid " << colH << "x" << colW << ", tiles of " << tile
+                        << ", pixel " << i;
+            }
+        }
+    }
 }
 
 TEST(Im2col, Col2imOfOnesCountsCopiesPerPixel) {

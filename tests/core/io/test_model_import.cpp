@@ -12,6 +12,8 @@
 #include "caffe_writer.h"
 #include "io/image_io.h"
 #include "io/model_import.h"
+#include "layers/convolution.h"
+#include "layers/deconvolution.h"
 #include "net/classify.h"
 #include "net/models.h"
 #include "peers/opencv_reference.h"
@@ -129,6 +131,126 @@ TEST(ModelImport, LegacyInputDimDeclaration) {
     EXPECT_TRUE(m.runnable()) << m.problem;
     EXPECT_EQ(m.declaredHeight, 13);
     EXPECT_EQ(m.declaredWidth, 11);
+}
+
+namespace {
+
+// SqueezeNet v1.0's head in small: conv10 is a 1x1 conv with pad 1 (its output frame sees only
+// padding: the bias), then ReLU and global average pooling, as in the trained Caffe model.
+const char* const kPaddedPointwisePrototxt = R"(name: "padded1x1"
+layer { name: "data" type: "Input" top: "data" input_param { shape { dim: 1 dim: 3 dim: 9 dim: 7 } } }
+layer { name: "conv1" type: "Convolution" bottom: "data" top: "conv1"
+        convolution_param { num_output: 13 kernel_size: 3 stride: 2 } }
+layer { name: "relu1" type: "ReLU" bottom: "conv1" top: "conv1" }
+layer { name: "conv10" type: "Convolution" bottom: "conv1" top: "conv10"
+        convolution_param { num_output: 6 kernel_size: 1 pad: 1 } }
+layer { name: "relu10" type: "ReLU" bottom: "conv10" top: "conv10" }
+layer { name: "pool10" type: "Pooling" bottom: "conv10" top: "pool10"
+        pooling_param { pool: AVE global_pooling: true } }
+layer { name: "prob" type: "Softmax" bottom: "pool10" top: "prob" }
+)";
+
+WrittenModel writePaddedPointwise(const std::string& tag) {
+    return convscope::test::writeCaffe(
+        (fs::temp_directory_path() / ("convscope_" + tag)).string(), kPaddedPointwisePrototxt,
+        {{"conv1", {randomTensor({13, 3, 3, 3}, 31), randomTensor({13, 1, 1, 1}, 32)}, {4, 1}},
+         {"conv10",
+          {randomTensor({6, 13, 1, 1}, 33), randomTensor({6, 1, 1, 1}, 34, 0.1f, 1)},
+          {4, 1}}});
+}
+
+}  // namespace
+
+TEST(ModelImport, CaffePaddedPointwiseConvRunsAndMatchesOpenCv) {
+    const WrittenModel w = writePaddedPointwise("padded1x1");
+    io::ImportedModel m = io::importModel(w.caffemodel, w.prototxt);
+    ASSERT_TRUE(m.runnable()) << m.problem;
+    ASSERT_EQ(m.convs.size(), 2u);
+    EXPECT_EQ(m.convs[1].params.kernelH, 1);
+    EXPECT_EQ(m.convs[1].params.padTop, 1);
+    const std::vector<Shape> shapes = m.network->inferShapes(1);
+    EXPECT_EQ(shapes[std::size_t(m.layers[2].engineIndex)], (Shape{1, 6, 6, 5}));  // 4x3 + frame
+    const Tensor input = randomTensor(m.network->inputShape(1), 35);
+    for (ConvMethod method :
+         {ConvMethod::Im2colGemm, ConvMethod::DirectSimd, ConvMethod::Implicit}) {
+        std::vector<std::string> failures;
+        const Difference d = againstOpenCv(m, input, true, &failures, method);
+        EXPECT_LE(d.maxRel, 1e-4) << toString(method) << ", max abs " << d.maxAbs;
+        EXPECT_TRUE(failures.empty()) << toString(method) << ": " << failures.front();
+    }
+    // The frame of conv10 is its bias (before the ReLU: compare the conv's own blob).
+    ForwardContext ctx;
+    m.network->forward(input, ctx);
+    const Tensor& conv10 = m.network->blob(m.layers[2].engineIndex);
+    const auto& layer =
+        dynamic_cast<const ConvolutionLayer&>(m.network->layer(m.layers[2].engineIndex));
+    ASSERT_EQ(conv10.shape(), (Shape{1, 6, 6, 5}));
+    for (int c = 0; c < 6; ++c)
+        for (auto [y, x] : {std::pair{0, 0}, {5, 4}, {0, 2}, {3, 0}})
+            EXPECT_EQ(conv10.at(0, c, y, x), layer.bias()[std::size_t(c)])
+                << c << "," << y << "," << x;
+}
+
+TEST(ModelImport, ImpossibleLayerIsRefusedAndEveryFilterKept) {
+    // conv2's 9x9 kernel does not fit conv1's 7x5 output: the layer is refused, not the file.
+    const WrittenModel w = convscope::test::writeRefusedLayerModel(
+        (fs::temp_directory_path() / "convscope_refused").string());
+    const io::ImportedModel m = io::importModel(w.caffemodel, w.prototxt);
+    EXPECT_FALSE(m.runnable());
+    EXPECT_NE(m.problem.find("layer 'conv2' of type Convolution cannot run"), std::string::npos)
+        << m.problem;
+    EXPECT_NE(m.problem.find("larger than the padded input 7x5"), std::string::npos) << m.problem;
+    ASSERT_EQ(m.convs.size(), 3u);  // the refused layer's filters and the one after it too
+    EXPECT_EQ(m.convs[1].layer, "conv2");
+    EXPECT_EQ(m.convs[1].weights.shape(), (Shape{5, 4, 9, 9}));
+    EXPECT_EQ(m.convs[2].weights.shape(), (Shape{2, 5, 1, 1}));
+    ASSERT_EQ(m.layers.size(), 3u);
+    EXPECT_TRUE(m.layers[0].supported);
+    EXPECT_FALSE(m.layers[1].supported);
+    EXPECT_NE(m.layers[1].note.find("larger than the padded input"), std::string::npos);
+    // The filter grid (the `filters` command, the GUI's gallery) draws the refused layer.
+    const RgbImage grid = renderFilterGrid(m.convs[1].weights, m.convs[1].params.groups, {});
+    EXPECT_GT(grid.width, 0);
+    // At a size where it fits, the same file runs.
+    EXPECT_TRUE(io::importModel(w.caffemodel, w.prototxt, 13, 13).runnable());
+}
+
+// Caffe's Deconvolution (OpenCV's BaseConvolutionLayer of type "Deconvolution"): a 2x upsampler
+// with a 4x4 kernel, then a grouped 3x3 one, against OpenCV dnn layer by layer.
+TEST(ModelImport, CaffeDeconvolutionMatchesOpenCv) {
+    const WrittenModel w = convscope::test::writeCaffe(
+        (fs::temp_directory_path() / "convscope_deconv").string(),
+        R"(name: "deconv"
+layer { name: "data" type: "Input" top: "data" input_param { shape { dim: 1 dim: 3 dim: 9 dim: 7 } } }
+layer { name: "conv1" type: "Convolution" bottom: "data" top: "conv1"
+        convolution_param { num_output: 4 kernel_size: 3 pad: 1 } }
+layer { name: "relu1" type: "ReLU" bottom: "conv1" top: "conv1" }
+layer { name: "up1" type: "Deconvolution" bottom: "conv1" top: "up1"
+        convolution_param { num_output: 6 kernel_size: 4 stride: 2 pad: 1 } }
+layer { name: "up2" type: "Deconvolution" bottom: "up1" top: "up2"
+        convolution_param { num_output: 4 kernel_size: 3 stride: 2 pad: 1 group: 2 } }
+)",
+        {{"conv1", {randomTensor({4, 3, 3, 3}, 51), randomTensor({4, 1, 1, 1}, 52)}, {4, 1}},
+         {"up1", {randomTensor({4, 6, 4, 4}, 53), randomTensor({6, 1, 1, 1}, 54)}, {4, 1}},
+         {"up2", {randomTensor({6, 2, 3, 3}, 55), randomTensor({4, 1, 1, 1}, 56)}, {4, 1}}});
+    io::ImportedModel m = io::importModel(w.caffemodel, w.prototxt);
+    ASSERT_TRUE(m.runnable()) << m.problem;
+    ASSERT_EQ(m.layers.size(), 4u);
+    EXPECT_EQ(m.layers[2].type, "Deconvolution");
+    const auto& up2 =
+        dynamic_cast<const DeconvolutionLayer&>(m.network->layer(m.layers[3].engineIndex));
+    EXPECT_EQ(up2.params().groups, 2);
+    EXPECT_EQ(up2.weights().shape(), (Shape{6, 2, 3, 3}));
+    const std::vector<Shape> shapes = m.network->inferShapes(1);
+    EXPECT_EQ(shapes[std::size_t(m.layers[2].engineIndex)], (Shape{1, 6, 18, 14}));
+    EXPECT_EQ(shapes.back(), (Shape{1, 4, 35, 27}));
+    const Tensor input = randomTensor(m.network->inputShape(1), 57);
+    for (ConvMethod method : {ConvMethod::Im2colGemm, ConvMethod::Direct}) {
+        std::vector<std::string> failures;
+        const Difference d = againstOpenCv(m, input, true, &failures, method);
+        EXPECT_LE(d.maxRel, 1e-4) << toString(method) << ", max abs " << d.maxAbs;
+        EXPECT_TRUE(failures.empty()) << toString(method) << ": " << failures.front();
+    }
 }
 
 TEST(ModelImportErrors, NaNWeights) {

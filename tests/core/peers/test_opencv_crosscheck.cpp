@@ -7,6 +7,7 @@
 
 #include "layers/activation.h"
 #include "layers/convolution.h"
+#include "layers/deconvolution.h"
 #include "layers/normalization.h"
 #include "layers/pooling.h"
 #include "layers/shape_ops.h"
@@ -135,5 +136,40 @@ TEST(OpenCvCrossCheck, SqueezeNetFireAndResNetBlock) {
         const Tensor& mine = net.blob(net.indexOf(name));
         theirs.reshape(mine.shape());
         EXPECT_TRUE(tensorsClose(mine, theirs, 1e-4, 1e-4, std::string("fire/res block: ") + name));
+    }
+}
+
+// The encoder-decoder: conv (stride 2) -> ReLU -> transposed conv 4x4 stride 2 pad 1 ->
+// ReLU -> grouped transposed conv 3x3 stride 2 pad 1 with output padding 1 -> 1x1 conv, layer by
+// layer against OpenCV's Deconvolution.
+TEST(OpenCvCrossCheck, EncoderDecoderWithTransposedConvolutions) {
+    Network net("encoder-decoder");
+    net.setInput("data", 3, 13, 11);
+    std::uint32_t seed = 110;
+    net.emplace<ConvolutionLayer>("enc", WindowParams::square(3, 2, 1),
+                                  randomTensor({8, 3, 3, 3}, seed++), std::vector<float>(8, 0.1f));
+    net.emplace<ReluLayer>("enc_relu");
+    net.emplace<DeconvolutionLayer>("dec1", WindowParams::square(4, 2, 1),
+                                    randomTensor({8, 6, 4, 4}, seed++),
+                                    std::vector<float>(6, -0.05f));
+    net.emplace<ReluLayer>("dec1_relu");
+    WindowParams grouped = WindowParams::square(3, 2, 1);
+    grouped.groups = 2;
+    net.emplace<DeconvolutionLayer>("dec2", grouped, randomTensor({6, 2, 3, 3}, seed++),
+                                    std::vector<float>(4, 0.2f), 1, 1);
+    net.emplace<ConvolutionLayer>("head", WindowParams::square(1),
+                                  randomTensor({2, 4, 1, 1}, seed++), std::vector<float>{});
+    EXPECT_EQ(net.inferShapes(1)[2], (Shape{1, 6, 14, 12}));  // (7-1)*2 - 2 + 4, (6-1)*2 - 2 + 4
+    EXPECT_EQ(net.inferShapes(1)[4], (Shape{1, 4, 28, 24}));  // 13*2 - 2 + 3 + 1, 11*2 - 2 + 3 + 1
+    io::OpenCvNet peer(net);
+    peer.setFusion(false);
+    const Tensor in = randomTensor(net.inputShape(2), seed++);
+    ours(net, in);
+    for (int i = 0; i < net.size(); ++i) {
+        const std::string name = net.layer(i).name();
+        Tensor theirs = peer.forward(in, name);
+        const Tensor& mine = net.blob(i);
+        theirs.reshape(mine.shape());
+        EXPECT_TRUE(tensorsClose(mine, theirs, 1e-4, 1e-4, "encoder-decoder " + name));
     }
 }

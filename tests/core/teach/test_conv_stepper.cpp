@@ -29,6 +29,9 @@ const Config kConfigs[] = {
     {2, 11, 10, 2, 3, 3, 1, 2, 2, 2, 2, 2, 2, 2, 2},  // dilation 2, groups 2
     {4, 7, 9, 4, 5, 1, 1, 1, 2, 2, 0, 0, 1, 1, 4},    // depthwise, 5x1
     {3, 6, 6, 3, 2, 2, 3, 3, 0, 1, 0, 1, 1, 1, 1},    // stride larger than the kernel
+    // Padding reaching or passing the kernel (Caffe's rule): steps whose window is all padding.
+    {3, 9, 7, 2, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1},  // 1x1 pad 1, SqueezeNet v1.0's conv10
+    {2, 9, 7, 2, 3, 3, 2, 2, 3, 3, 3, 4, 2, 1, 2},  // 3x3 pad 3, stride 2, dilation 2,1, groups 2
 };
 
 std::string describe(const Config& t) {
@@ -123,6 +126,29 @@ TEST(ConvStepper, DotProductEqualsTheEnginesOutput) {
                 ASSERT_EQ(d.firstRow, s.groupOfFilter(m) * s.groupRows());
             }
     }
+}
+
+// With 1x1 pad 1, the corner step reads only padding: every tap outside, the dot product is the
+// bias alone, and the engine's output there is the bias too.
+TEST(ConvStepper, AWindowOfPurePaddingGivesTheBias) {
+    const ConvStepper s(3, 4, 5, WindowParams::square(1, 1, 1), 2);
+    ASSERT_EQ(s.outHeight(), 6);
+    ASSERT_EQ(s.outWidth(), 7);
+    const Tensor image = randomTensor({1, 3, 4, 5}, 9);
+    const Tensor w = randomTensor({2, 3, 1, 1}, 10);
+    for (int step : {0, s.stepOf(0, 3), s.stepOf(5, 6), s.stepOf(2, 0)}) {
+        for (const Tap& tap : s.window(step)) EXPECT_FALSE(tap.inside) << "step " << step;
+        const ConvStepper::DotProduct d = s.dot(image, w, {0.25f, -1.5f}, 1, step);
+        EXPECT_EQ(d.value, -1.5) << "step " << step;
+        for (float x : d.inputs) EXPECT_EQ(x, 0.0f);
+    }
+    const ConvStepper::DotProduct inside = s.dot(image, w, {0.25f, -1.5f}, 1, s.stepOf(1, 1));
+    EXPECT_NEAR(inside.value,
+                -1.5 + w.at(1, 0, 0, 0) * image.at(0, 0, 0, 0) +
+                    w.at(1, 1, 0, 0) * image.at(0, 1, 0, 0) +
+                    w.at(1, 2, 0, 0) * image.at(0, 2, 0, 0),
+                1e-6);
+    EXPECT_EQ(s.copyCount(0, 0), 1);  // each pixel still lands in exactly one column
 }
 
 TEST(ConvStepper, FormulaSpellsOutTheStep) {
