@@ -3,19 +3,20 @@
 # torchvision 0.14 plus a small encoder-decoder, exported to ONNX with a reference input and
 # torch's output. Start at main(); the list of models is ZOO.
 #
-#   scripts/make_model_zoo.py [--out DIR] [--only NAME,...]   build the zoo (or find it cached)
+#   scripts/make_model_zoo.py [--out DIR]                     build the zoo (or find it cached)
+#   scripts/make_model_zoo.py --out DIR --only NAME,...       export just these models
 #   scripts/make_model_zoo.py --print-dir                     print the default DIR and exit
 #
 # Weights are seeded random (weights=None, torch.manual_seed per model) with trained-like
-# BatchNorm statistics, so activations neither blow up nor vanish (and random LayerNorm
-# parameters and biases where torchvision initialises them to constants: trained_like()). Per model DIR gets
+# BatchNorm statistics, so activations neither blow up nor vanish, and random LayerNorm parameters
+# and biases where torchvision initialises them to constants (trained_like()). Per model DIR gets
 # NAME.onnx, NAME.input.npy (1x3xHxW, N(0,1) like a normalised image) and NAME.output.npy
 # (torch's output, eval mode); DIR/manifest.tsv lists them and is written last, so a DIR with a
-# complete manifest is a finished zoo and is reused as it is. The zoo is about 1.5 GB: it lives
+# complete manifest is a finished zoo and is reused as it is. The zoo is about 1.6 GB: it lives
 # outside the clone, by default in ${XDG_CACHE_HOME:-~/.cache}/convscope/zoo-<the first 12 hex
 # digits of this file's sha256>, so an edit of this file builds a new zoo and old ones can be
 # deleted by hand. Exit codes: 0 done (or cached), 2 bad arguments or a failed export, 77 the
-# Python modules are missing (ctest's skip code).
+# Python modules are missing (ctest's skip code; the message says "skipped").
 import argparse
 import fcntl
 import hashlib
@@ -91,8 +92,7 @@ def complete(out, names):
     return True
 
 
-def build_model(name, side):
-    import torch
+def build_model(name):
     from torch import nn
     import torchvision.models as tvm
 
@@ -156,7 +156,7 @@ def export_one(name, opset, side, out, versions):
     seed = zlib.crc32(name.encode())  # stable per model, whatever its place in ZOO
     start = time.monotonic()
     torch.manual_seed(seed)
-    model = build_model(name, side)
+    model = build_model(name)
     trained_like(model, torch.Generator().manual_seed(seed + 1))
     model.eval()
     x = torch.randn(1, 3, side, side, generator=torch.Generator().manual_seed(seed + 2))
@@ -204,12 +204,16 @@ def main():
     p.add_argument("--out", help="output directory (default: %(default)s)", default=default_dir())
     p.add_argument("--print-dir", action="store_true",
                    help="print the output directory and exit (CMake asks this)")
-    p.add_argument("--only", help="comma-separated model names: export just these (no cache "
-                   "check; the manifest lists only them)")
+    p.add_argument("--only", help="comma-separated model names: export just these into --out "
+                   "(no cache check; the manifest lists only them)")
     args = p.parse_args()
     if args.print_dir:
         print(args.out)
         return 0
+    if args.only and args.out == default_dir():
+        print("make_model_zoo: --only needs --out DIR: a partial zoo would replace the cached "
+              "one's manifest", file=sys.stderr)
+        return 2
 
     zoo = ZOO
     if args.only:
