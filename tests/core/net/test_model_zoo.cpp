@@ -1,7 +1,7 @@
 // The model zoo (scripts/make_model_zoo.py): one model of every convolutional classification
 // family of torchvision 0.14 plus an encoder-decoder, each imported from ONNX, run in the engine
-// on torch's reference input and compared with torch's output; OpenCV dnn beside it where it reads
-// the model. Start at kZooModels and kNotYetRunnable.
+// on torch's reference input (alone, then twice in a batch of 2) and compared with torch's output;
+// OpenCV dnn beside it where it reads the model. Start at kZooModels and kNotYetRunnable.
 //
 // ctest runs the export first (the fixture test model_zoo_build) and passes the zoo's folder in
 // CONVSCOPE_ZOO_DIR. By hand: CONVSCOPE_ZOO_DIR=$(scripts/make_model_zoo.py --print-dir).
@@ -158,9 +158,10 @@ TEST_P(ModelZoo, MatchesTorch) {
     std::string problem;
     double importSeconds = 0, forwardSeconds = 0;
     Tensor output;
+    io::ImportedModel imported;
     try {
         const auto start = std::chrono::steady_clock::now();
-        io::ImportedModel imported = io::importModel(model, {}, input.w(), input.h());
+        imported = io::importModel(model, {}, input.w(), input.h());
         importSeconds = secondsSince(start);
         if (!imported.runnable()) {
             problem = imported.problem;
@@ -226,6 +227,22 @@ TEST_P(ModelZoo, MatchesTorch) {
     EXPECT_LE(d.maxRel, kMaxRelDiff)
         << name << ": max |engine - torch| " << d.maxAbs << " at flat index " << worst
         << " (engine " << output.data()[worst] << ", torch " << expectedArray.values[worst] << ")";
+
+    // The graphs have a dynamic batch axis: two copies of the input in one forward must give
+    // torch's output twice (the engine lowers the images side by side into one wider GEMM).
+    Tensor pair(Shape{2, input.c(), input.h(), input.w()});
+    for (int b = 0; b < 2; ++b)
+        std::copy(input.data(), input.data() + input.count(), pair.image(b));
+    ForwardContext ctx;
+    const Tensor& both = imported.network->forward(pair, ctx);
+    ASSERT_EQ(both.count(), 2 * output.count())
+        << name << ": batch of 2 gives " << both.shape().toString();
+    for (int b = 0; b < 2; ++b) {
+        const Difference db =
+            compare({both.image(b), std::size_t(both.shape().perImage())}, expectedArray.values);
+        EXPECT_LE(db.maxRel, kMaxRelDiff)
+            << name << ", image " << b << " of a batch of 2: max |engine - torch| " << db.maxAbs;
+    }
 }
 
 INSTANTIATE_TEST_SUITE_P(Torchvision, ModelZoo, ::testing::ValuesIn(kZooModels),
