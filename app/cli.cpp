@@ -18,6 +18,7 @@
 #include "io/image_io.h"
 #include "io/matrix_image.h"
 #include "io/model_import.h"
+#include "io/npy.h"
 #include "layers/convolution.h"
 #include "measure/bench_run.h"
 #include "net/classify.h"
@@ -33,13 +34,17 @@ namespace {
 
 using namespace convscope::core;
 
+// Images per forward, for bench --batch and run --input-npy.
+constexpr int kMaxBatch = 1024;
+
 const char* kUsage = R"(usage: convscope [SUBCOMMAND] [OPTIONS]
 
 Without a subcommand, opens the ConvScope window.
 
 Subcommands (each has --help):
   run      classify an image with a trained model (ONNX, Caffe, TensorFlow, Darknet) in the
-           engine; --compare opencv checks every output against OpenCV dnn
+           engine, or run it on a .npy tensor; --compare opencv checks every output against
+           OpenCV dnn
   filters  draw a model's learned conv filters as a grid of tiles (PNG)
   bench    time a network layer by layer (the classic per-layer breakdown)
   im2col   the im2col lowering of one conv layer: M, K, N, bytes, expansion
@@ -138,8 +143,12 @@ const char* kRunUsage =
     R"(usage: convscope run --model F [--config F] --image I [--size WxH] [--scale S]
                      [--mean A,B,C] [--swap-rb] [--crop] [--labels L] [--top K]
                      [--compare opencv] [--per-layer] [--threads T] [--json]
+       convscope run --model F [--config F] --input-npy X.npy [--output-npy Y.npy]
+                     [--labels L] [--top K] [--compare opencv] [--per-layer] [--threads T]
+                     [--json]
 
-Runs a trained model on one image in the engine (im2col + GEMM) and prints the top-K classes.
+Runs a trained model on one image in the engine (im2col + GEMM) and prints the top-K classes;
+or on a given input tensor, written out as .npy, to compare the engine with another framework.
 
   --model F         ONNX (.onnx), Caffe (.caffemodel, with --config net.prototxt), TensorFlow
                     (.pb, optional --config .pbtxt) or Darknet (.weights with --config .cfg)
@@ -149,8 +158,13 @@ Runs a trained model on one image in the engine (im2col + GEMM) and prints the t
   --mean A,B,C      per-channel mean, in the model's channel order (default 0)
   --swap-rb         the model takes R,G,B (OpenCV reads B,G,R)
   --crop            centre-crop to the input's aspect ratio before resizing
+  --input-npy X     instead of --image: a float32 (or float64) N x C x H x W .npy array in C
+                    order, the network input as it is (no preprocessing); its H and W set the
+                    input size, N > 1 runs a batch
+  --output-npy Y    write the output as float32 .npy (of an --image run too): N x C for a
+                    vector output (C x 1 x 1 in the engine), else N x C x H x W
   --labels L        one class name per line
-  --top K           how many classes to print (default 5)
+  --top K           how many classes to print (default 5; per image of a batch)
   --compare opencv  run the same file and input in OpenCV dnn: largest absolute and relative
                     difference of the output; --per-layer: of every layer's output too
   --json            JSON instead of text
@@ -195,9 +209,11 @@ std::vector<int> padding(const std::string& name, const std::string& text, std::
     return out;
 }
 
-io::ImportedModel loadModel(const Arguments& a) {
+// The model of --model/--config, sized by --size, else by width x height when both are > 0, else
+// as the file declares.
+io::ImportedModel loadModel(const Arguments& a, int width = 0, int height = 0) {
     if (!a.has("model")) throw std::invalid_argument("--model FILE is required");
-    int w = 0, h = 0;
+    int w = width, h = height;
     if (a.has("size")) {
         const std::vector<int> d = Arguments::dims("size", a.text("size", ""), 2);
         w = d[0], h = d[1];
@@ -214,43 +230,102 @@ Network& runnable(io::ImportedModel& model) {
     return *model.network;
 }
 
+// --input-npy: an N x C x H x W array, checked so the model's own error never has to explain it.
+Tensor npyInput(const std::string& path) {
+    io::NpyArray a = io::readNpy(path);
+    const std::string shape = io::npyShapeString(a.dims);
+    if (a.dims.size() != 4)
+        throw Error(ErrorCategory::ShapeMismatch,
+                    "'" + path + "' has shape " + shape + " (" + std::to_string(a.dims.size()) +
+                        "-D); --input-npy takes N x C x H x W (NCHW), e.g. numpy.save(f, x[None]) "
+                        "for one C x H x W image");
+    for (std::int64_t d : a.dims)
+        if (d < 1 || d > (1 << 20))
+            throw Error(ErrorCategory::ShapeMismatch,
+                        "'" + path + "' has shape " + shape +
+                            "; every dimension of an input must be from 1 to 1048576");
+    if (a.dims[0] > kMaxBatch)
+        throw Error(ErrorCategory::ResourceLimit,
+                    "'" + path + "' holds a batch of " + std::to_string(a.dims[0]) +
+                        " images; at most " + std::to_string(kMaxBatch) + " run at once");
+    Tensor t(Shape{int(a.dims[0]), int(a.dims[1]), int(a.dims[2]), int(a.dims[3])});
+    std::copy(a.values.begin(), a.values.end(), t.data());
+    return t;
+}
+
+// The output as a framework shapes it: a vector output (C x 1 x 1 in the engine) is N x C.
+std::vector<std::int64_t> outputDims(const Shape& s) {
+    if (s.h == 1 && s.w == 1) return {s.n, s.c};
+    return {s.n, s.c, s.h, s.w};
+}
+
 int run(const std::vector<std::string>& args) {
     const Arguments a(args, {"json", "help", "swap-rb", "crop", "per-layer"},
                       {"model", "config", "image", "size", "scale", "mean", "labels", "top",
-                       "compare", "threads"});
+                       "compare", "threads", "input-npy", "output-npy"});
     if (a.has("help")) {
         std::cout << kRunUsage;
         return 0;
     }
-    if (!a.has("image")) throw std::invalid_argument("--image FILE is required");
+    const bool fromNpy = a.has("input-npy");
+    if (fromNpy && a.has("image"))
+        throw std::invalid_argument("give either --image or --input-npy, not both");
+    if (!fromNpy && !a.has("image"))
+        throw std::invalid_argument("--image FILE is required (or --input-npy X.npy)");
+    if (fromNpy)
+        for (const char* option : {"size", "scale", "mean", "swap-rb", "crop"})
+            if (a.has(option))
+                throw std::invalid_argument(
+                    std::string("--") + option +
+                    " prepares an --image; an --input-npy tensor is the network input as it is "
+                    "(its H and W set the size)");
     const std::string peerName = a.text("compare", "");
     if (!peerName.empty() && peerName != "opencv")
         throw std::invalid_argument("--compare '" + peerName + "': the only peer is opencv");
     setThreadCount(a.integer("threads", hardwareThreads(), 1, 1024));
-    io::ImportedModel model = loadModel(a);
-    Network& net = runnable(model);
 
-    io::ImageOptions pre;
+    Tensor input;
+    if (fromNpy) input = npyInput(a.text("input-npy", ""));
+    io::ImportedModel model = fromNpy ? loadModel(a, input.w(), input.h()) : loadModel(a);
+    Network& net = runnable(model);
     const Shape in = net.inputShape(1);
-    pre.channels = in.c;
-    pre.width = in.w;
-    pre.height = in.h;
-    static_cast<io::Preprocessing&>(pre) = preprocessingOptions(a);
-    pre.width = in.w;
-    pre.height = in.h;
-    if (in.c != 1 && in.c != 3)
-        throw Error(ErrorCategory::InvalidConfig,
-                    "the model takes " + std::to_string(in.c) + " channels; images give 1 or 3");
-    const Tensor input = io::loadImage(a.text("image", ""), pre);
+    if (fromNpy) {
+        if (input.c() != in.c)
+            throw Error(ErrorCategory::ShapeMismatch,
+                        "'" + a.text("input-npy", "") + "' has " + std::to_string(input.c()) +
+                            (input.c() == 1 ? " channel" : " channels") + " (shape " +
+                            input.shape().toString() + "); '" + model.modelPath + "' takes " +
+                            std::to_string(in.c) + " (N x " + std::to_string(in.c) + " x H x W)");
+    } else {
+        io::ImageOptions pre;
+        pre.channels = in.c;
+        static_cast<io::Preprocessing&>(pre) = preprocessingOptions(a);
+        pre.width = in.w;
+        pre.height = in.h;
+        if (in.c != 1 && in.c != 3)
+            throw Error(ErrorCategory::InvalidConfig,
+                        "the model takes " + std::to_string(in.c) +
+                            " channels; images give 1 or 3 (give a tensor with --input-npy)");
+        input = io::loadImage(a.text("image", ""), pre);
+    }
     ForwardContext ctx;
     const Tensor& output = net.forward(input, ctx);
+    if (a.has("output-npy")) {
+        const std::vector<std::int64_t> dims = outputDims(output.shape());
+        io::writeNpy(a.text("output-npy", ""), dims, output.span());
+    }
 
     std::vector<std::string> labels;
     if (a.has("labels")) {
         labels = readLabels(a.text("labels", ""));
-        checkLabels(labels, std::size_t(output.count()), a.text("labels", ""));
+        checkLabels(labels, std::size_t(output.shape().perImage()), a.text("labels", ""));
     }
-    const std::vector<Prediction> top = topK(output.span(), a.integer("top", 5, 1, 100000), labels);
+    // Top-K per image of the batch: each image's scores are one C x H x W slice of the output.
+    const int k = a.integer("top", 5, 1, 100000);
+    std::vector<std::vector<Prediction>> tops;
+    for (int i = 0; i < output.n(); ++i)
+        tops.push_back(topK({output.image(i), std::size_t(output.shape().perImage())}, k, labels));
+    const std::vector<Prediction>& top = tops.front();
 
     struct LayerDiff {
         std::string name;
@@ -270,18 +345,31 @@ int run(const std::vector<std::string>& args) {
         }
     }
 
-    if (a.has("json")) {
-        JsonWriter j;
-        j.beginObject();
-        j.field("model", model.modelPath).field("format", model.format);
-        j.key("input").array({in.c, in.h, in.w});
-        j.key("top").beginArray();
-        for (const Prediction& p : top) {
+    auto writeTop = [](JsonWriter& j, const std::vector<Prediction>& predictions) {
+        j.beginArray();
+        for (const Prediction& p : predictions) {
             j.beginObject().field("index", p.index).field("score", double(p.score));
             if (!p.label.empty()) j.field("label", p.label);
             j.endObject();
         }
         j.endArray();
+    };
+    const Shape& out = output.shape();
+    if (a.has("json")) {
+        JsonWriter j;
+        j.beginObject();
+        j.field("model", model.modelPath).field("format", model.format);
+        j.key("input").array({in.c, in.h, in.w});
+        if (fromNpy) j.field("input_npy", a.text("input-npy", "")).field("batch", input.n());
+        j.key("output").array({out.n, out.c, out.h, out.w});
+        if (a.has("output-npy")) j.field("output_npy", a.text("output-npy", ""));
+        j.key("top");
+        writeTop(j, top);
+        if (tops.size() > 1) {
+            j.key("top_by_image").beginArray();
+            for (const std::vector<Prediction>& t : tops) writeTop(j, t);
+            j.endArray();
+        }
         if (!peerName.empty()) {
             j.key("compare").beginObject().field("peer", "opencv-dnn");
             j.field("max_abs_diff", outputDiff.maxAbs).field("max_rel_diff", outputDiff.maxRel);
@@ -298,11 +386,20 @@ int run(const std::vector<std::string>& args) {
         std::cout << j.str() << "\n";
         return 0;
     }
-    std::printf("%s (%s), input %dx%dx%d\n", model.modelPath.c_str(), model.format.c_str(), in.c,
-                in.h, in.w);
-    for (std::size_t i = 0; i < top.size(); ++i)
-        std::printf("%2zu. class %d%s%s  %.6g\n", i + 1, top[i].index,
-                    top[i].label.empty() ? "" : " ", top[i].label.c_str(), double(top[i].score));
+    std::printf("%s (%s), input %s%dx%dx%d\n", model.modelPath.c_str(), model.format.c_str(),
+                fromNpy ? (std::to_string(input.n()) + "x").c_str() : "", in.c, in.h, in.w);
+    if (a.has("output-npy")) {
+        std::printf("wrote %s: output %s\n", a.text("output-npy", "").c_str(),
+                    io::npyShapeString(outputDims(out)).c_str());
+    } else {
+        for (std::size_t b = 0; b < tops.size(); ++b) {
+            if (tops.size() > 1) std::printf("image %zu:\n", b);
+            for (std::size_t i = 0; i < tops[b].size(); ++i)
+                std::printf("%2zu. class %d%s%s  %.6g\n", i + 1, tops[b][i].index,
+                            tops[b][i].label.empty() ? "" : " ", tops[b][i].label.c_str(),
+                            double(tops[b][i].score));
+        }
+    }
     if (!peerName.empty()) {
         std::printf("opencv-dnn: output max |difference| %.3g, relative %.3g\n", outputDiff.maxAbs,
                     outputDiff.maxRel);
@@ -399,7 +496,7 @@ int bench(const std::vector<std::string>& args) {
     }
 
     BenchOptions options;
-    options.profile.batch = a.integer("batch", 1, 1, 1024);
+    options.profile.batch = a.integer("batch", 1, 1, kMaxBatch);
     options.profile.repeat = a.integer("repeat", 10, 1, 100000);
     options.profile.warmup = a.integer("warmup", kDefaultWarmup, 0, 10000);
     options.profile.seed = std::uint32_t(a.integer("seed", 7, 0, 1 << 30));

@@ -1,0 +1,44 @@
+// NumPy .npy files: dense float arrays read and written in C order, independent of the engine's
+// Tensor (the CLI's --input-npy/--output-npy, the model zoo's reference tensors). Start at
+// readNpy().
+//
+// The format (numpy.lib.format): the magic "\x93NUMPY", a version byte pair (1.0: a 2-byte header
+// length; 2.0 and 3.0: 4 bytes; 3.0's header is UTF-8), then a Python dict literal such as
+// {'descr': '<f4', 'fortran_order': False, 'shape': (1, 3, 224, 224), } padded with spaces and a
+// newline so the data starts on a 64-byte boundary, then the values, nothing after them.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <string>
+#include <vector>
+
+namespace convscope::core::io {
+
+struct NpyArray {
+    std::vector<std::int64_t> dims;  // outermost first; empty for a 0-d (scalar) array
+    std::vector<float> values;       // C (row-major) order, product(dims) of them
+};
+
+// Largest array read or written: 2^30 values (4 GiB of float32), far above any activation the
+// engine runs and far below what a corrupt shape could claim.
+constexpr std::int64_t kMaxNpyValues = std::int64_t(1) << 30;
+
+// Reads a .npy file of format version 1.0, 2.0 or 3.0 holding little-endian float32 ('<f4') or
+// float64 ('<f8', converted to float) in C order. The file's size is checked against its shape
+// before anything is allocated. Throws Error(Io) naming the file for a missing or unreadable
+// file, a bad magic or header, another dtype, Fortran order, a shape whose data is longer or
+// shorter than the file (with both byte counts); Error(ResourceLimit) above kMaxNpyValues.
+// Memory: the values once (plus one 1 MiB buffer for float64).
+NpyArray readNpy(const std::string& path);
+
+// Writes values (C order) with shape dims as a version 1.0 '<f4' .npy file, as numpy.save does.
+// Throws Error(ShapeMismatch) when product(dims) != values.size() or a dim is negative,
+// Error(Io) when the file cannot be written (the partial file is removed).
+void writeNpy(const std::string& path, std::span<const std::int64_t> dims,
+              std::span<const float> values);
+
+// "(1, 3, 224, 224)": dims as numpy prints a shape, for messages.
+std::string npyShapeString(std::span<const std::int64_t> dims);
+
+}  // namespace convscope::core::io
