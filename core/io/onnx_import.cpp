@@ -68,8 +68,8 @@ struct Const {
     }
     Tensor tensor() const {
         Tensor t(Shape::of(dims));
-        const std::vector<float> v = floats();
-        std::copy(v.begin(), v.end(), t.data());
+        if (integer) std::copy(i.begin(), i.end(), t.data());
+        else std::copy(f.begin(), f.end(), t.data());
         return t;
     }
 };
@@ -623,7 +623,8 @@ private:
         const int M = int(transB ? b.dims[0] : b.dims[1]), K = int(transB ? b.dims[1] : b.dims[0]);
         const float alpha = attr().f("alpha", 1), beta = attr().f("beta", 1);
         Tensor w(Shape{M, K, 1, 1});
-        const std::vector<float> bv = b.floats();
+        const std::vector<float> converted = b.integer ? b.floats() : std::vector<float>{};
+        const std::vector<float>& bv = b.integer ? converted : b.f;
         for (int m = 0; m < M; ++m)
             for (int k = 0; k < K; ++k)
                 w.data()[std::int64_t(m) * K + k] =
@@ -1307,11 +1308,10 @@ ImportedModel importOnnx(const std::string& path, const OnnxOptions& options) {
                                            "keep external data, which ConvScope does not read)");
     pb::ModelProto model;
     {
+        // Parsed from the stream: a copy of a 500 MB file in memory first would double the peak.
         std::ifstream in(path, std::ios::binary);
-        std::string bytes(std::size_t(size), '\0');
-        if (!in.read(bytes.data(), std::streamsize(size)))
-            throw Error(ErrorCategory::Io, "cannot read '" + path + "'");
-        if (!model.ParseFromString(bytes))
+        if (!in) throw Error(ErrorCategory::Io, "cannot read '" + path + "'");
+        if (!model.ParseFromIstream(&in))
             throw Error(ErrorCategory::Io, "'" + path +
                                                "' is not an ONNX model: it does not parse as an "
                                                "ONNX ModelProto (truncated, corrupt or another format)");
@@ -1418,7 +1418,25 @@ ImportedModel importOnnx(const std::string& path, const OnnxOptions& options) {
     // Concrete input shapes into the model, then ONNX's own shape inference as a cross-check.
     std::map<std::string, std::vector<std::int64_t>> inferred;
     {
-        pb::ModelProto sized = model;
+        // A copy without the weights' bytes (inference reads their dims and types; a 500 MB VGG
+        // would be copied whole otherwise). Small tensors stay: data propagation reads shapes.
+        pb::ModelProto sized;
+        *sized.mutable_opset_import() = model.opset_import();
+        sized.set_ir_version(model.ir_version());
+        pb::GraphProto* graph = sized.mutable_graph();
+        *graph->mutable_node() = g.node();
+        *graph->mutable_input() = g.input();
+        *graph->mutable_output() = g.output();
+        for (const pb::TensorProto& t : g.initializer()) {
+            pb::TensorProto* c = graph->add_initializer();
+            if (t.raw_data().size() + std::size_t(t.float_data_size()) * 4 > 4096) {
+                *c->mutable_dims() = t.dims();
+                c->set_data_type(t.data_type());
+                c->set_name(t.name());
+            } else {
+                *c = t;
+            }
+        }
         std::size_t k = 0;
         for (pb::ValueInfoProto& v : *sized.mutable_graph()->mutable_input()) {
             if (initializers.count(v.name()) || givenConstants.count(v.name())) continue;
@@ -1427,7 +1445,6 @@ ImportedModel importOnnx(const std::string& path, const OnnxOptions& options) {
             for (std::int64_t d : shapes[k].dims()) s->add_dim()->set_dim_value(d);
             ++k;
         }
-        sized.mutable_graph()->clear_value_info();
         try {
             pb::ShapeInferenceOptions o{false, 0, true};
             pb::shape_inference::InferShapes(sized, pb::OpSchemaRegistry::Instance(), o);
@@ -1452,12 +1469,15 @@ ImportedModel importOnnx(const std::string& path, const OnnxOptions& options) {
         result.problem = "the input size is unknown: the file declares none; give it (--size WxH)";
     }
     Importer importer(result, g, opset, std::move(inferred));
-    for (const pb::TensorProto& t : g.initializer()) {
+    for (pb::TensorProto& t : *model.mutable_graph()->mutable_initializer()) {
         try {
             importer.addConstant(t.name(), readTensor(t));
         } catch (const Unsupported& u) {
             throw Error(ErrorCategory::Io, "'" + path + "': " + u.reason);
         }
+        // Read: the proto's copy of the weights is not needed again.
+        t.clear_raw_data();
+        t.clear_float_data();
     }
     for (auto& [name, c] : givenConstants) importer.addConstant(name, std::move(c));
     for (std::size_t k = 0; k < inputs.size(); ++k) {
