@@ -1319,6 +1319,10 @@ ImportedModel importOnnx(const std::string& path, const OnnxOptions& options) {
     if (!model.has_graph() || model.graph().node_size() == 0)
         throw Error(ErrorCategory::Io, "'" + path + "' holds no graph (no nodes)");
 
+    // Before the checker, which would only say the data file is missing.
+    for (const pb::TensorProto& t : model.graph().initializer())
+        if (t.data_location() == pb::TensorProto::EXTERNAL) readTensor(t);  // throws the message
+
     int opset = defaultOpset(model);
     if (opset == 0) opset = 1;
     if (opset > kMaxOpset)

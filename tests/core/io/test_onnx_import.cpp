@@ -1,0 +1,233 @@
+// The native ONNX importer on files written here with the ONNX library: broken and hostile files
+// are refused with a message naming the problem; a batch read by Shape stays symbolic; a node the
+// engine lacks leaves the model browsable with its filters.
+#include <gtest/gtest.h>
+#include <onnx/onnx_pb.h>
+
+#include <cmath>
+#include <fstream>
+#include <random>
+
+#include "io/onnx_import.h"
+#include "layers/convolution.h"
+#include "test_util.h"
+
+using namespace convscope::core;
+using convscope::test::expectError;
+
+namespace {
+
+// A model of one graph: x (N x 2 x 5 x 5) -> Conv 3x3 (3 filters) -> ... as the test adds nodes.
+struct Builder {
+    onnx::ModelProto model;
+    onnx::GraphProto* g;
+
+    explicit Builder(int opset = 13) {
+        model.set_ir_version(8);
+        auto* o = model.add_opset_import();
+        o->set_domain("");
+        o->set_version(opset);
+        g = model.mutable_graph();
+        g->set_name("test");
+        input("x", {-1, 2, 5, 5});
+    }
+    void input(const std::string& name, std::vector<std::int64_t> dims) {
+        auto* v = g->add_input();
+        v->set_name(name);
+        auto* t = v->mutable_type()->mutable_tensor_type();
+        t->set_elem_type(onnx::TensorProto::FLOAT);
+        for (std::int64_t d : dims) {
+            auto* dim = t->mutable_shape()->add_dim();
+            if (d < 0) dim->set_dim_param("N");
+            else dim->set_dim_value(d);
+        }
+    }
+    onnx::TensorProto* floats(const std::string& name, std::vector<std::int64_t> dims,
+                              std::uint32_t seed) {
+        auto* t = g->add_initializer();
+        t->set_name(name);
+        t->set_data_type(onnx::TensorProto::FLOAT);
+        std::int64_t n = 1;
+        for (std::int64_t d : dims) t->add_dims(d), n *= d;
+        std::mt19937 rng(seed);
+        std::uniform_real_distribution<float> u(-1, 1);
+        for (std::int64_t i = 0; i < n; ++i) t->add_float_data(u(rng));
+        return t;
+    }
+    void ints(const std::string& name, std::vector<std::int64_t> values) {
+        auto* t = g->add_initializer();
+        t->set_name(name);
+        t->set_data_type(onnx::TensorProto::INT64);
+        t->add_dims(std::int64_t(values.size()));
+        for (std::int64_t v : values) t->add_int64_data(v);
+    }
+    onnx::NodeProto* node(const std::string& op, std::vector<std::string> in,
+                          std::vector<std::string> out, const std::string& domain = "") {
+        auto* n = g->add_node();
+        n->set_op_type(op);
+        n->set_name(out[0] + "_node");
+        n->set_domain(domain);
+        for (auto& s : in) n->add_input(s);
+        for (auto& s : out) n->add_output(s);
+        return n;
+    }
+    void output(const std::string& name) {
+        auto* v = g->add_output();
+        v->set_name(name);
+        auto* t = v->mutable_type()->mutable_tensor_type();
+        t->set_elem_type(onnx::TensorProto::FLOAT);
+        t->mutable_shape();  // the checker wants a shape, even an unknown one
+    }
+    void conv() {
+        floats("w", {3, 2, 3, 3}, 1);
+        floats("b", {3}, 2);
+        auto* n = node("Conv", {"x", "w", "b"}, {"y"});
+        auto* a = n->add_attribute();
+        a->set_name("pads");
+        a->set_type(onnx::AttributeProto::INTS);
+        for (int i = 0; i < 4; ++i) a->add_ints(1);
+    }
+    std::string save(const std::string& file) const {
+        const std::string path = testing::TempDir() + file;
+        std::ofstream out(path, std::ios::binary);
+        model.SerializeToOstream(&out);
+        return path;
+    }
+};
+
+TEST(OnnxImport, ConvRunsAndKeepsItsFilters) {
+    Builder b;
+    b.conv();
+    b.output("y");
+    const io::ImportedModel m = io::importOnnx(b.save("conv.onnx"));
+    ASSERT_TRUE(m.runnable()) << m.problem;
+    EXPECT_EQ(m.format, "onnx");
+    EXPECT_EQ(m.inputChannels, 2);
+    EXPECT_EQ(m.declaredWidth, 5);
+    ASSERT_EQ(m.convs.size(), 1u);
+    EXPECT_EQ(m.network->inferShapes(1).back(), (Shape{1, 3, 5, 5}));
+}
+
+TEST(OnnxImport, WeightsShorterThanTheirDimsAreRefusedNotRead) {
+    Builder b;
+    b.conv();
+    b.g->mutable_initializer(0)->mutable_dims()->Set(0, 3000);  // dims promise 1000x the data
+    b.output("y");
+    expectError([&] { io::importOnnx(b.save("short.onnx")); }, ErrorCategory::Io,
+                "declares dims [3000, 2, 3, 3] (54000 values) but holds 54");
+}
+
+TEST(OnnxImport, ExternalDataIsRefusedWithHowToFixIt) {
+    Builder b;
+    b.conv();
+    onnx::TensorProto* w = b.g->mutable_initializer(0);
+    w->clear_float_data();
+    w->set_data_location(onnx::TensorProto::EXTERNAL);
+    auto* e = w->add_external_data();
+    e->set_key("location");
+    e->set_value("w.bin");
+    b.output("y");
+    expectError([&] { io::importOnnx(b.save("external.onnx")); }, ErrorCategory::Io,
+                "save_as_external_data=False");
+}
+
+TEST(OnnxImport, NewerOpsetIsRefusedNamingTheRange) {
+    Builder b(18);
+    b.conv();
+    b.output("y");
+    expectError([&] { io::importOnnx(b.save("opset18.onnx")); }, ErrorCategory::Io,
+                "uses ONNX opset 18; ConvScope reads opsets 7 to 17");
+}
+
+TEST(OnnxImport, CheckerFailureIsAnIoError) {
+    Builder b;
+    b.conv();
+    b.node("Relu", {"nothing"}, {"z"});  // reads a value no node makes
+    b.output("z");
+    expectError([&] { io::importOnnx(b.save("invalid.onnx")); }, ErrorCategory::Io,
+                "is not a valid ONNX model (onnx::checker");
+}
+
+TEST(OnnxImport, GarbageIsNotAModel) {
+    const std::string path = testing::TempDir() + "garbage.onnx";
+    std::ofstream(path) << "\x08\x07\x12\xff\xff\xff not protobuf";
+    expectError([&] { io::importOnnx(path); }, ErrorCategory::Io, "is not an ONNX model");
+}
+
+TEST(OnnxImport, NanWeightsAreRefused) {
+    Builder b;
+    b.conv();
+    b.g->mutable_initializer(0)->set_float_data(4, std::nanf(""));
+    b.output("y");
+    expectError([&] { io::importOnnx(b.save("nan.onnx")); }, ErrorCategory::InvalidConfig,
+                "1 NaN or infinite values");
+}
+
+TEST(OnnxImport, AnUnknownOperatorLeavesTheModelBrowsable) {
+    Builder b;
+    b.conv();
+    b.node("FancyNorm", {"y"}, {"z"}, "com.example");
+    auto* o = b.model.add_opset_import();
+    o->set_domain("com.example");
+    o->set_version(1);
+    b.output("z");
+    const io::ImportedModel m = io::importOnnx(b.save("custom.onnx"));
+    EXPECT_FALSE(m.runnable());
+    EXPECT_NE(m.problem.find("(FancyNorm) cannot run: operators of the domain 'com.example'"),
+              std::string::npos)
+        << m.problem;
+    EXPECT_NE(m.problem.find("The engine maps: Conv, ConvTranspose"), std::string::npos);
+    ASSERT_EQ(m.layers.size(), 2u);
+    EXPECT_TRUE(m.layers[0].supported);
+    EXPECT_FALSE(m.layers[1].supported);
+    EXPECT_EQ(m.convs.size(), 1u);  // the filter gallery still has the conv
+}
+
+// torch's x.view(x.size(0), -1) style: Shape -> Gather -> Unsqueeze -> Concat -> Reshape. The
+// batch read by Shape must stay symbolic: the folded shape is [N, 75], not [1, 75].
+TEST(OnnxImport, ABatchReadByShapeStaysSymbolic) {
+    Builder b;
+    b.conv();
+    b.node("Shape", {"y"}, {"s"});
+    b.ints("zero", {0});
+    b.ints("rest", {-1});
+    auto* gather = b.node("Gather", {"s", "zero"}, {"n"});
+    (void)gather;
+    b.node("Concat", {"n", "rest"}, {"target"})->add_attribute()->CopyFrom([] {
+        onnx::AttributeProto a;
+        a.set_name("axis");
+        a.set_type(onnx::AttributeProto::INT);
+        a.set_i(0);
+        return a;
+    }());
+    b.node("Reshape", {"y", "target"}, {"flat"});
+    b.output("flat");
+    io::ImportedModel m = io::importOnnx(b.save("batch.onnx"));
+    ASSERT_TRUE(m.runnable()) << m.problem;
+    Tensor x = convscope::test::randomTensor({3, 2, 5, 5}, 7);
+    ForwardContext ctx;
+    const Tensor& out = m.network->forward(x, ctx);
+    EXPECT_EQ(out.shape(), Shape::of({3, 75}));
+    // The same values as the conv alone.
+    const Tensor& conv = m.network->blob(0);
+    for (std::int64_t i = 0; i < out.count(); ++i) ASSERT_EQ(out.data()[i], conv.data()[i]);
+}
+
+TEST(OnnxImport, ConstantsFeedingARunTimeInputAreMaterialised) {
+    Builder b;
+    b.conv();
+    b.floats("extra", {1, 1, 5, 5}, 3);
+    b.node("Concat", {"y", "extra"}, {"z"})->add_attribute()->CopyFrom([] {
+        onnx::AttributeProto a;
+        a.set_name("axis");
+        a.set_type(onnx::AttributeProto::INT);
+        a.set_i(1);
+        return a;
+    }());
+    b.output("z");
+    io::ImportedModel m = io::importOnnx(b.save("concat_const.onnx"));
+    ASSERT_TRUE(m.runnable()) << m.problem;
+    EXPECT_EQ(m.network->inferShapes(1).back(), (Shape{1, 4, 5, 5}));
+}
+
+}  // namespace
