@@ -142,10 +142,10 @@ expansion factor. Nothing large is allocated unless --out asks to render the mat
 const char* kRunUsage =
     R"(usage: convscope run --model F [--config F] --image I [--size WxH] [--scale S]
                      [--mean A,B,C] [--swap-rb] [--crop] [--labels L] [--top K]
-                     [--compare opencv] [--per-layer] [--threads T] [--json]
+                     [--compare opencv] [--per-layer] [--threads T] [--fold-bn] [--json]
        convscope run --model F [--config F] --input-npy X.npy [--output-npy Y.npy]
                      [--labels L] [--top K] [--compare opencv] [--per-layer] [--threads T]
-                     [--json]
+                     [--fold-bn] [--json]
 
 Runs a trained model on one image in the engine (im2col + GEMM) and prints the top-K classes;
 or on a given input tensor, written out as .npy, to compare the engine with another framework.
@@ -167,6 +167,8 @@ or on a given input tensor, written out as .npy, to compare the engine with anot
   --top K           how many classes to print (default 5; per image of a batch)
   --compare opencv  run the same file and input in OpenCV dnn: largest absolute and relative
                     difference of the output; --per-layer: of every layer's output too
+  --fold-bn         ONNX: fold each BatchNormalization that alone follows a Conv into its
+                    weights (inference engines do; the listing says which were folded)
   --json            JSON instead of text
 )";
 
@@ -219,7 +221,7 @@ io::ImportedModel loadModel(const Arguments& a, int width = 0, int height = 0) {
         w = d[0], h = d[1];
         if (w <= 0 || h <= 0) throw std::invalid_argument("--size must be positive, e.g. 28x28");
     }
-    return io::importModel(a.text("model", ""), a.text("config", ""), w, h);
+    return io::importModel(a.text("model", ""), a.text("config", ""), w, h, a.has("fold-bn"));
 }
 
 // The imported network, or an error naming what stops it from running.
@@ -253,14 +255,16 @@ Tensor npyInput(const std::string& path) {
     return t;
 }
 
-// The output as a framework shapes it: a vector output (C x 1 x 1 in the engine) is N x C.
+// The output as a framework shapes it: its own rank (an ONNX graph's), except that a 4-D vector
+// output (C x 1 x 1, a Caffe net's) is N x C.
 std::vector<std::int64_t> outputDims(const Shape& s) {
+    if (s.rank != 4) return s.dims();
     if (s.h == 1 && s.w == 1) return {s.n, s.c};
     return {s.n, s.c, s.h, s.w};
 }
 
 int run(const std::vector<std::string>& args) {
-    const Arguments a(args, {"json", "help", "swap-rb", "crop", "per-layer"},
+    const Arguments a(args, {"json", "help", "swap-rb", "crop", "per-layer", "fold-bn"},
                       {"model", "config", "image", "size", "scale", "mean", "labels", "top",
                        "compare", "threads", "input-npy", "output-npy"});
     if (a.has("help")) {

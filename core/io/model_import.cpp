@@ -532,7 +532,7 @@ const char* supportedLayerTypes() {
 }
 
 ImportedModel importModel(const std::string& model, const std::string& config, int width,
-                          int height) {
+                          int height, bool foldBatchNorm) {
     std::error_code ec;
     for (const std::string& p : {model, config})
         if (!p.empty() && !std::filesystem::is_regular_file(p, ec))
@@ -552,6 +552,7 @@ ImportedModel importModel(const std::string& model, const std::string& config, i
         OnnxOptions options;
         options.width = width;
         options.height = height;
+        options.foldBatchNorm = foldBatchNorm;
         return importOnnx(model, options);
     }
 

@@ -52,8 +52,10 @@ struct ImportedModel {
 // do not fit the input size. An unsupported layer, or one whose parameters are impossible (a
 // kernel larger than the padded input at this size, groups that do not divide), does not throw:
 // the result lists every layer and all conv filters, with network == nullptr and `problem` set.
+// foldBatchNorm (ONNX): a BatchNorm that alone follows a conv is folded into its weights (see
+// OnnxOptions in onnx_import.h); the model lists it with a note saying so.
 ImportedModel importModel(const std::string& model, const std::string& config = {}, int width = 0,
-                          int height = 0);
+                          int height = 0, bool foldBatchNorm = false);
 
 // A network built in code (the built-in AlexNet and LeNet) seen as a model: every layer supported,
 // the conv filters listed, format "built-in".

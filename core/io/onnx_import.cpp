@@ -281,8 +281,13 @@ struct Operator {
 class Importer {
 public:
     Importer(ImportedModel& model, const pb::GraphProto& graph, int opset,
-             std::map<std::string, std::vector<std::int64_t>> inferred)
-        : m_model(model), m_graph(graph), m_opset(opset), m_inferred(std::move(inferred)) {}
+             std::map<std::string, std::vector<std::int64_t>> inferred, bool foldBatchNorm)
+        : m_model(model), m_graph(graph), m_opset(opset), m_inferred(std::move(inferred)),
+          m_foldBatchNorm(foldBatchNorm) {
+        for (const pb::NodeProto& n : graph.node())
+            for (const std::string& in : n.input()) m_consumers[in].push_back(&n);
+        for (const pb::ValueInfoProto& v : graph.output()) m_graphOutputs.insert(v.name());
+    }
 
     void addConstant(const std::string& name, Const c) { m_values[name].constant = std::move(c); }
     void addInput(const std::string& name) {
@@ -514,6 +519,30 @@ private:
         if (has(2)) bias = constant(2, "bias").floats();
         const std::string name = layerName();
         m_model.convs.push_back({name, p, weights});
+        if (const pb::NodeProto* bn = foldableBatchNorm()) {
+            // w'[m] = w[m] * s, b'[m] = (b[m] - mean) * s + shift, s = scale / sqrt(var + eps).
+            const Attributes a(*bn);
+            const float eps = a.f("epsilon", 1e-5f);
+            const std::vector<float> scale = m_values.at(bn->input(1)).constant->floats(),
+                                     shift = m_values.at(bn->input(2)).constant->floats(),
+                                     mean = m_values.at(bn->input(3)).constant->floats(),
+                                     var = m_values.at(bn->input(4)).constant->floats();
+            const int M = weights.n();
+            if (int(scale.size()) == M && int(shift.size()) == M && int(mean.size()) == M &&
+                int(var.size()) == M) {
+                bias.resize(std::size_t(M), 0.0f);
+                const std::int64_t per = weights.count() / M;
+                for (int m = 0; m < M; ++m) {
+                    const std::size_t k = std::size_t(m);
+                    const float f = scale[k] / std::sqrt(var[k] + eps);
+                    for (std::int64_t i = 0; i < per; ++i) weights.data()[m * per + i] *= f;
+                    bias[k] = (bias[k] - mean[k]) * f + shift[k];
+                }
+                m_foldedInto[bn->output(0)] = name;
+                m_info->note = "BatchNorm '" + (bn->name().empty() ? bn->output(0) : bn->name()) +
+                               "' folded into these weights (Fold BatchNorm)";
+            }
+        }
         std::unique_ptr<Layer> layer;
         try {
             layer = std::make_unique<ConvolutionLayer>(name, p, std::move(weights), std::move(bias));
@@ -594,7 +623,26 @@ private:
              out());
     }
 
+    // With foldBatchNorm: the inference BatchNormalization that is the only reader of this Conv's
+    // output (and not a graph output), its statistics constant; else null.
+    const pb::NodeProto* foldableBatchNorm() const {
+        if (!m_foldBatchNorm || m_graphOutputs.count(out())) return nullptr;
+        const auto it = m_consumers.find(out());
+        if (it == m_consumers.end() || it->second.size() != 1) return nullptr;
+        const pb::NodeProto* bn = it->second[0];
+        if (bn->op_type() != "BatchNormalization" || bn->input_size() < 5 || bn->output_size() > 1)
+            return nullptr;
+        if (Attributes(*bn).i("training_mode", 0)) return nullptr;
+        for (int k = 1; k < 5; ++k) {
+            const auto v = m_values.find(bn->input(k));
+            if (v == m_values.end() || !v->second.constant) return nullptr;
+        }
+        return bn;
+    }
+
     void batchNorm() {
+        if (const auto f = m_foldedInto.find(out()); f != m_foldedInto.end())
+            return alias(0, out(), "folded into conv '" + f->second + "' (Fold BatchNorm)");
         if (m_node->output_size() > 1 && !m_node->output(1).empty())
             throw Unsupported{"training mode (running statistics as outputs)"};
         if (attr().i("training_mode", 0)) throw Unsupported{"training mode"};
@@ -1104,6 +1152,10 @@ private:
     std::map<std::string, Shape> m_shapes;  // engine blob -> shape at batch 1
     std::set<std::string> m_used;
     bool m_failed = false;
+    bool m_foldBatchNorm;
+    std::map<std::string, std::vector<const pb::NodeProto*>> m_consumers;  // value -> readers
+    std::set<std::string> m_graphOutputs;
+    std::map<std::string, std::string> m_foldedInto;  // BatchNorm output -> the conv it went into
 
 public:
     static const std::vector<Operator>& operators();
@@ -1472,7 +1524,7 @@ ImportedModel importOnnx(const std::string& path, const OnnxOptions& options) {
     } else {
         result.problem = "the input size is unknown: the file declares none; give it (--size WxH)";
     }
-    Importer importer(result, g, opset, std::move(inferred));
+    Importer importer(result, g, opset, std::move(inferred), options.foldBatchNorm);
     for (pb::TensorProto& t : *model.mutable_graph()->mutable_initializer()) {
         try {
             importer.addConstant(t.name(), readTensor(t));

@@ -21,6 +21,10 @@ struct OnnxOptions {
     // Graph inputs whose values are given (input name -> a TensorProto .pb file): they become
     // constants, as initializers would (the node tests feed a Reshape's shape this way).
     std::map<std::string, std::string> constantInputs;
+    // Folds each BatchNormalization that alone reads a Conv's output into that conv's weights and
+    // bias (what inference engines do). Off by default: the views keep the file's layers. The
+    // folded BatchNorm stays listed with a note; the filter gallery keeps the file's weights.
+    bool foldBatchNorm = false;
 };
 
 // A TensorProto file (.pb, as the ONNX backend tests keep inputs and outputs) as float32.

@@ -230,4 +230,36 @@ TEST(OnnxImport, ConstantsFeedingARunTimeInputAreMaterialised) {
     EXPECT_EQ(m.network->inferShapes(1).back(), (Shape{1, 4, 5, 5}));
 }
 
+TEST(OnnxImport, FoldingBatchNormIsAnOptionThatGivesTheSameOutput) {
+    Builder b;
+    b.conv();
+    b.floats("scale", {3}, 4);
+    b.floats("shift", {3}, 5);
+    b.floats("mean", {3}, 6);
+    onnx::TensorProto* var = b.floats("var", {3}, 7);
+    for (int i = 0; i < 3; ++i) var->set_float_data(i, 0.5f + float(i));
+    b.node("BatchNormalization", {"y", "scale", "shift", "mean", "var"}, {"z"});
+    b.node("Relu", {"z"}, {"r"});
+    b.output("r");
+    const std::string path = b.save("convbn.onnx");
+    io::ImportedModel plain = io::importOnnx(path);
+    io::OnnxOptions fold;
+    fold.foldBatchNorm = true;
+    io::ImportedModel folded = io::importOnnx(path, fold);
+    ASSERT_TRUE(plain.runnable() && folded.runnable()) << plain.problem << folded.problem;
+    EXPECT_EQ(plain.network->size(), 3);
+    EXPECT_EQ(folded.network->size(), 2);  // conv (with the BatchNorm in it), relu
+    ASSERT_EQ(folded.layers.size(), 3u);    // the file's three nodes stay listed
+    EXPECT_NE(folded.layers[1].note.find("folded into conv"), std::string::npos);
+    EXPECT_NE(folded.layers[0].note.find("folded into these weights"), std::string::npos);
+    // The gallery shows the file's filters, not the folded ones.
+    EXPECT_TRUE(convscope::test::tensorsClose(folded.convs[0].weights, plain.convs[0].weights, 0,
+                                              0, "filters"));
+    const Tensor x = convscope::test::randomTensor({2, 2, 5, 5}, 9);
+    ForwardContext a, c;
+    const Tensor expected = plain.network->forward(x, a);
+    EXPECT_TRUE(convscope::test::tensorsClose(folded.network->forward(x, c), expected, 1e-5, 1e-5,
+                                              "folded against plain"));
+}
+
 }  // namespace
