@@ -232,11 +232,12 @@ Network& runnable(io::ImportedModel& model) {
     return *model.network;
 }
 
-// --input-npy: an N x C x H x W array, checked so the model's own error never has to explain it.
+// --input-npy: an N x C x H x W array (or N x ... for a model whose input is not an image),
+// checked so the model's own error never has to explain it.
 Tensor npyInput(const std::string& path) {
     io::NpyArray a = io::readNpy(path);
     const std::string shape = io::npyShapeString(a.dims);
-    if (a.dims.size() != 4)
+    if (a.dims.empty() || a.dims.size() > std::size_t(Shape::kMaxRank))
         throw Error(ErrorCategory::ShapeMismatch,
                     "'" + path + "' has shape " + shape + " (" + std::to_string(a.dims.size()) +
                         "-D); --input-npy takes N x C x H x W (NCHW), e.g. numpy.save(f, x[None]) "
@@ -250,7 +251,7 @@ Tensor npyInput(const std::string& path) {
         throw Error(ErrorCategory::ResourceLimit,
                     "'" + path + "' holds a batch of " + std::to_string(a.dims[0]) +
                         " images; at most " + std::to_string(kMaxBatch) + " run at once");
-    Tensor t(Shape{int(a.dims[0]), int(a.dims[1]), int(a.dims[2]), int(a.dims[3])});
+    Tensor t(Shape::of(a.dims));
     std::copy(a.values.begin(), a.values.end(), t.data());
     return t;
 }
@@ -290,10 +291,25 @@ int run(const std::vector<std::string>& args) {
 
     Tensor input;
     if (fromNpy) input = npyInput(a.text("input-npy", ""));
-    io::ImportedModel model = fromNpy ? loadModel(a, input.w(), input.h()) : loadModel(a);
+    const bool image = !fromNpy || input.shape().rank == 4;
+    io::ImportedModel model =
+        fromNpy && image ? loadModel(a, input.w(), input.h()) : loadModel(a);
     Network& net = runnable(model);
     const Shape in = net.inputShape(1);
-    if (fromNpy) {
+    if (fromNpy && !image && in.rank == 4)
+        throw Error(ErrorCategory::ShapeMismatch,
+                    "'" + a.text("input-npy", "") + "' has shape " + input.shape().toString() +
+                        " (" + std::to_string(input.shape().rank) +
+                        "-D); --input-npy takes N x C x H x W (NCHW) for this model, e.g. "
+                        "numpy.save(f, x[None]) for one C x H x W image");
+    if (fromNpy && !image) {
+        const Shape wanted = net.inputShape(input.n());
+        if (input.shape().dims() != wanted.dims())
+            throw Error(ErrorCategory::ShapeMismatch,
+                        "'" + a.text("input-npy", "") + "' has shape " +
+                            input.shape().toString() + "; '" + model.modelPath + "' takes " +
+                            wanted.toString() + " (the first dimension is the batch)");
+    } else if (fromNpy) {
         if (input.c() != in.c)
             throw Error(ErrorCategory::ShapeMismatch,
                         "'" + a.text("input-npy", "") + "' has " + std::to_string(input.c()) +
@@ -390,8 +406,8 @@ int run(const std::vector<std::string>& args) {
         std::cout << j.str() << "\n";
         return 0;
     }
-    std::printf("%s (%s), input %s%dx%dx%d\n", model.modelPath.c_str(), model.format.c_str(),
-                fromNpy ? (std::to_string(input.n()) + "x").c_str() : "", in.c, in.h, in.w);
+    std::printf("%s (%s), input %s\n", model.modelPath.c_str(), model.format.c_str(),
+                (fromNpy ? input.shape() : in).toString().c_str());
     if (a.has("output-npy")) {
         std::printf("wrote %s: output %s\n", a.text("output-npy", "").c_str(),
                     io::npyShapeString(outputDims(out)).c_str());
