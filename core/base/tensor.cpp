@@ -85,6 +85,13 @@ void Scratch::Free::operator()(float* p) const {
 Tensor::Tensor(Shape shape) : m_shape(shape) {
     if (shape.n < 0 || shape.c < 0 || shape.h < 0 || shape.w < 0 || shape.d4 < 0 || shape.d5 < 0)
         throw Error(ErrorCategory::ShapeMismatch, "negative tensor dimension " + shape.toString());
+    // Six dimensions of up to 2^31 overflow count(): check the product before anything uses it.
+    double product = 1;
+    for (int i = 0; i < Shape::kMaxRank; ++i) product *= double(shape.dim(i));
+    if (product > double(std::int64_t(1) << 40))
+        throw Error(ErrorCategory::ResourceLimit,
+                    "a tensor of " + shape.toString() + " would hold " +
+                        std::to_string(product) + " values (over 2^40); use a smaller input");
     m_data.reset(allocateFloats(std::size_t(count()), "a tensor"));
     if (count()) std::memset(m_data.get(), 0, bytes());
 }

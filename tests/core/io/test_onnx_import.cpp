@@ -262,4 +262,44 @@ TEST(OnnxImport, FoldingBatchNormIsAnOptionThatGivesTheSameOutput) {
                                               "folded against plain"));
 }
 
+// Mutated files (bytes flipped, cut short) must end in an Error or a model, never in a crash or
+// another exception type; a model that imports must run or refuse with an Error.
+TEST(OnnxImport, MutatedFilesNeverCrash) {
+    Builder b;
+    b.conv();
+    b.floats("scale", {3}, 4);
+    b.floats("shift", {3}, 5);
+    b.floats("mean", {3}, 6);
+    onnx::TensorProto* var = b.floats("var", {3}, 7);
+    for (int i = 0; i < 3; ++i) var->set_float_data(i, 1.0f);
+    b.node("BatchNormalization", {"y", "scale", "shift", "mean", "var"}, {"z"});
+    b.ints("shape", {0, -1});
+    b.node("Reshape", {"z", "shape"}, {"flat"});
+    b.output("flat");
+    std::string bytes;
+    b.model.SerializeToString(&bytes);
+    std::mt19937 rng(42);
+    const std::string path = testing::TempDir() + "mutated.onnx";
+    int imported = 0, ran = 0;
+    for (int round = 0; round < 400; ++round) {
+        std::string m = bytes;
+        const int edits = 1 + int(rng() % 4);
+        for (int e = 0; e < edits; ++e) m[rng() % m.size()] = char(rng());
+        if (round % 5 == 0) m.resize(rng() % m.size());
+        std::ofstream(path, std::ios::binary | std::ios::trunc) << m;
+        try {
+            io::ImportedModel model = io::importOnnx(path);
+            ++imported;
+            if (!model.runnable()) continue;
+            ForwardContext ctx;
+            model.network->forward(Tensor(model.network->inputShape(1)), ctx);
+            ++ran;
+        } catch (const Error&) {
+        } catch (const std::exception& e) {
+            ADD_FAILURE() << "round " << round << ": not a convscope Error: " << e.what();
+        }
+    }
+    std::printf("400 mutated files: %d imported, %d ran\n", imported, ran);
+}
+
 }  // namespace
