@@ -44,6 +44,19 @@ bool FilterGridLayout::hit(int x, int y, int& m, int& c) const {
     return true;
 }
 
+int FilterGridLayout::cellsWide() const {
+    return groups * columns * (tileW / scale);
+}
+int FilterGridLayout::cellsHigh() const {
+    return rowsPerGroup * (tileH / scale);
+}
+int FilterGridLayout::separatorPixelsWide() const {
+    return width - cellsWide() * scale;
+}
+int FilterGridLayout::separatorPixelsHigh() const {
+    return height - cellsHigh() * scale;
+}
+
 FilterGridLayout filterGridLayout(const Shape& w, int groups, int scale) {
     if (w.count() <= 0)
         throw Error(ErrorCategory::InvalidConfig, "the layer has no weights to show");
@@ -53,13 +66,22 @@ FilterGridLayout filterGridLayout(const Shape& w, int groups, int scale) {
                                                       " filters do not split into " +
                                                       std::to_string(groups) + " groups");
     FilterGridLayout l;
+    // Depthwise (one filter per group, each reading its own channel): groups of one tile each
+    // would be a single row of 8-pixel gaps, so the filters share one grid; filter m is still
+    // the one reading channel m.
+    if (w.n / groups == 1) groups = 1;
+    // 1x1 kernels: each filter is one row of C weights. Tiles of one cell with separators
+    // between them would be half separator; the filters are the M x C matrix they are.
+    l.matrix = w.h == 1 && w.w == 1 && w.c > 3;
     l.rgb = w.c == 3;
     l.tilePerFilter = w.c == 3 || w.c == 1;
     l.filters = w.n;
     l.channels = w.c;
     l.groups = groups;
+    l.scale = scale;
     l.tileW = w.w * scale;
     l.tileH = w.h * scale;
+    if (l.matrix) l.separator = 0;
     const int perGroup = w.n / groups;
     if (l.tilePerFilter) {
         l.columns = int(std::ceil(std::sqrt(double(perGroup))));

@@ -1,5 +1,6 @@
 // The learned-filter grid (a model's conv weights as tiles): RGB tiles for 3-channel filters, gray
-// tiles for 1-channel ones, a row of gray tiles (one per channel) otherwise; groups set apart. One
+// tiles for 1-channel ones (depthwise filters in one grid), a row of gray tiles (one per channel)
+// otherwise, and for 1x1 kernels the M x C matrix itself; groups set apart. One
 // renderer for the CLI's PNG and the GUI's gallery; FilterGridLayout maps pixels back to filters
 // for hover and clicks.
 #pragma once
@@ -33,9 +34,12 @@ struct FilterGridLayout {
     bool rgb = false;            // one RGB tile per filter (3 input channels)
     bool tilePerFilter = false;  // one tile per filter in a square-ish grid (RGB, or 1 channel);
                                  // otherwise a row of gray tiles, one per channel, per filter
-    int filters = 0, channels = 0, groups = 1;
-    int tileW = 0, tileH = 0;  // one tile, scaled
-    int columns = 0;           // tiles per row within a group (tilePerFilter) or channels per row
+    bool matrix = false;         // 1x1 kernels, C > 3: the M x C weight matrix, one cell per
+                                 // weight, no separators (a row per filter)
+    int filters = 0, channels = 0, groups = 1;  // groups: 1 for depthwise (one filter a group)
+    int scale = 1;                              // pixels per weight
+    int tileW = 0, tileH = 0;                   // one tile, scaled
+    int columns = 0;  // tiles per row within a group (tilePerFilter) or channels per row
     int rowsPerGroup = 0;
     int separator = 1, groupGap = 8;
     int groupWidth = 0;
@@ -45,6 +49,12 @@ struct FilterGridLayout {
     void tileRect(int m, int c, int& x, int& y) const;
     // The filter (and channel) under pixel (x, y); false on separators and gaps.
     bool hit(int x, int y, int& m, int& c) const;
+    // The grid's size without separators and gaps, in weights (cells), and the separator and gap
+    // pixels alone: width = cells.width * scale + separators.width (fitting a zoom).
+    int cellsWide() const;
+    int cellsHigh() const;
+    int separatorPixelsWide() const;
+    int separatorPixelsHigh() const;
 };
 
 // Colour of separators and gaps.

@@ -56,8 +56,8 @@ private slots:
         QTreeWidget* tree = panel.tree();
         QCOMPARE(tree->topLevelItemCount(), 9);
         QCOMPARE(tree->topLevelItem(0)->text(0), QStringLiteral("conv1"));
-        QCOMPARE(tree->topLevelItem(0)->text(2), QStringLiteral("4×13×10"));  // 3x2 kernel, pad 1,0
-        QCOMPARE(tree->topLevelItem(0)->text(5), QStringLiteral("4×130×18"));  // M×N×K
+        QCOMPARE(tree->topLevelItem(0)->text(3), QStringLiteral("4×13×10"));  // 3x2 kernel, pad 1,0
+        QCOMPARE(tree->topLevelItem(0)->text(6), QStringLiteral("4×130×18"));  // M×N×K
         QCOMPARE(net.currentRow(), 0);  // the first conv is current
         // Picking a row in the tree makes it current everywhere.
         tree->setCurrentItem(tree->topLevelItem(3));

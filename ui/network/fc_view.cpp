@@ -358,7 +358,7 @@ void FcPanel::rebuildLayers() {
     const auto& rows = m_controller->rows();
     for (int i = 0; i < int(rows.size()); ++i)
         if (m_controller->fcLayerOf(i))
-            m_layer->addItem(QStringLiteral("%1 (%2)").arg(rows[std::size_t(i)].name,
+            m_layer->addItem(QStringLiteral("%1 (%2)").arg(rows[std::size_t(i)].shortName,
                                                            rows[std::size_t(i)].params),
                              i);
     m_measure->setEnabled(m_layer->count() > 0);

@@ -167,7 +167,7 @@ void FiltersPanel::updateHeaders() {
     const core::io::ConvFilters* f = m_controller->filtersOf(row);
     m_galleryTitle->setText(
         f ? tr("<b>Filters of %1</b>: %2 × %3×%4×%5 — click one to slide it over your image")
-                .arg(QString::fromStdString(f->layer))
+                .arg(r ? r->shortName : QString::fromStdString(f->layer))
                 .arg(f->weights.n())
                 .arg(f->weights.c())
                 .arg(f->weights.h())
@@ -177,11 +177,15 @@ void FiltersPanel::updateHeaders() {
         m_features->layer() >= 0 ? m_controller->activations(m_features->layer()) : nullptr;
     if (a && r) {
         const core::FeatureRange range = m_features->range();
-        QString text = tr("<b>Activations of %1</b> for %2: %3 channels of %4×%5")
-                           .arg(r->name, tr("the current image"))
-                           .arg(a->c())
-                           .arg(a->h())
-                           .arg(a->w());
+        QString text = a->shape().rank == 4
+                           ? tr("<b>Activations of %1</b> for %2: %3 channels of %4×%5")
+                                 .arg(r->shortName, tr("the current image"))
+                                 .arg(a->c())
+                                 .arg(a->h())
+                                 .arg(a->w())
+                           : tr("<b>Activations of %1</b> for %2: %3 (rank %4)")
+                                 .arg(r->shortName, tr("the current image"), shapeText(a->shape()))
+                                 .arg(a->shape().rank);
         if (m_features->highlighted() >= 0)
             text += tr(" — channel %1 marked").arg(m_features->highlighted());
         m_featuresTitle->setText(text);

@@ -16,12 +16,17 @@
 #include <QToolButton>
 #include <QTreeWidget>
 #include <QVBoxLayout>
+#include <algorithm>
 
 #include "network/network_controller.h"
 
 namespace convscope::ui {
 
 namespace {
+// Reads next to the name: the dock is narrow, and which layers a join reads is what a big
+// graph's list needs most after the names.
+constexpr int kColumns = 7;  // Layer, Reads, Type, Output, Parameters, FLOPs, GEMM
+
 QString flopsText(qint64 flops) {
     if (flops <= 0) return {};
     if (flops >= 100'000'000) return QStringLiteral("%1 G").arg(double(flops) / 1e9, 0, 'f', 3);
@@ -69,9 +74,12 @@ ModelPanel::ModelPanel(NetworkController* controller, QWidget* parent)
     m_tree->setRootIsDecorated(false);
     m_tree->setUniformRowHeights(true);
     m_tree->setAlternatingRowColors(true);
-    m_tree->setHeaderLabels(
-        {tr("Layer"), tr("Type"), tr("Output"), tr("Parameters"), tr("FLOPs"), tr("GEMM M×N×K")});
-    m_tree->header()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    m_tree->setHeaderLabels({tr("Layer"), tr("Reads"), tr("Type"), tr("Output"), tr("Parameters"),
+                             tr("FLOPs"), tr("GEMM M×N×K")});
+    // ResizeToContents measures every row on each layout pass: O(rows) per resize, and a
+    // 900-node DenseNet has as many. Columns are sized once per model (rebuild) instead.
+    m_tree->header()->setSectionResizeMode(QHeaderView::Interactive);
+    m_tree->header()->setStretchLastSection(false);
     m_tree->setToolTip(
         tr("Every layer of the model. Pick one: the filter gallery, feature maps "
            "and fc view follow."));
@@ -137,23 +145,49 @@ void ModelPanel::rebuild() {
             : tr("Cannot run in the engine: %1. Its filters are still shown.").arg(problem));
     m_problem->setVisible(!problem.isEmpty());
     m_tree->clear();
+    QList<QTreeWidgetItem*> items;
+    items.reserve(qsizetype(m_controller->rows().size()));
     for (const ModelLayerRow& r : m_controller->rows()) {
         auto* item = new QTreeWidgetItem(
-            m_tree, {r.name, r.type, r.output, r.params, flopsText(r.flops), r.gemm});
-        QString tip = tr("%1 (%2)").arg(r.name, r.type);
+            {r.shortName, r.reads, r.type, r.output, r.params, flopsText(r.flops), r.gemm});
+        // The full name stays in the tooltip (and in sessions): it is what the file says.
+        QString tip = tr("<b>%1</b> (%2)").arg(r.name.toHtmlEscaped(), r.type);
+        if (r.readCount > 0)
+            tip += tr("<br>reads %n layer(s): %1", nullptr, r.readCount)
+                       .arg(r.readsAll.toHtmlEscaped());
         if (r.weightBytes > 0) tip += tr("<br>%1 weights").arg(r.weightBytes / 4);
         if (!r.note.isEmpty()) tip += QStringLiteral("<br>") + r.note.toHtmlEscaped();
         if (!r.supported) {
-            for (int c = 0; c < m_tree->columnCount(); ++c) {
+            for (int c = 0; c < kColumns; ++c) {
                 item->setBackground(c, QColor(255, 224, 224));
                 item->setForeground(c, QColor(140, 0, 20));
             }
             tip = tr("<b>Not supported by the engine</b><br>") + tip;
         } else if (r.engineIndex < 0) {
-            for (int c = 0; c < m_tree->columnCount(); ++c)
+            for (int c = 0; c < kColumns; ++c)
                 item->setForeground(c, palette().color(QPalette::PlaceholderText));
         }
-        for (int c = 0; c < m_tree->columnCount(); ++c) item->setToolTip(c, tip);
+        // A join (Add, Concat, Mul of two branches) reads more than one layer: its name stands
+        // out so the branches can be followed down the list.
+        if (r.readCount > 1) {
+            QFont bold = item->font(0);
+            bold.setBold(true);
+            item->setFont(0, bold);
+            item->setForeground(1, QColor(0, 90, 160));
+        }
+        for (int c = 0; c < kColumns; ++c) item->setToolTip(c, tip);
+        items.append(item);
+    }
+    m_tree->addTopLevelItems(items);
+    // Sized from the header and a sample of rows (not all: see the constructor), then capped so
+    // the Reads column of a DenseNet Concat does not push the rest off screen.
+    const QFontMetrics fm(m_tree->font());
+    for (int c = 0; c < kColumns; ++c) {
+        int w = fm.horizontalAdvance(m_tree->headerItem()->text(c)) + 24;
+        const int n = int(items.size()), step = std::max(1, n / 200);
+        for (int i = 0; i < n; i += step)
+            w = std::max(w, fm.horizontalAdvance(items[i]->text(c)) + 16);
+        m_tree->header()->resizeSection(c, std::min(w, c == 1 ? 220 : 320));
     }
     loadPreprocessing();
     m_loading = false;

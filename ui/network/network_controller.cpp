@@ -5,6 +5,7 @@
 #include <QSettings>
 #include <algorithm>
 #include <cmath>
+#include <unordered_map>
 
 #include "base/error.h"
 #include "base/runtime.h"
@@ -12,14 +13,20 @@
 #include "layers/convolution.h"
 #include "layers/fully_connected.h"
 #include "measure/bench_run.h"
+#include "net/layer_names.h"
 #include "net/models.h"
 #include "teaching/teaching_controller.h"
 
 namespace convscope::ui {
 
 QString shapeText(const core::Shape& s) {
-    if (s.h == 1 && s.w == 1) return QString::number(s.c);
-    return QStringLiteral("%1×%2×%3").arg(s.c).arg(s.h).arg(s.w);
+    if (s.rank == 4 && s.h == 1 && s.w == 1) return QString::number(s.c);
+    if (s.rank == 4) return QStringLiteral("%1×%2×%3").arg(s.c).arg(s.h).arg(s.w);
+    if (s.rank < 2) return QString::fromStdString(s.toString());
+    // Other ranks as they are, batch dropped: a vector "1000", ShuffleNet's 5-D "2×58×28×28".
+    QStringList dims;
+    for (int i = 1; i < s.rank; ++i) dims << QString::number(s.dim(i));
+    return dims.join(QStringLiteral("×"));
 }
 
 namespace {
@@ -173,23 +180,68 @@ void NetworkController::adopt(std::shared_ptr<core::io::ImportedModel> model, co
     runFeatures();
 }
 
+namespace {
+
+// What a row says it reads, when the graph branches at it (see ModelLayerRow::reads). O(inputs).
+void describeReads(const core::Network& net, int index, const std::vector<QString>& shortNames,
+                   ModelLayerRow& row) {
+    const std::vector<int>& in = net.inputsOf(index);
+    if (in.empty() || (in.size() == 1 && in.front() == index - 1)) return;
+    // A single input from the layer above is the plain chain; -1 (the network input) starts it.
+    if (in.size() == 1 && index == 0 && in.front() == -1) return;
+    constexpr int kShown = 3;  // a DenseNet Concat reads up to 33 blobs; the tooltip has them all
+    QStringList names;
+    for (int i : in)
+        names << (i >= 0 ? shortNames[std::size_t(i)]
+                         : QString::fromStdString(core::displayName(net.inputName(-1 - i))));
+    row.readCount = int(names.size());
+    row.readsAll = names.join(QStringLiteral(", "));
+    row.reads = QStringLiteral("← ") + QStringList(names.mid(0, kShown)).join(QStringLiteral(", "));
+    if (names.size() > kShown)
+        row.reads += NetworkController::tr(" … (%1 in all)").arg(names.size());
+}
+
+}  // namespace
+
 void NetworkController::buildRows() {
     m_rows.clear();
     if (!m_model) return;
     const core::Network* net = m_model->network.get();
     std::vector<core::Shape> shapes;
     if (net) shapes = net->inferShapes(1);
+    // Conv filters by layer name. The ONNX importer names a conv after its node's first output
+    // ("/conv1/Conv_output_0"), the file's layer list after the node ("/conv1/Conv"); Caffe's and
+    // the built-in nets use one name for both.
+    std::unordered_map<std::string, int> convByName;
+    for (std::size_t c = 0; c < m_model->convs.size(); ++c)
+        convByName.emplace(m_model->convs[c].layer, int(c));
+    auto convOf = [&](const core::io::ModelLayer& l) {
+        std::vector<std::string> names{l.name, l.name + "_output_0"};
+        // Only a conv node takes its engine layer's filters: a BatchNorm folded into the conv
+        // before it shares that engine layer.
+        if (net && l.engineIndex >= 0 && l.engineIndex < net->size() &&
+            l.type.find("Conv") != std::string::npos)
+            names.push_back(net->layer(l.engineIndex).name());
+        for (const std::string& n : names)
+            if (const auto it = convByName.find(n); it != convByName.end()) return it->second;
+        return -1;
+    };
+    std::vector<QString> engineShort;
+    if (net)
+        for (int i = 0; i < net->size(); ++i)
+            engineShort.push_back(QString::fromStdString(core::displayName(net->layer(i).name())));
     for (const core::io::ModelLayer& l : m_model->layers) {
         ModelLayerRow row;
         row.name = QString::fromStdString(l.name);
+        row.shortName = QString::fromStdString(core::displayName(l.name));
         row.type = QString::fromStdString(l.type);
         row.note = QString::fromStdString(l.note);
         row.supported = l.supported;
         row.engineIndex = net ? l.engineIndex : -1;
-        for (std::size_t c = 0; c < m_model->convs.size(); ++c)
-            if (m_model->convs[c].layer == l.name) row.convIndex = int(c);
+        row.convIndex = convOf(l);
         if (row.engineIndex >= 0) {
             const core::Layer& layer = net->layer(row.engineIndex);
+            describeReads(*net, row.engineIndex, engineShort, row);
             const std::vector<core::Shape> in = net->inputShapes(row.engineIndex, shapes, 1);
             row.output = shapeText(shapes[std::size_t(row.engineIndex)]);
             row.params = QString::fromStdString(layer.describe());

@@ -32,6 +32,12 @@ namespace convscope::ui {
 // One row of the model panel: an engine layer, or a file's layer the engine could not map.
 struct ModelLayerRow {
     QString name, type;
+    QString shortName;  // what a person reads: core::displayName(name) ("layer1.0.conv1")
+    // The layers it reads (short names), when the graph branches here: a layer with several
+    // inputs (a residual Add, a Concat), or one whose input is not the row above. `reads` is
+    // capped at a few names for the column; `readsAll` lists every one (the tooltip).
+    QString reads, readsAll;
+    int readCount = 0;
     QString output;  // "96×55×55" (one image); empty when unknown
     QString params;  // the layer's own description ("96 11x11 stride 4")
     QString gemm;    // "M×N×K" of its GEMM; empty when none

@@ -7,6 +7,7 @@
 #include <cmath>
 
 #include "base/error.h"
+#include "net/layer_names.h"
 #include "network/network_controller.h"
 
 namespace convscope::ui {
@@ -19,6 +20,13 @@ QImage toQImage(const core::RgbImage& rgb) {
         std::copy_n(rgb.pixels.data() + std::size_t(y) * std::size_t(rgb.width) * 3,
                     std::size_t(rgb.width) * 3, img.scanLine(y));
     return img;
+}
+
+// Feature maps need channels of planes: a rank-4 blob (one image: C x H x W), or a rank-2 one (an
+// fc output: C values, shown as 1 x 1 tiles). Rank 3, 5 and 6 blobs (ShuffleNet's channel
+// shuffle, reshapes) have no such reading; their tiles would cut the data at the wrong strides.
+bool isImageBlob(const core::Tensor& b) {
+    return (b.shape().rank == 4 || b.shape().rank == 2) && !b.empty();
 }
 
 void paintEmpty(QPainter& painter, const QRect& exposed, const QString& text) {
@@ -139,8 +147,7 @@ QSize FilterGallery::cellsToFit() const {
     if (!f) return {};
     const core::FilterGridLayout l =
         core::filterGridLayout(f->weights.shape(), f->params.groups, 1);
-    return {l.width - (l.groups * (l.columns + 1)) - (l.groups - 1) * l.groupGap,
-            l.height - (l.rowsPerGroup + 1)};
+    return {l.cellsWide(), l.cellsHigh()};
 }
 
 QSize FilterGallery::separatorsToFit() const {
@@ -148,7 +155,7 @@ QSize FilterGallery::separatorsToFit() const {
     if (!f) return {};
     const core::FilterGridLayout l =
         core::filterGridLayout(f->weights.shape(), f->params.groups, 1);
-    return {l.groups * (l.columns + 1) + (l.groups - 1) * l.groupGap, l.rowsPerGroup + 1};
+    return {l.separatorPixelsWide(), l.separatorPixelsHigh()};
 }
 
 QString FilterGallery::emptyText() const {
@@ -249,7 +256,7 @@ QString FilterGallery::contentToolTip(const QPoint& p) const {
     const int perGroup = s.n / std::max(1, f->params.groups);
     return tr("<b>%1, filter %2</b>%3<br>%4×%5×%6 weights in [%7, %8], L2 norm %9<br>"
               "Click to slide it over your image.")
-        .arg(QString::fromStdString(f->layer))
+        .arg(QString::fromStdString(core::displayName(f->layer)))
         .arg(m)
         .arg(f->params.groups > 1 ? tr(" (group %1)").arg(m / perGroup) : QString())
         .arg(s.c)
@@ -305,7 +312,7 @@ const core::Tensor* FeatureMapView::blob() const {
 
 core::FeatureGridLayout FeatureMapView::layoutAt(int scale) const {
     const core::Tensor* b = blob();
-    if (!b) return {};
+    if (!b || !isImageBlob(*b)) return {};
     try {
         return core::featureGridLayout(b->c(), b->h(), b->w(), scale);
     } catch (const core::Error&) {
@@ -339,6 +346,12 @@ QString FeatureMapView::emptyText() const {
                    : tr("Open a model to see its feature maps.");
     if (m_controller->featuresRunning()) return tr("Running the model on your image…");
     if (m_layer < 0) return tr("Pick a layer in the Model panel.");
+    if (const core::Tensor* b = blob(); b && !isImageBlob(*b))
+        return tr("This layer's output, %1, is not an image (rank %2, not channels × height × "
+                  "width), so it has no feature maps to show; the layers after it that make it "
+                  "an image again have.")
+            .arg(QString::fromStdString(b->shape().toString()))
+            .arg(b->shape().rank);
     return tr("No activations yet.");
 }
 

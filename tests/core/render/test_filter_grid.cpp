@@ -52,6 +52,59 @@ TEST(FilterGrid, GrayLayoutIsOneRowPerFilter) {
     EXPECT_EQ(c, 4);
 }
 
+TEST(FilterGrid, DepthwiseFiltersShareOneGrid) {
+    // mobilenet_v2's features.1.conv.0.0: 32 filters of 1 x 3 x 3, 32 groups. As 32 groups of one
+    // tile it was a 1-tile-high strip with 31 gaps; as one grid it is 6 x 6 tiles.
+    const FilterGridLayout l = filterGridLayout({32, 1, 3, 3}, 32, 2);
+    EXPECT_EQ(l.groups, 1);
+    EXPECT_TRUE(l.tilePerFilter);
+    EXPECT_EQ(l.columns, 6);
+    EXPECT_EQ(l.rowsPerGroup, 6);
+    EXPECT_EQ(l.width, 1 + 6 * 7);
+    EXPECT_EQ(l.cellsWide(), 18);
+    EXPECT_EQ(l.separatorPixelsWide(), 1 + 6);
+    for (int m = 0; m < 32; ++m) {
+        int x = 0, y = 0, hm = -1, hc = -2;
+        l.tileRect(m, 0, x, y);
+        ASSERT_TRUE(l.hit(x + 1, y + 1, hm, hc)) << "filter " << m;
+        EXPECT_EQ(hm, m);
+    }
+    Tensor w(32, 1, 3, 3);
+    for (std::int64_t i = 0; i < w.count(); ++i) w.data()[i] = float(i % 9);
+    const RgbImage img = renderFilterGrid(w, 32, {});
+    EXPECT_EQ(img.width, 1 + 6 * (3 * 8 + 1));
+    // Filter 0's last weight (8, the largest) is white at its tile's bottom-right cell.
+    EXPECT_EQ(pixel(img, 1 + 2 * 8 + 4, 1 + 2 * 8 + 4)[0], 255);
+}
+
+TEST(FilterGrid, OneByOneKernelsAreTheWeightMatrix) {
+    // A 1x1 conv of 64 -> 16 channels (resnet's downsample, densenet's conv1 in small): M x C
+    // cells, no separators, filter m's row is m, channel c its column.
+    const FilterGridLayout l = filterGridLayout({16, 64, 1, 1}, 1, 3);
+    EXPECT_TRUE(l.matrix);
+    EXPECT_FALSE(l.tilePerFilter);
+    EXPECT_EQ(l.width, 64 * 3);
+    EXPECT_EQ(l.height, 16 * 3);
+    EXPECT_EQ(l.cellsWide(), 64);
+    EXPECT_EQ(l.cellsHigh(), 16);
+    EXPECT_EQ(l.separatorPixelsWide(), 0);
+    int m = -1, c = -1;
+    ASSERT_TRUE(l.hit(5 * 3 + 2, 7 * 3, m, c));
+    EXPECT_EQ(m, 7);
+    EXPECT_EQ(c, 5);
+    Tensor w(16, 64, 1, 1);
+    w.data()[7 * 64 + 5] = 1;  // per filter: 1 is white, the rest of row 7 black
+    const RgbImage img = renderFilterGrid(w, 1, {});
+    EXPECT_EQ(img.width, 64 * 8);
+    EXPECT_EQ(pixel(img, 5 * 8 + 3, 7 * 8 + 3)[0], 255);
+    EXPECT_EQ(pixel(img, 6 * 8 + 3, 7 * 8 + 3)[0], 0);
+    // Grouped 1x1 (ShuffleNet, RegNet): groups stay apart, each its own matrix.
+    const FilterGridLayout g = filterGridLayout({8, 16, 1, 1}, 2, 1);
+    EXPECT_EQ(g.groups, 2);
+    EXPECT_EQ(g.width, 2 * 16 + g.groupGap);
+    EXPECT_EQ(g.cellsWide(), 32);
+}
+
 TEST(FilterGrid, ChannelOrderAndPerFilterNormalisation) {
     // One 1x1 RGB filter with channel values (0, 0.5, 1): per filter, 0 -> 0 and 1 -> 255.
     Tensor w(1, 3, 1, 1);
