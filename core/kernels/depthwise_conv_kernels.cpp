@@ -124,8 +124,8 @@ void convolveDepthwise(const Tensor& input, const Tensor& weights, const std::ve
     for (int ki = 0; ki < p.kernelH; ++ki)
         for (int kj = 0; kj < p.kernelW; ++kj) {
             const int dx = kj * p.dilationW;
-            offsets.push_back(std::int64_t(ki) * p.dilationH * rowLen +
-                              std::int64_t(dx % s) * run + dx / s);
+            offsets.push_back(std::int64_t(ki) * p.dilationH * rowLen + std::int64_t(dx % s) * run +
+                              dx / s);
         }
     // A row of OW pixels in tiles as even as possible of at most kMaxVectors vectors.
     const int vectors = (OW + Simd::lanes - 1) / Simd::lanes;

@@ -86,9 +86,9 @@ const Case kCases[] = {
     {1, 13, 9, 7, 2, 3, 2, 1, 1},
     {1, 13, 9, 7, 1, 5, 1, 2, 1},
     {2, 13, 9, 7, 2, 5, 2, 2, 1},
-    {1, 13, 9, 7, 1, 3, 1, 2, 2},   // dilation 2
-    {1, 6, 13, 11, 2, 3, 2, 2, 2},  // dilation 2, stride 2
-    {1, 5, 9, 7, 1, 3, 1, 0, 1},    // unpadded
+    {1, 13, 9, 7, 1, 3, 1, 2, 2},     // dilation 2
+    {1, 6, 13, 11, 2, 3, 2, 2, 2},    // dilation 2, stride 2
+    {1, 5, 9, 7, 1, 3, 1, 0, 1},      // unpadded
     {1, 5, 10, 8, 1, 3, 2, 0, 1, 1},  // TF SAME stride 2: pad 0 left/top, 1 right/bottom
     {1, 3, 9, 7, 1, 5, 1, 4, 1},      // pad 4 with a 5x5: windows of padding only
     {1, 32, 17, 17, 1, 3, 1, 1, 1},
@@ -112,11 +112,13 @@ TEST(Depthwise, HandWorkedAnswer) {
     p.padTop = p.padBottom = p.padLeft = p.padRight = 1;
     p.groups = 2;
     const ConvolutionLayer conv("dw", p, std::move(w), {0.0f, 10.0f});
-    const float expected[2][9] = {{4, 6, 4, 6, 9, 6, 4, 6, 4}, {18, 22, 18, 22, 28, 22, 18, 22, 18}};
+    const float expected[2][9] = {{4, 6, 4, 6, 9, 6, 4, 6, 4},
+                                  {18, 22, 18, 22, 28, 22, 18, 22, 18}};
     const Tensor out = runConv(conv, in, ConvMethod::Depthwise);
     for (int c = 0; c < 2; ++c)
         for (int i = 0; i < 9; ++i)
-            EXPECT_FLOAT_EQ(out.data()[c * 9 + i], expected[c][i]) << "channel " << c << " cell " << i;
+            EXPECT_FLOAT_EQ(out.data()[c * 9 + i], expected[c][i])
+                << "channel " << c << " cell " << i;
 }
 
 TEST(Depthwise, MatchesTheReferenceOverTheTable) {
