@@ -1,7 +1,8 @@
 // convscope_bench: Google Benchmark harness comparing the engine with OpenCV dnn in the same run.
 // Pairs to read together: AlexNet/ConvScope vs AlexNet/OpenCV (whole forward),
 // Conv/<layer>/ConvScope vs Conv/<layer>/OpenCV (each AlexNet conv alone), and the 256x1152x192
-// GEMM of "Why GEMM is at the heart of deep learning". Counters: GFLOP/s. Threads:
+// GEMM of "Why GEMM is at the heart of deep learning"; Dw_<method>/<layer>: MobileNet-v2 depthwise
+// layers by every conv method. Counters: GFLOP/s. Threads:
 // CONVSCOPE_THREADS (default all cores).
 #include <benchmark/benchmark.h>
 
@@ -14,6 +15,7 @@
 #include "layers/convolution.h"
 #include "measure/roofs.h"
 #include "net/models.h"
+#include "net/network.h"
 #include "peers/opencv_reference.h"
 
 using namespace convscope::core;
@@ -83,6 +85,36 @@ void convWith(benchmark::State& state, const std::string& name, ConvMethod metho
     net->prepare(method);
     for (auto _ : state) benchmark::DoNotOptimize(net->forward(input, ctx).data());
     setFlops(state, flops);
+}
+
+// MobileNet-v2's depthwise layers (3x3, pad 1, groups = channels), each alone in a network.
+struct DepthwiseShape {
+    const char* name;
+    int channels, size, stride;
+};
+constexpr DepthwiseShape kDepthwiseShapes[] = {
+    {"dw32x112s1", 32, 112, 1}, {"dw144x56s2", 144, 56, 2}, {"dw576x14s1", 576, 14, 1}};
+
+void depthwiseWith(benchmark::State& state, const DepthwiseShape& d, ConvMethod method) {
+    setThreadCount(threads());
+    WindowParams p = WindowParams::square(3);
+    p.strideH = p.strideW = d.stride;
+    p.padTop = p.padBottom = p.padLeft = p.padRight = 1;
+    p.groups = d.channels;
+    Tensor w(d.channels, 1, 3, 3);
+    fillUniform(w, 5);
+    Network net(d.name);
+    net.setInput("data", d.channels, d.size, d.size);
+    net.add(std::make_unique<ConvolutionLayer>(d.name, p, std::move(w),
+                                               std::vector<float>(std::size_t(d.channels), 0.1f)));
+    const Shape in = net.inputShape(1);
+    Tensor input(in);
+    fillUniform(input, 3);
+    ForwardContext ctx;
+    ctx.convMethod = method;
+    net.prepare(method);
+    for (auto _ : state) benchmark::DoNotOptimize(net.forward(input, ctx).data());
+    setFlops(state, net.layer(0).flops(std::span<const Shape>(&in, 1)));
 }
 
 void Conv_OpenCV(benchmark::State& state, const std::string& name) {
@@ -228,6 +260,14 @@ int main(int argc, char** argv) {
             [name = std::string(layer)](benchmark::State& state) { Conv_OpenCV(state, name); })
             ->Unit(benchmark::kMillisecond);
     }
+    // MobileNet-v2's depthwise layers by every method (the direct loops too: they are small):
+    // Dw_<method>/<layer>.
+    for (const DepthwiseShape& d : kDepthwiseShapes)
+        for (const ConvMethodInfo& m : convMethods())
+            benchmark::RegisterBenchmark(
+                ("Dw_" + std::string(m.name) + "/" + d.name).c_str(),
+                [method = m.id, &d](benchmark::State& state) { depthwiseWith(state, d, method); })
+                ->Unit(benchmark::kMillisecond);
     benchmark::RunSpecifiedBenchmarks();
     benchmark::Shutdown();
     return 0;

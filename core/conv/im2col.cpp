@@ -1,9 +1,11 @@
 // im2col / col2im, Caffe layout, with stride, per-side padding, dilation and column ranges.
 #include "conv/im2col.h"
-#include "base/runtime.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <cstring>
+
+#include "base/runtime.h"
 
 namespace convscope::core {
 
@@ -15,6 +17,7 @@ Im2colInfo im2colInfo(const std::string& layer, const Shape& input, const Window
     info.groups = p.groups;
     info.M = outChannels / p.groups;
     info.K = input.c / p.groups * p.kernelH * p.kernelW;
+    info.depthwise = p.groups > 1 && p.groups == input.c;
     info.outH = out.h;
     info.outW = out.w;
     info.N = out.h * out.w;
@@ -22,6 +25,23 @@ Im2colInfo im2colInfo(const std::string& layer, const Shape& input, const Window
     info.colBytes =
         std::int64_t(input.c) * p.kernelH * p.kernelW * info.N * std::int64_t(sizeof(float));
     return info;
+}
+
+std::string depthwiseNote(const Im2colInfo& i) {
+    if (!i.depthwise) return {};
+    const std::string M = std::to_string(i.M), K = std::to_string(i.K), N = std::to_string(i.N);
+    char expansion[32];
+    std::snprintf(expansion, sizeof expansion, "%.2f", i.expansion());
+    // The argument of conv/depthwise_conv.h, with this layer's numbers.
+    return "Depthwise (groups = C = " + std::to_string(i.groups) +
+           "): every group sees one input channel, so K = kh·kw = " + K + " and M = " + M +
+           (i.M == 1 ? "" : " (the channel multiplier)") + ". Each group's \"GEMM\" is " + M +
+           " × " + N + " dot products of length " + K +
+           ": one multiply-add per col entry, nothing for a GEMM kernel to reuse across rows, "
+           "while im2col writes the input ×" +
+           expansion +
+           " to feed it. So the depthwise method skips im2col and slides each channel's " + K +
+           " weights over whole output rows, vectorised over pixels.";
 }
 
 void im2colColumns(const float* image, int C, int H, int W, const WindowParams& p, int n0, int n1,

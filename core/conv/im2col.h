@@ -22,6 +22,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 
 #include "base/tensor.h"
 #include "conv/conv_geometry.h"
@@ -35,6 +36,9 @@ struct Im2colInfo {
     int K = 0;  // rows of col per group: (C/G)·kh·kw
     int N = 0;  // columns: outH·outW
     int groups = 1;
+    // Each group sees one input channel (groups == C > 1): K = kh·kw and M the channel
+    // multiplier, so the GEMM is per-channel dot products (depthwiseNote()).
+    bool depthwise = false;
     int outH = 0, outW = 0;
     std::int64_t inputBytes = 0;  // one image, C·H·W floats
     std::int64_t colBytes = 0;    // whole col matrix of one image (all groups), G·K·N floats
@@ -48,6 +52,10 @@ struct Im2colInfo {
 // Validates the parameters (throws Error(InvalidConfig)) but allocates nothing.
 Im2colInfo im2colInfo(const std::string& layer, const Shape& input, const WindowParams& p,
                       int outChannels);
+
+// For a depthwise layer, why it has no GEMM worth the name (plain text, one paragraph, the
+// figures of `info`); empty for any other layer. The teaching views and `convscope im2col` show it.
+std::string depthwiseNote(const Im2colInfo& info);
 
 // Fills columns [n0, n1) of the col matrix of one C x H x W image: all C·kh·kw rows, each row
 // written at col + row * ldCol (ldCol >= n1 - n0). Parameters must be validated. Parallel over

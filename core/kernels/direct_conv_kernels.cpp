@@ -12,6 +12,7 @@
 
 #include "base/error.h"
 #include "base/runtime.h"
+#include "kernels/conv_kernel_support.h"
 #include "kernels/kernels.h"
 
 namespace convscope::core::CONVSCOPE_ISA_NS {
@@ -144,49 +145,6 @@ void storeChannel(const float* column, int count, float add, float* out) {
     for (; x < count; ++x) out[x] = column[x * OCB] + add;
 }
 
-// Cancel and progress from inside an OpenMP loop over `tasks` with a static schedule: the calling
-// thread (OpenMP's thread 0, which runs the first share) polls and reports every ~1% of its share;
-// a cancel, or an exception from a callback, makes every thread skip its remaining tasks, and
-// finish() (after the region: nothing may be thrown inside one) reports it.
-class TaskProgress {
-public:
-    TaskProgress(std::int64_t tasks, const std::function<bool()>& cancelled,
-                 const std::function<void(double)>& progress)
-        : m_tasks(tasks),
-          m_every(std::max<std::int64_t>(1, tasks / 100)),
-          m_cancelled(cancelled),
-          m_progress(progress) {}
-
-    // In the loop, before task t: false when it is to be skipped.
-    bool proceed(std::int64_t t) {
-        if (m_stop.load(std::memory_order_relaxed)) return false;
-        if ((m_cancelled || m_progress) && omp_get_thread_num() == 0 && t % m_every == 0) {
-            try {
-                if (m_cancelled && m_cancelled()) m_stop = true;
-                if (m_progress)
-                    m_progress(std::min(1.0, double(t) * omp_get_num_threads() / double(m_tasks)));
-            } catch (...) {
-                m_failure = std::current_exception();
-                m_stop = true;
-            }
-        }
-        return !m_stop.load(std::memory_order_relaxed);
-    }
-
-    void finish() {
-        if (m_failure) std::rethrow_exception(m_failure);
-        if (m_stop) throw Error(ErrorCategory::Cancelled, "cancelled by the user");
-        if (m_progress) m_progress(1.0);
-    }
-
-private:
-    std::int64_t m_tasks, m_every;
-    const std::function<bool()>& m_cancelled;
-    const std::function<void(double)>& m_progress;
-    std::atomic<bool> m_stop = false;
-    std::exception_ptr m_failure;  // written by thread 0 only
-};
-
 #if defined(__AVX512F__)
 // The by-pixels kernel (few filters): out[m][y][x0 + i] (+ bias) for i < count, m < MB, from NV
 // vectors of 16 consecutive output pixels per filter. src points at the tile's first pixel in
@@ -250,31 +208,6 @@ constexpr std::array<std::array<PixelTileFn, kMaxPixelVectors>, kFilterBlock> kP
     pixelTilesFor<3>(std::make_index_sequence<kMaxPixelVectors>()),
     pixelTilesFor<4>(std::make_index_sequence<kMaxPixelVectors>())};
 #endif
-
-// One input plane (H x W) zero-padded as p says, each padded row stored as `phases` runs of
-// ceil(Wp / phases) floats, run q holding columns q, q + phases, ... (phases 1: the padded row).
-void copyPadded(const float* from, int H, int W, const WindowParams& p, int phases, float* to) {
-    const int Hp = H + p.padTop + p.padBottom, Wp = W + p.padLeft + p.padRight;
-    const int run = (Wp + phases - 1) / phases;
-    if (phases == 1) {  // rows copied whole: the element loop below cost ~5-10% of conv2-conv5
-        std::fill(to, to + std::int64_t(Hp) * Wp, 0.0f);
-        for (int y = 0; y < H; ++y)
-            std::copy(from + std::int64_t(y) * W, from + std::int64_t(y + 1) * W,
-                      to + std::int64_t(y + p.padTop) * Wp + p.padLeft);
-        return;
-    }
-    for (int yp = 0; yp < Hp; ++yp) {
-        const int y = yp - p.padTop;
-        float* row = to + std::int64_t(yp) * phases * run;
-        for (int q = 0; q < phases; ++q)
-            for (int i = 0; i < run; ++i) {
-                const int x = i * phases + q - p.padLeft;
-                row[q * run + i] = unsigned(y) < unsigned(H) && unsigned(x) < unsigned(W)
-                                       ? from[std::int64_t(y) * W + x]
-                                       : 0.0f;
-            }
-    }
-}
 
 int strideClass(int sw) {
     return sw == 1 ? 0 : sw == 2 ? 1 : sw == 4 ? 2 : 3;

@@ -5,8 +5,8 @@
 //                                       namespace avx2    (-march=x86-64-v3)
 //                                       namespace generic (baseline x86-64)
 //
-//   blocked_gemm.cpp, direct_conv.cpp, gemm.cpp, profile.cpp (baseline) ──kernel(&ns::fn)──▶ the
-//   copy of activeIsa()
+//   blocked_gemm.cpp, direct_conv.cpp, depthwise_conv.cpp, gemm.cpp, profile.cpp (baseline)
+//     ──kernel(&ns::fn)──▶ the copy of activeIsa()
 //
 // A kernel file writes its vector code once, under `#if defined(__AVX512F__)` / `__AVX2__`; each
 // copy sees the macros of its own flags. Only this folder is compiled with wider flags, so no code
@@ -22,6 +22,7 @@
 #include "base/isa.h"
 #include "base/tensor.h"
 #include "conv/conv_geometry.h"
+#include "conv/depthwise_conv.h"
 #include "conv/direct_conv.h"
 #include "gemm/blocked_gemm.h"
 
@@ -49,6 +50,12 @@ namespace convscope::core {
         const Tensor& input, const Tensor& weights, const std::vector<float>& bias,               \
         const WindowParams& p, Tensor& output, Scratch& scratch,                                  \
         const std::function<bool()>& cancelled, const std::function<void(double)>& progress);     \
+    /* depthwise_conv_kernels.cpp: depthwise_conv.h */                                           \
+    void convolveDepthwise(const Tensor& input, const Tensor& weights,                          \
+                           const std::vector<float>& bias, const WindowParams& p,               \
+                           Tensor& output, Scratch& scratch,                                    \
+                           const std::function<bool()>& cancelled,                              \
+                           const std::function<void(double)>& progress);                        \
     /* gemm_kernels.cpp: gemm.h (Eigen, built per ISA too: its vector width is fixed at compile   \
        time) */                                                                                   \
     void setGemmThreads(int threads);                                                             \

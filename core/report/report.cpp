@@ -376,6 +376,7 @@ std::string im2colTable(const Im2colReport& r) {
                formatBytes(double(i.inputBytes)).c_str(), formatBytes(double(i.colBytes)).c_str(),
                static_cast<long long>(i.colBytes / 4), i.expansion());
     out += format("GEMM: %.3f MFLOP\n", double(i.flops()) / 1e6);
+    if (const std::string note = depthwiseNote(i); !note.empty()) out += note + "\n";
     return out;
 }
 

@@ -18,6 +18,13 @@
 namespace convscope::ui {
 
 namespace {
+// The engine's depthwise explanation (conv/im2col.h) as a paragraph of the header; empty for any
+// other layer.
+QString depthwiseParagraph(const core::Im2colInfo& info) {
+    const std::string note = core::depthwiseNote(info);
+    return note.empty() ? QString()
+                        : QStringLiteral("<br>") + QString::fromStdString(note).toHtmlEscaped();
+}
 const QColor kCurrent(255, 140, 0);
 const QColor kSelection(255, 230, 0);
 
@@ -253,7 +260,8 @@ void GemmPanel::refreshFigures() {
             .arg(info.N)
             .arg(G > 1 ? tr(", %1 groups").arg(G) : QString())
             .arg(G > 1 ? tr("·G") : QString())
-            .arg(double(info.flops()) / 1e6, 0, 'f', 3));
+            .arg(double(info.flops()) / 1e6, 0, 'f', 3) +
+        depthwiseParagraph(info));
 }
 
 void GemmPanel::runExample() {

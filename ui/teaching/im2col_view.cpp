@@ -15,6 +15,13 @@
 namespace convscope::ui {
 
 namespace {
+// The engine's depthwise explanation (conv/im2col.h) as a paragraph of the header; empty for any
+// other layer.
+QString depthwiseParagraph(const core::Im2colInfo& info) {
+    const std::string note = core::depthwiseNote(info);
+    return note.empty() ? QString()
+                        : QStringLiteral("<br>") + QString::fromStdString(note).toHtmlEscaped();
+}
 const QColor kCurrent(255, 140, 0);
 const QColor kSelection(255, 230, 0);
 constexpr QRgb kPadding = qRgb(225, 225, 225);
@@ -211,7 +218,8 @@ void Im2colPanel::refreshFigures() {
             .arg(info.outW)
             .arg(QString::fromStdString(core::formatBytes(double(info.inputBytes))))
             .arg(QString::fromStdString(core::formatBytes(double(info.colBytes))))
-            .arg(info.expansion(), 0, 'f', 2));
+            .arg(info.expansion(), 0, 'f', 2) +
+        depthwiseParagraph(info));
     // Duplication heatmap: copies per pixel, sequential scale from 0 to the maximum.
     std::vector<int> rows(std::size_t(s.height())), cols(std::size_t(s.width()));
     for (int y = 0; y < s.height(); ++y) rows[std::size_t(y)] = s.rowCopies(y);

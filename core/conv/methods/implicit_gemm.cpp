@@ -54,12 +54,25 @@ void runImplicit(const ConvLayerData& layer, const PreparedWeights* prepared, co
             const float* image = in.image(b);
             const WindowParams p = layer.params;
             const int H = in.h(), W = in.w(), outW = out.w(), channel0 = g * Cg;
+            float* C = out.image(b) + std::int64_t(g) * Mg * N;
+            if (layer.pointwise()) {
+                // 1x1, stride 1, unpadded: the group's channels already are its K x N col matrix,
+                // so B is packed as any row-major matrix, without the per-column index math.
+                const float* B = image + std::int64_t(channel0) * N;
+                blockedGemm(
+                    packed[std::size_t(g)], N,
+                    [B, N](int k0, int kc, int n0, int nc, float* dst) {
+                        packRowMajorB(B, N, k0, kc, n0, nc, dst);
+                    },
+                    C, N);
+                continue;
+            }
             blockedGemm(
                 packed[std::size_t(g)], N,
                 [=](int k0, int kc, int n0, int nc, float* dst) {
                     packImageAsB(image, H, W, p, outW, channel0, k0, kc, n0, nc, dst);
                 },
-                out.image(b) + std::int64_t(g) * Mg * N, N);
+                C, N);
         }
     }
     ctx.conv.gemmSeconds += watch.seconds();

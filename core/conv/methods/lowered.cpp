@@ -25,11 +25,16 @@ void forwardLowered(const ConvLayerData& layer, const Tensor& in, Tensor& out, F
 
     if (layer.pointwise()) {
         // The input image already is the col matrix (K = C rows of N = H*W pixels).
+        // Every lowered method takes this path (implicit GEMM packs B from the image the same
+        // way); ConvStats shows it as colBytes 0 and tiles 0.
         const Stopwatch watch;
-        for (int b = 0; b < B; ++b)
+        for (int b = 0; b < B; ++b) {
+            ctx.throwIfCancelled();
             for (int g = 0; g < G; ++g)
                 groupGemm(g, N, in.image(b) + std::int64_t(g) * Kg * N, N,
                           out.image(b) + std::int64_t(g) * Mg * N, N);
+            if (ctx.progress) ctx.progress(double(b + 1) / double(B));
+        }
         ctx.conv.gemmSeconds += watch.seconds();
         return;
     }

@@ -27,6 +27,8 @@ struct ConvLayerData {
     }
     // True when im2col is the identity (1x1 kernel, stride 1, no padding).
     bool pointwise() const;
+    // True when each group sees one input channel (groups == C): conv/depthwise_conv.h.
+    bool depthwise() const { return weights.c() == 1; }
 };
 
 // A method's prepared weights. Packed for one kernel variant (base/isa.h): prepared again when
@@ -50,6 +52,9 @@ void runImplicit(const ConvLayerData&, const PreparedWeights*, const Tensor&, Te
 std::unique_ptr<PreparedWeights> prepareDirectSimd(const ConvLayerData&);
 void runDirectSimd(const ConvLayerData&, const PreparedWeights*, const Tensor&, Tensor&,
                    ForwardContext&);
+std::unique_ptr<PreparedWeights> prepareDepthwise(const ConvLayerData&);
+void runDepthwise(const ConvLayerData&, const PreparedWeights*, const Tensor&, Tensor&,
+                  ForwardContext&);
 }  // namespace methods
 
 }  // namespace convscope::core

@@ -24,6 +24,10 @@ constexpr ConvMethodInfo kMethods[] = {
     {ConvMethod::DirectSimd, "direct-simd", "direct-simd",
      "direct conv vectorised over output channels, the way oneDNN computes it; no col matrix",
      true, prepareDirectSimd, runDirectSimd},
+    {ConvMethod::Depthwise, "depthwise", "depthwise",
+     "depthwise layers row by row, vectorised over pixels (no GEMM: M = 1 per group); "
+     "other layers run direct-simd",
+     true, prepareDepthwise, runDepthwise},
 };
 // clang-format on
 constexpr bool inEnumOrder() {

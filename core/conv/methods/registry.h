@@ -25,6 +25,9 @@ enum class ConvMethod {
     Im2colBlocked,  // im2col + the in-tree blocked GEMM (gemm/blocked_gemm.h)
     Implicit,       // implicit GEMM: the im2col gather is the packing of B; no col matrix at all
     DirectSimd,  // direct conv vectorised over output channels (oneDNN's way; conv/direct_conv.h)
+    // Depthwise layers (groups == C) row by row, vectorised over pixels (conv/depthwise_conv.h),
+    // where im2col + GEMM has M = 1 per group; other layers run DirectSimd.
+    Depthwise,
 };
 
 // The method the engine, the CLI and the GUI use unless told otherwise.
@@ -57,7 +60,7 @@ inline bool isDirect(ConvMethod method) {
 }
 // The method a name means: its CLI name or its label; nothing for any other name.
 std::optional<ConvMethod> convMethodFromName(std::string_view name);
-// The CLI names for messages: "direct, im2col, blocked, implicit or direct-simd".
+// The CLI names for messages: "direct, im2col, blocked, implicit, direct-simd or depthwise".
 std::string convMethodNames();
 
 }  // namespace convscope::core

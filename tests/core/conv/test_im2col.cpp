@@ -46,6 +46,29 @@ TEST(Im2col, InfoReportsBytesAndExpansion) {
     EXPECT_NEAR(info.expansion(), 119.26, 0.01);
 }
 
+// A depthwise layer's GEMM is per-channel dot products: the note says so with its figures; a
+// dense or merely grouped layer gets none.
+TEST(Im2col, DepthwiseLayersExplainWhyTheirGemmIsDotProducts) {
+    WindowParams p = WindowParams::square(3);
+    p.padTop = p.padBottom = p.padLeft = p.padRight = 1;
+    p.groups = 32;
+    const Im2colInfo dw = im2colInfo("dw", {1, 32, 112, 112}, p, 32);
+    EXPECT_TRUE(dw.depthwise);
+    EXPECT_EQ(dw.M, 1);
+    EXPECT_EQ(dw.K, 9);
+    const std::string note = depthwiseNote(dw);
+    EXPECT_NE(note.find("K = kh·kw = 9 and M = 1"), std::string::npos) << note;
+    EXPECT_NE(note.find("1 × 12544 dot products of length 9"), std::string::npos) << note;
+    EXPECT_NE(note.find("×9.00"), std::string::npos) << note;
+    EXPECT_NE(depthwiseNote(im2colInfo("dw2", {1, 32, 112, 112}, p, 64)).find("multiplier"),
+              std::string::npos);
+    p.groups = 2;
+    EXPECT_FALSE(im2colInfo("grouped", {1, 32, 112, 112}, p, 32).depthwise);
+    EXPECT_EQ(depthwiseNote(im2colInfo("grouped", {1, 32, 112, 112}, p, 32)), "");
+    p.groups = 1;
+    EXPECT_EQ(depthwiseNote(im2colInfo("one channel", {1, 1, 9, 7}, p, 1)), "");
+}
+
 TEST(Im2col, ColumnRangesMatchTheFullMatrix) {
     const int C = 3, H = 9, W = 7;
     const Tensor img = randomTensor({1, C, H, W}, 3);

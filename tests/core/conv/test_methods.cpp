@@ -74,7 +74,7 @@ TEST(ConvMethods, NamesAndLabelsResolveAndUnknownNamesDoNot) {
     EXPECT_EQ(convMethodFromName("fft"), std::nullopt);
     EXPECT_EQ(convMethodFromName(""), std::nullopt);
     EXPECT_EQ(convMethodFromName("IM2COL"), std::nullopt);
-    EXPECT_EQ(all, "direct, im2col, blocked, implicit or direct-simd");
+    EXPECT_EQ(all, "direct, im2col, blocked, implicit, direct-simd or depthwise");
 }
 
 // Prepared for the method it runs, for another one, or not at all: the same numbers.

@@ -232,6 +232,15 @@ TEST_P(ModelZoo, MatchesTorch) {
         EXPECT_LE(db.maxRel, kMaxRelDiff)
             << name << ", image " << b << " of a batch of 2: max |engine - torch| " << db.maxAbs;
     }
+
+    // The depthwise method (its kernel on groups == C layers, direct-simd on the rest) gives
+    // torch's output too: the MobileNets, EfficientNets, MnasNet, ShuffleNet and ConvNeXt are
+    // where its kernel meets real weights and shapes.
+    ForwardContext dw;
+    dw.convMethod = ConvMethod::Depthwise;
+    const Difference dd = compare(imported.network->forward(input, dw).span(), expectedArray.values);
+    EXPECT_LE(dd.maxRel, kMaxRelDiff)
+        << name << " by the depthwise method: max |engine - torch| " << dd.maxAbs;
 }
 
 INSTANTIATE_TEST_SUITE_P(Torchvision, ModelZoo, ::testing::ValuesIn(kZooModels),

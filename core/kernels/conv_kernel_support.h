@@ -1,0 +1,98 @@
+// What the direct and depthwise conv kernels share (kernels/direct_conv_kernels.cpp,
+// kernels/depthwise_conv_kernels.cpp): cancel and progress from inside an OpenMP loop, and the
+// zero-padded (optionally stride-phase-split) copy of an input plane.
+#pragma once
+
+// Only kernel files include this, after defining CONVSCOPE_ISA_NS: every copy lives in its ISA's
+// namespace, so no inline function compiled with wide flags can be shared with baseline code.
+#ifndef CONVSCOPE_ISA_NS
+#error "kernels/conv_kernel_support.h is for the per-ISA kernel files only"
+#endif
+
+#include <algorithm>
+#include <atomic>
+#include <cstdint>
+#include <exception>
+#include <functional>
+
+#include <omp.h>
+
+#include "base/error.h"
+#include "conv/conv_geometry.h"
+
+namespace convscope::core::CONVSCOPE_ISA_NS {
+
+// Cancel and progress from inside an OpenMP loop over `tasks` with a static schedule: the calling
+// thread (OpenMP's thread 0, which runs the first share) polls and reports every ~1% of its share;
+// a cancel, or an exception from a callback, makes every thread skip its remaining tasks, and
+// finish() (after the region: nothing may be thrown inside one) reports it.
+class TaskProgress {
+public:
+    TaskProgress(std::int64_t tasks, const std::function<bool()>& cancelled,
+                 const std::function<void(double)>& progress)
+        : m_tasks(tasks),
+          m_every(std::max<std::int64_t>(1, tasks / 100)),
+          m_cancelled(cancelled),
+          m_progress(progress) {}
+
+    // In the loop, before task t: false when it is to be skipped.
+    bool proceed(std::int64_t t) {
+        if (m_stop.load(std::memory_order_relaxed)) return false;
+        if ((m_cancelled || m_progress) && omp_get_thread_num() == 0 && t % m_every == 0) {
+            try {
+                if (m_cancelled && m_cancelled()) m_stop = true;
+                if (m_progress)
+                    m_progress(std::min(1.0, double(t) * omp_get_num_threads() / double(m_tasks)));
+            } catch (...) {
+                m_failure = std::current_exception();
+                m_stop = true;
+            }
+        }
+        return !m_stop.load(std::memory_order_relaxed);
+    }
+
+    void finish() {
+        if (m_failure) std::rethrow_exception(m_failure);
+        if (m_stop) throw Error(ErrorCategory::Cancelled, "cancelled by the user");
+        if (m_progress) m_progress(1.0);
+    }
+
+private:
+    std::int64_t m_tasks, m_every;
+    const std::function<bool()>& m_cancelled;
+    const std::function<void(double)>& m_progress;
+    std::atomic<bool> m_stop = false;
+    std::exception_ptr m_failure;  // written by thread 0 only
+};
+
+// One input plane (H x W) zero-padded as p says, each padded row stored as `phases` runs of
+// ceil(Wp / phases) floats, run q holding columns q, q + phases, ... (phases 1: the padded row).
+inline void copyPadded(const float* from, int H, int W, const WindowParams& p, int phases,
+                       float* to) {
+    const int Hp = H + p.padTop + p.padBottom, Wp = W + p.padLeft + p.padRight;
+    const int run = (Wp + phases - 1) / phases;
+    if (phases == 1) {  // rows copied whole: an element loop cost ~5-10% of conv2-conv5
+        std::fill(to, to + std::int64_t(Hp) * Wp, 0.0f);
+        for (int y = 0; y < H; ++y)
+            std::copy(from + std::int64_t(y) * W, from + std::int64_t(y + 1) * W,
+                      to + std::int64_t(y + p.padTop) * Wp + p.padLeft);
+        return;
+    }
+    // Zero everything, then one strided copy per (row, phase): the element loop with a bounds
+    // test per float cost more than the depthwise kernel's FMAs at stride 2.
+    const std::int64_t rowLen = std::int64_t(phases) * run;
+    std::fill(to, to + Hp * rowLen, 0.0f);
+    for (int y = 0; y < H; ++y) {
+        const float* src = from + std::int64_t(y) * W;
+        float* row = to + std::int64_t(y + p.padTop) * rowLen;
+        for (int q = 0; q < phases; ++q) {
+            const int first = q - p.padLeft;  // input column of run q's entry 0
+            const int i0 = first >= 0 ? 0 : (-first + phases - 1) / phases;
+            float* dst = row + std::int64_t(q) * run;
+            for (int i = i0, x = first + i0 * phases; i < run && x < W; ++i, x += phases)
+                dst[i] = src[x];
+        }
+    }
+}
+
+}  // namespace convscope::core::CONVSCOPE_ISA_NS

@@ -1,0 +1,170 @@
+// Depthwise convolution's kernel (conv/depthwise_conv.h): one output row at a time, vectorised over
+// its pixels, compiled once per ISA (kernels/kernels.h); depthwise_conv.cpp calls the active copy.
+#include <algorithm>
+#include <array>
+#include <cstring>
+#include <utility>
+
+#include <immintrin.h>
+#include <omp.h>
+
+#include "base/runtime.h"
+#include "kernels/conv_kernel_support.h"
+#include "kernels/kernels.h"
+
+namespace convscope::core::CONVSCOPE_ISA_NS {
+
+namespace {
+
+// The vector operations of a row tile, for the instruction set compiled for. Loads are unaligned:
+// a tap's pixels start wherever its kernel column falls.
+#if defined(__AVX512F__)
+struct Simd {
+    using V = __m512;
+    static constexpr int lanes = 16;
+    static V set1(float x) { return _mm512_set1_ps(x); }
+    static V loadu(const float* p) { return _mm512_loadu_ps(p); }
+    static V fma(V a, V b, V c) { return _mm512_fmadd_ps(a, b, c); }
+    static void storeu(float* p, V v) { _mm512_storeu_ps(p, v); }
+    static void storeFirst(float* p, V v, int n) {
+        _mm512_mask_storeu_ps(p, __mmask16((1u << n) - 1), v);
+    }
+};
+#elif defined(__AVX2__) && defined(__FMA__)
+struct Simd {
+    using V = __m256;
+    static constexpr int lanes = 8;
+    static V set1(float x) { return _mm256_set1_ps(x); }
+    static V loadu(const float* p) { return _mm256_loadu_ps(p); }
+    static V fma(V a, V b, V c) { return _mm256_fmadd_ps(a, b, c); }
+    static void storeu(float* p, V v) { _mm256_storeu_ps(p, v); }
+    static void storeFirst(float* p, V v, int n) {
+        const __m256i mask =
+            _mm256_cmpgt_epi32(_mm256_set1_epi32(n), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
+        _mm256_maskstore_ps(p, mask, v);
+    }
+};
+#else
+struct Simd {  // plain arrays the compiler may vectorise
+    struct V {
+        float v[4];
+    };
+    static constexpr int lanes = 4;
+    static V set1(float x) { return {{x, x, x, x}}; }
+    static V loadu(const float* p) { return {{p[0], p[1], p[2], p[3]}}; }
+    static V fma(V a, V b, V c) {
+        for (int i = 0; i < 4; ++i) c.v[i] += a.v[i] * b.v[i];
+        return c;
+    }
+    static void storeu(float* p, V v) { std::memcpy(p, v.v, sizeof v.v); }
+    static void storeFirst(float* p, V v, int n) {
+        std::memcpy(p, v.v, sizeof(float) * std::size_t(n));
+    }
+};
+#endif
+// Pixels of one row held in registers: 8 vectors (128 pixels with AVX-512: a 112-wide MobileNet
+// row in one tile) + the broadcast weight + the loaded input.
+constexpr int kMaxVectors = 8;
+
+// out[x] = bias + Σ_t w[t] · src[offsets[t] + x] for x < count (NV vectors, the last partial).
+// Lanes past `count` read the slack after the row (never stored).
+template <int NV>
+void rowTile(const float* src, const std::int64_t* offsets, int taps, const float* w, float bias,
+             float* out, int count) {
+    using V = Simd::V;
+    V acc[NV];
+#pragma GCC unroll 8
+    for (int v = 0; v < NV; ++v) acc[v] = Simd::set1(bias);
+    for (int t = 0; t < taps; ++t) {
+        const float* s = src + offsets[t];
+        const V wt = Simd::set1(w[t]);
+#pragma GCC unroll 8
+        for (int v = 0; v < NV; ++v)
+            acc[v] = Simd::fma(Simd::loadu(s + v * Simd::lanes), wt, acc[v]);
+    }
+#pragma GCC unroll 8
+    for (int v = 0; v < NV; ++v) {
+        const int left = count - v * Simd::lanes;
+        if (left >= Simd::lanes)
+            Simd::storeu(out + v * Simd::lanes, acc[v]);
+        else if (left > 0)
+            Simd::storeFirst(out + v * Simd::lanes, acc[v], left);
+    }
+}
+
+using RowTileFn = void (*)(const float*, const std::int64_t*, int, const float*, float, float*,
+                           int);
+template <std::size_t... I>
+constexpr std::array<RowTileFn, kMaxVectors> tilesFor(std::index_sequence<I...>) {
+    return {&rowTile<int(I) + 1>...};
+}
+// kTiles[vectors - 1]
+constexpr std::array<RowTileFn, kMaxVectors> kTiles =
+    tilesFor(std::make_index_sequence<kMaxVectors>());
+
+}  // namespace
+
+void convolveDepthwise(const Tensor& input, const Tensor& weights, const std::vector<float>& bias,
+                       const WindowParams& p, Tensor& output, Scratch& scratch,
+                       const std::function<bool()>& cancelled,
+                       const std::function<void(double)>& progress) {
+    const int B = input.n(), C = input.c(), H = input.h(), W = input.w();
+    const int M = weights.n(), mult = M / C;
+    const int OH = output.h(), OW = output.w(), s = p.strideW;
+    // The padded plane with each row as s runs of every s-th column (copyPadded): output pixels
+    // x, x+1, ... of one tap read consecutive floats whatever the stride.
+    const int Hp = H + p.padTop + p.padBottom, Wp = W + p.padLeft + p.padRight;
+    const int run = (Wp + s - 1) / s;
+    const std::int64_t rowLen = std::int64_t(s) * run, plane = Hp * rowLen;
+    // + a tile's worth of slack, rounded to whole cache lines: the last vector of a row may read
+    // past the plane's end.
+    const std::int64_t planeFloats = (plane + Simd::lanes * kMaxVectors + 15) / 16 * 16;
+    const int taps = p.kernelH * p.kernelW;
+    std::vector<std::int64_t> offsets;
+    for (int ki = 0; ki < p.kernelH; ++ki)
+        for (int kj = 0; kj < p.kernelW; ++kj) {
+            const int dx = kj * p.dilationW;
+            offsets.push_back(std::int64_t(ki) * p.dilationH * rowLen + std::int64_t(dx % s) * run +
+                              dx / s);
+        }
+    // A row of OW pixels in tiles as even as possible of at most kMaxVectors vectors.
+    const int vectors = (OW + Simd::lanes - 1) / Simd::lanes;
+    const int rowTiles = (vectors + kMaxVectors - 1) / kMaxVectors;
+    const int perTile = (vectors + rowTiles - 1) / rowTiles;
+
+    // One allocation, here (an exception cannot leave an OpenMP region): a plane per thread.
+    const int threads = threadCount();
+    float* planes = scratch.get(std::size_t(threads * planeFloats));
+    // A task: one input channel of one image and its mult output channels.
+    const std::int64_t tasks = std::int64_t(B) * C;
+    TaskProgress gate(tasks, cancelled, progress);
+#pragma omp parallel num_threads(threads)
+    {
+        float* src = planes + omp_get_thread_num() * planeFloats;
+        std::fill(src + plane, src + planeFloats, 0.0f);  // the slack: read, never stored
+#pragma omp for schedule(static)
+        for (std::int64_t t = 0; t < tasks; ++t) {
+            if (!gate.proceed(t)) continue;
+            copyPadded(input.data() + t * H * W, H, W, p, s, src);
+            const int b = int(t / C), c = int(t % C);
+            for (int j = 0; j < mult; ++j) {
+                const int m = c * mult + j;
+                const float* w = weights.data() + std::int64_t(m) * taps;
+                const float add = bias.empty() ? 0.0f : bias[std::size_t(m)];
+                float* out = output.data() + (std::int64_t(b) * M + m) * OH * OW;
+                for (int y = 0; y < OH; ++y) {
+                    const float* in = src + std::int64_t(y) * p.strideH * rowLen;
+                    for (int v0 = 0; v0 < vectors; v0 += perTile) {
+                        const int nv = std::min(perTile, vectors - v0), x0 = v0 * Simd::lanes;
+                        kTiles[std::size_t(nv - 1)](in + x0, offsets.data(), taps, w, add,
+                                                    out + std::int64_t(y) * OW + x0,
+                                                    std::min(nv * Simd::lanes, OW - x0));
+                    }
+                }
+            }
+        }
+    }
+    gate.finish();
+}
+
+}  // namespace convscope::core::CONVSCOPE_ISA_NS
