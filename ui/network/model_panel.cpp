@@ -87,6 +87,14 @@ ModelPanel::ModelPanel(NetworkController* controller, QWidget* parent)
         if (item && !m_loading) m_controller->setCurrentRow(m_tree->indexOfTopLevelItem(item));
     });
     layout->addWidget(m_tree, 1);
+    auto* fold = new QCheckBox(tr("Fold BatchNorm into the conv before it"), this);
+    fold->setChecked(m_controller->foldBatchNorm());
+    fold->setToolTip(
+        tr("ONNX: run each BatchNorm that alone follows a conv as part of that conv's weights "
+           "and bias, as inference engines do. The list keeps every layer of the file and says "
+           "which were folded; the filter gallery shows the file's own filters."));
+    connect(fold, &QCheckBox::toggled, m_controller, &NetworkController::setFoldBatchNorm);
+    layout->addWidget(fold);
 
     auto* form = new QFormLayout;
     m_scale = new QDoubleSpinBox(this);

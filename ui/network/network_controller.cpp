@@ -67,7 +67,9 @@ QString settingsKey(const QString& modelPath) {
 
 }  // namespace
 
-NetworkController::NetworkController(QObject* parent) : QObject(parent) {}
+NetworkController::NetworkController(QObject* parent)
+    : QObject(parent),
+      m_foldBatchNorm(QSettings().value(QStringLiteral("model/foldBatchNorm"), false).toBool()) {}
 
 // The trackers cancel and wait for their jobs.
 NetworkController::~NetworkController() = default;
@@ -105,6 +107,13 @@ QString NetworkController::summary() const {
         .arg(double(flops) / 1e9, 0, 'f', 3);
 }
 
+void NetworkController::setFoldBatchNorm(bool fold) {
+    if (fold == m_foldBatchNorm) return;
+    m_foldBatchNorm = fold;
+    QSettings().setValue(QStringLiteral("model/foldBatchNorm"), fold);
+    if (!m_modelPath.isEmpty()) openModel(m_modelPath, m_modelConfig);
+}
+
 void NetworkController::openModel(const QString& model, const QString& config) {
     // A newer model asked for (file or built-in) makes this one stale.
     struct Result {
@@ -114,11 +123,15 @@ void NetworkController::openModel(const QString& model, const QString& config) {
     const QString name = QFileInfo(model).fileName();
     emit modelLoading(name);
     const std::string m = model.toStdString(), c = config.toStdString();
+    m_modelPath = model;
+    m_modelConfig = config;
+    const bool fold = m_foldBatchNorm;
     m_loadJobs.start(
-        [m, c](const JobControl&) {
+        [m, c, fold](const JobControl&) {
             Result r;
             try {
-                r.model = std::make_shared<core::io::ImportedModel>(core::io::importModel(m, c));
+                r.model = std::make_shared<core::io::ImportedModel>(
+                    core::io::importModel(m, c, 0, 0, fold));
             } catch (const core::Error& e) {
                 r.error = QString::fromStdString(e.what());
             } catch (const std::exception& e) {
@@ -142,6 +155,8 @@ void NetworkController::openBuiltIn(const QString& name) {
     const QString label = alex ? tr("AlexNet (built in, seeded random weights)")
                                : tr("LeNet (built in, seeded random weights)");
     emit modelLoading(label);
+    m_modelPath.clear();
+    m_modelConfig.clear();
     // AlexNet's 61 M weights take a moment to draw.
     m_loadJobs.start(
         [alex](const JobControl&) {

@@ -127,6 +127,10 @@ public:
 public slots:
     // Reads a model file off the GUI thread. A failure keeps the current model.
     void openModel(const QString& model, const QString& config = {});
+    // ONNX: fold each BatchNorm that alone follows a conv into its weights (remembered; off by
+    // default). Changing it reopens the current model file.
+    void setFoldBatchNorm(bool fold);
+    bool foldBatchNorm() const { return m_foldBatchNorm; }
     // "alexnet" or "lenet": the engine's built-in nets with seeded weights.
     void openBuiltIn(const QString& name);
     void setCurrentRow(int row);
@@ -168,6 +172,8 @@ private:
 
     std::shared_ptr<core::io::ImportedModel> m_model;
     QString m_modelName;
+    QString m_modelPath, m_modelConfig;  // the open file (empty for a built-in network)
+    bool m_foldBatchNorm = false;
     int m_generation = 0;  // bumped by every model change: an older profile is not shown
     std::vector<ModelLayerRow> m_rows;
     int m_currentRow = -1;
