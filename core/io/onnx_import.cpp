@@ -965,8 +965,6 @@ private:
     }
 
     void layerNorm() {
-        for (int k = 1; k < m_node->output_size(); ++k)
-            if (!m_node->output(k).empty()) throw Unsupported{"the mean and inverse deviation outputs"};
         std::vector<float> scale = constant(1, "scale").floats(), bias;
         if (has(2)) bias = constant(2, "bias").floats();
         const int axis = int(attr().i("axis", -1));
@@ -977,9 +975,19 @@ private:
         // Scale and bias may broadcast (a single value): spread them over the normalised length.
         for (auto* v : {&scale, &bias})
             if (v->size() == 1 && len > 1) v->assign(std::size_t(len), (*v)[0]);
-        emit(std::make_unique<LayerNormLayer>(layerName(), axis, attr().f("epsilon", 1e-5f),
-                                              std::move(scale), std::move(bias)),
-             {0}, out());
+        const float eps = attr().f("epsilon", 1e-5f);
+        using Output = LayerNormLayer::Output;
+        // The optional outputs (each row's mean and 1/deviation), each its own layer.
+        for (int k = 1; k < std::min(m_node->output_size(), 3); ++k)
+            if (!m_node->output(k).empty())
+                emit(std::make_unique<LayerNormLayer>(layerName(k == 1 ? "/mean" : "/inv_std_dev"),
+                                                      axis, eps, scale, bias,
+                                                      k == 1 ? Output::Mean : Output::InvStdDev),
+                     {0}, out(k));
+        if (!m_node->output(0).empty())
+            emit(std::make_unique<LayerNormLayer>(layerName(), axis, eps, std::move(scale),
+                                                  std::move(bias)),
+                 {0}, out());
     }
 
     void resize() {

@@ -152,9 +152,9 @@ ScaleLayer::Folded BatchNormLayer::fold(const std::string& name, const std::vect
 }
 
 LayerNormLayer::LayerNormLayer(std::string name, int axis, float epsilon, std::vector<float> scale,
-                               std::vector<float> bias)
+                               std::vector<float> bias, Output output)
     : Layer(std::move(name)), m_axis(axis), m_epsilon(epsilon), m_scale(std::move(scale)),
-      m_bias(std::move(bias)) {
+      m_bias(std::move(bias)), m_output(output) {
     if (!(epsilon >= 0) || !std::isfinite(epsilon))
         fail(ErrorCategory::InvalidConfig, "epsilon " + std::to_string(epsilon) + " is not >= 0");
     for (const auto* v : {&m_scale, &m_bias})
@@ -183,11 +183,17 @@ Shape LayerNormLayer::outputShape(std::span<const Shape> inputs) const {
                  "its scale or bias has " + std::to_string(v->size()) +
                      " values but it normalises " + std::to_string(len) + " per row of " +
                      in.toString());
-    return in;
+    if (m_output == Output::Normalized) return in;
+    Shape out = in;
+    for (int i = axisFor(in); i < in.rank; ++i) out.setDim(i, 1);
+    return out;
 }
 
 std::string LayerNormLayer::describe() const {
-    return "axis " + std::to_string(m_axis);
+    const char* what = m_output == Output::Mean        ? " (its mean)"
+                       : m_output == Output::InvStdDev ? " (its 1/deviation)"
+                                                       : "";
+    return "axis " + std::to_string(m_axis) + what;
 }
 
 void LayerNormLayer::forward(std::span<const Tensor* const> inputs, Tensor& output,
@@ -202,13 +208,17 @@ void LayerNormLayer::forward(std::span<const Tensor* const> inputs, Tensor& outp
 #pragma omp parallel for schedule(static) if (rows * len > (1 << 16)) num_threads(threadCount())
     for (std::int64_t r = 0; r < rows; ++r) {
         const float* x = src + r * len;
-        float* y = dst + r * len;
+        float* y = dst + (m_output == Output::Normalized ? r * len : 0);
         double mean = 0, var = 0;
         for (std::int64_t i = 0; i < len; ++i) mean += x[i];
         mean /= double(len);
         for (std::int64_t i = 0; i < len; ++i) var += (x[i] - mean) * (x[i] - mean);
         var /= double(len);
         const float inv = float(1 / std::sqrt(var + m_epsilon));
+        if (m_output != Output::Normalized) {
+            dst[r] = m_output == Output::Mean ? float(mean) : inv;
+            continue;
+        }
         for (std::int64_t i = 0; i < len; ++i) {
             float v = float(x[i] - mean) * inv;
             if (!m_scale.empty()) v *= m_scale[std::size_t(i)];

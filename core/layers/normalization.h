@@ -75,10 +75,13 @@ private:
 // y = (x - mean) / sqrt(var + epsilon) * scale + bias, mean and variance over the dimensions
 // from `axis` to the last (ONNX LayerNormalization; ConvNeXt normalises each pixel's channels).
 // scale and bias hold one value per normalised element (empty: 1 and 0).
+// `output` picks ONNX's optional outputs instead: each row's mean or 1 / sqrt(var + epsilon),
+// shaped as the input with the normalised dimensions 1.
 class LayerNormLayer : public Layer {
 public:
+    enum class Output { Normalized, Mean, InvStdDev };
     LayerNormLayer(std::string name, int axis, float epsilon, std::vector<float> scale,
-                   std::vector<float> bias);
+                   std::vector<float> bias, Output output = Output::Normalized);
     const char* type() const override { return "LayerNormalization"; }
     LayerCategory category() const override { return LayerCategory::Norm; }
     Shape outputShape(std::span<const Shape> inputs) const override;
@@ -97,6 +100,7 @@ private:
     int m_axis;
     float m_epsilon;
     std::vector<float> m_scale, m_bias;
+    Output m_output;
 };
 
 }  // namespace convscope::core
