@@ -777,9 +777,6 @@ private:
             } catch (const Error& e) {
                 throw Unsupported{e.what()};
             }
-            const Value left = acc;  // ins may point at acc; keep it alive while emitting
-            if (ins.size() == 2 && ins[0] == &acc) ins[0] = &left;
-            if (ins.size() == 1 && ins[0] == &acc) ins[0] = &left;
             emitValues(std::move(layer), ins, target);
             acc = m_values.at(target);
         }

@@ -61,18 +61,12 @@ Shape UnaryLayer::outputShape(std::span<const Shape> inputs) const {
 }
 
 std::string UnaryLayer::describe() const {
-    auto num = [](float v) {
-        std::string s = std::to_string(v);
-        s.erase(s.find_last_not_of('0') + 1);
-        if (!s.empty() && s.back() == '.') s.pop_back();
-        return s;
-    };
     switch (m_op) {
         case UnaryOp::Clip:
             if (m_alpha == 0 && m_beta == 6) return "ReLU6";
-            return "[" + num(m_alpha) + ", " + num(m_beta) + "]";
-        case UnaryOp::HardSigmoid: return "alpha " + num(m_alpha) + " beta " + num(m_beta);
-        case UnaryOp::Elu: return "alpha " + num(m_alpha);
+            return "[" + compactNumber(m_alpha) + ", " + compactNumber(m_beta) + "]";
+        case UnaryOp::HardSigmoid: return "alpha " + compactNumber(m_alpha) + " beta " + compactNumber(m_beta);
+        case UnaryOp::Elu: return "alpha " + compactNumber(m_alpha);
         default: return {};
     }
 }
@@ -274,7 +268,7 @@ std::string BinaryLayer::describe() const {
     if (!m_constant) return {};
     const Tensor& k = *m_constant;
     if (k.count() == 1) return std::string(m_constantFirst ? "constant " : "") + "by " +
-                               std::to_string(k.data()[0]);
+                               compactNumber(k.data()[0]);
     return "constant " + k.shape().toString();
 }
 

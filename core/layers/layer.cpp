@@ -1,7 +1,15 @@
 // Layer base helpers and the category names.
 #include "layers/layer.h"
 
+#include <cstdio>
+
 namespace convscope::core {
+
+std::string compactNumber(double value) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%g", value);
+    return buf;
+}
 
 const char* toString(LayerCategory category) {
     switch (category) {

@@ -58,6 +58,9 @@ struct ForwardContext {
     }
 };
 
+// A parameter for describe(): "0.2", "6", "1e-05" (no trailing zeros).
+std::string compactNumber(double value);
+
 class Layer {
 public:
     explicit Layer(std::string name) : m_name(std::move(name)) {}

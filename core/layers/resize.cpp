@@ -24,13 +24,7 @@ ResizeLayer::ResizeLayer(std::string name, ResizeParams params)
 std::string ResizeLayer::describe() const {
     std::string s = m_p.mode == ResizeMode::Nearest ? "nearest " : "bilinear ";
     if (m_p.outH > 0) return s + "to " + std::to_string(m_p.outW) + "x" + std::to_string(m_p.outH);
-    auto num = [](float v) {
-        std::string t = std::to_string(v);
-        t.erase(t.find_last_not_of('0') + 1);
-        if (!t.empty() && t.back() == '.') t.pop_back();
-        return t;
-    };
-    return s + "x" + num(m_p.scaleW) + (m_p.scaleW == m_p.scaleH ? "" : " x" + num(m_p.scaleH));
+    return s + "x" + compactNumber(m_p.scaleW) + (m_p.scaleW == m_p.scaleH ? "" : " x" + compactNumber(m_p.scaleH));
 }
 
 Shape ResizeLayer::outputShape(std::span<const Shape> inputs) const {
