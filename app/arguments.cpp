@@ -2,7 +2,7 @@
 #include "arguments.h"
 
 #include <charconv>
-#include <sstream>
+#include <cmath>
 #include <stdexcept>
 
 #include "base/isa.h"
@@ -31,52 +31,97 @@ std::string Arguments::text(const std::string& name, const std::string& fallback
     return it == m_values.end() ? fallback : it->second;
 }
 
-int Arguments::integer(const std::string& name, int fallback, int min, int max) const {
-    const auto it = m_values.find(name);
-    if (it == m_values.end()) return fallback;
-    int v = 0;
-    const std::string& s = it->second;
-    const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-    if (ec != std::errc() || end != s.data() + s.size() || v < min || v > max)
+std::int64_t Arguments::wholeNumber(const std::string& name, const std::string& text,
+                                    std::int64_t min, std::int64_t max) {
+    std::int64_t v = 0;
+    const char* last = text.data() + text.size();
+    const auto [end, ec] = std::from_chars(text.data(), last, v);
+    if (text.empty() || ec != std::errc() || end != last || v < min || v > max)
         throw std::invalid_argument("--" + name + " must be a whole number from " +
                                     std::to_string(min) + " to " + std::to_string(max) + ", got '" +
-                                    s + "'");
+                                    text + "'");
     return v;
+}
+
+double Arguments::finiteNumber(const std::string& name, const std::string& text) {
+    double v = 0;
+    const char* first = text.data() + (text.rfind('+', 0) == 0 ? 1 : 0);
+    const char* last = text.data() + text.size();
+    const auto [end, ec] = std::from_chars(first, last, v);
+    if (first == last || ec != std::errc() || end != last || !std::isfinite(v))
+        throw std::invalid_argument(
+            "--" + name + " must be a finite number (e.g. 0.5 or 1e-3), got '" + text + "'");
+    return v;
+}
+
+int Arguments::integer(const std::string& name, int fallback, int min, int max) const {
+    const auto it = m_values.find(name);
+    return it == m_values.end() ? fallback : int(wholeNumber(name, it->second, min, max));
 }
 
 double Arguments::number(const std::string& name, double fallback) const {
     const auto it = m_values.find(name);
-    if (it == m_values.end()) return fallback;
-    try {
-        std::size_t used = 0;
-        const double v = std::stod(it->second, &used);
-        if (used == it->second.size()) return v;
-    } catch (const std::exception&) {
-    }
-    throw std::invalid_argument("--" + name + " must be a number, got '" + it->second + "'");
+    return it == m_values.end() ? fallback : finiteNumber(name, it->second);
 }
 
-std::vector<int> Arguments::dims(const std::string& name, const std::string& text,
-                                 std::size_t count) {
-    std::vector<int> out;
+namespace {
+
+std::vector<std::string> split(const std::string& text, char separator) {
+    std::vector<std::string> parts;
     std::size_t pos = 0;
-    while (pos <= text.size()) {
-        const std::size_t x = text.find('x', pos);
-        const std::string part =
-            text.substr(pos, x == std::string::npos ? std::string::npos : x - pos);
-        int v = 0;
-        const auto [end, ec] = std::from_chars(part.data(), part.data() + part.size(), v);
-        if (part.empty() || ec != std::errc() || end != part.data() + part.size() || v < 0)
+    for (;;) {
+        const std::size_t next = text.find(separator, pos);
+        parts.push_back(
+            text.substr(pos, next == std::string::npos ? std::string::npos : next - pos));
+        if (next == std::string::npos) return parts;
+        pos = next + 1;
+    }
+}
+
+}  // namespace
+
+std::vector<int> Arguments::dims(const std::string& name, const std::string& text,
+                                 std::size_t count, int min, int max) {
+    std::vector<int> out;
+    for (const std::string& part : split(text, 'x')) {
+        std::int64_t v = 0;
+        try {
+            v = wholeNumber(name, part, min, max);
+        } catch (const std::invalid_argument&) {
             throw std::invalid_argument("--" + name + " '" + text + "' must be " +
-                                        std::to_string(count) + " whole numbers joined by 'x'");
-        out.push_back(v);
-        if (x == std::string::npos) break;
-        pos = x + 1;
+                                        std::to_string(count) +
+                                        " whole numbers joined by 'x', each from " +
+                                        std::to_string(min) + " to " + std::to_string(max));
+        }
+        out.push_back(int(v));
     }
     if (out.size() == 1 && count == 2) out.push_back(out[0]);
     if (out.size() != count)
         throw std::invalid_argument("--" + name + " '" + text + "' must have " +
                                     std::to_string(count) + " dimensions joined by 'x'");
+    return out;
+}
+
+std::vector<int> Arguments::list(const std::string& name, const std::string& text,
+                                 std::size_t count, int min, int max, bool oneForAll) {
+    std::vector<int> out;
+    for (const std::string& part : split(text, ',')) {
+        std::int64_t v = 0;
+        try {
+            v = wholeNumber(name, part, min, max);
+        } catch (const std::invalid_argument&) {
+            throw std::invalid_argument("--" + name + " '" + text + "' must be " +
+                                        (oneForAll ? "1 or " : "") + std::to_string(count) +
+                                        " whole numbers separated by commas, each from " +
+                                        std::to_string(min) + " to " + std::to_string(max));
+        }
+        out.push_back(int(v));
+    }
+    if (oneForAll && out.size() == 1) out.assign(count, out[0]);
+    if (out.size() != count)
+        throw std::invalid_argument("--" + name + " '" + text + "' needs " +
+                                    (oneForAll ? "1 or " : "") + std::to_string(count) +
+                                    " comma-separated values");
     return out;
 }
 
@@ -88,21 +133,20 @@ core::ConvMethod Arguments::convMethod(const std::string& text) {
 }
 
 std::array<float, 3> Arguments::meanTriple(const std::string& text) {
+    const std::vector<std::string> parts = split(text, ',');
+    if (parts.size() != 1 && parts.size() != 3)
+        throw std::invalid_argument("--mean '" + text +
+                                    "' must be one number or three, e.g. 104,117,123");
     std::array<float, 3> mean{0, 0, 0};
-    std::stringstream in(text);
-    std::string part;
-    for (std::size_t i = 0; std::getline(in, part, ','); ++i) {
+    for (std::size_t i = 0; i < parts.size(); ++i) {
         try {
-            std::size_t used = 0;
-            if (i >= 3) throw std::invalid_argument(part);
-            mean[i] = std::stof(part, &used);
-            if (used != part.size()) throw std::invalid_argument(part);
-        } catch (const std::exception&) {
+            mean[i] = float(finiteNumber("mean", parts[i]));
+        } catch (const std::invalid_argument&) {
             throw std::invalid_argument("--mean '" + text +
-                                        "' must be one to three numbers, e.g. 104,117,123");
+                                        "' must be one to three finite numbers, e.g. 104,117,123");
         }
-        if (i == 0) mean.fill(mean[0]);
     }
+    if (parts.size() == 1) mean.fill(mean[0]);
     return mean;
 }
 

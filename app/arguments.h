@@ -3,6 +3,8 @@
 #pragma once
 
 #include <array>
+#include <cstdint>
+#include <limits>
 #include <map>
 #include <optional>
 #include <set>
@@ -24,11 +26,25 @@ public:
     bool has(const std::string& name) const { return m_values.count(name) > 0; }
     std::string text(const std::string& name, const std::string& fallback) const;
     int integer(const std::string& name, int fallback, int min, int max) const;
+    // A finite number (not nan or inf), the whole text.
     double number(const std::string& name, double fallback) const;
 
-    // "AxB" (or "A" meaning AxA) into two positive integers; for --kernel 11x11, --shape 3x224x224.
+    // The one strict reading of a number in an option: the whole text, in min..max, overflow
+    // checked ("1e9" is not a whole number; "2147483648" is out of range, not -2147483648).
+    // Throws std::invalid_argument naming the option and the range.
+    static std::int64_t wholeNumber(const std::string& name, const std::string& text,
+                                    std::int64_t min, std::int64_t max);
+    static double finiteNumber(const std::string& name, const std::string& text);
+
+    // "AxB" (or "A" meaning AxA when count is 2) into whole numbers in min..max; for --kernel
+    // 11x11, --shape 3x224x224, --size 800x500.
     static std::vector<int> dims(const std::string& name, const std::string& text,
-                                 std::size_t count);
+                                 std::size_t count, int min = 0,
+                                 int max = std::numeric_limits<int>::max());
+    // "A,B,C,D": exactly `count` whole numbers in min..max separated by commas (--roi, --pad);
+    // with `oneForAll`, a single value stands for all of them.
+    static std::vector<int> list(const std::string& name, const std::string& text,
+                                 std::size_t count, int min, int max, bool oneForAll = false);
 
     // --mean: one to three numbers ("104,117,123"; one number is used for all channels).
     static std::array<float, 3> meanTriple(const std::string& text);

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <array>
 #include <cstdio>
+#include <filesystem>
 #include <iostream>
 #include <limits>
 #include <new>
@@ -12,6 +13,7 @@
 
 #include "arguments.h"
 #include "base/error.h"
+#include "base/limits.h"
 #include "base/runtime.h"
 #include "conv/im2col.h"
 #include "conv/methods/registry.h"
@@ -33,9 +35,6 @@ namespace convscope::app {
 namespace {
 
 using namespace convscope::core;
-
-// Images per forward, for bench --batch and run --input-npy.
-constexpr int kMaxBatch = 1024;
 
 const char* kUsage = R"(usage: convscope [SUBCOMMAND] [OPTIONS]
 
@@ -185,32 +184,6 @@ groups side by side; nearest-neighbour enlargement by --scale (default 8).
   --json            print the layer, its shape and the grid geometry as JSON
 )";
 
-// "P" or "T,B,L,R": one non-negative value for every side, or one per side.
-std::vector<int> padding(const std::string& name, const std::string& text, std::size_t count) {
-    std::vector<int> out;
-    std::size_t pos = 0;
-    while (true) {
-        const std::size_t comma = text.find(',', pos);
-        const std::string part =
-            text.substr(pos, comma == std::string::npos ? std::string::npos : comma - pos);
-        try {
-            std::size_t used = 0;
-            const int v = std::stoi(part, &used);
-            if (used != part.size() || v < 0) throw std::invalid_argument(part);
-            out.push_back(v);
-        } catch (const std::exception&) {
-            throw std::invalid_argument("--" + name + " '" + text + "' must be whole numbers >= 0");
-        }
-        if (comma == std::string::npos) break;
-        pos = comma + 1;
-    }
-    if (out.size() == 1) out.assign(count, out[0]);
-    if (out.size() != count)
-        throw std::invalid_argument("--" + name + " '" + text + "' needs 1 or " +
-                                    std::to_string(count) + " comma-separated values");
-    return out;
-}
-
 // The model of --model/--config, sized by --size, else by width x height when both are > 0, else
 // as the file declares.
 io::ImportedModel loadModel(const Arguments& a, int width = 0, int height = 0) {
@@ -247,10 +220,10 @@ Tensor npyInput(const std::string& path) {
             throw Error(ErrorCategory::ShapeMismatch,
                         "'" + path + "' has shape " + shape +
                             "; every dimension of an input must be from 1 to 1048576");
-    if (a.dims[0] > kMaxBatch)
+    if (a.dims[0] > limits::kMaxBatch)
         throw Error(ErrorCategory::ResourceLimit,
                     "'" + path + "' holds a batch of " + std::to_string(a.dims[0]) +
-                        " images; at most " + std::to_string(kMaxBatch) + " run at once");
+                        " images; at most " + std::to_string(limits::kMaxBatch) + " run at once");
     Tensor t(Shape::of(a.dims));
     std::copy(a.values.begin(), a.values.end(), t.data());
     return t;
@@ -288,12 +261,13 @@ int run(const std::vector<std::string>& args) {
     if (!peerName.empty() && peerName != "opencv")
         throw std::invalid_argument("--compare '" + peerName + "': the only peer is opencv");
     setThreadCount(a.integer("threads", hardwareThreads(), 1, 1024));
+    const io::Preprocessing preprocessing = preprocessingOptions(a);  // its errors before any reading
+    const int k = a.integer("top", 5, 1, 100000);
 
     Tensor input;
     if (fromNpy) input = npyInput(a.text("input-npy", ""));
     const bool image = !fromNpy || input.shape().rank == 4;
-    io::ImportedModel model =
-        fromNpy && image ? loadModel(a, input.w(), input.h()) : loadModel(a);
+    io::ImportedModel model = fromNpy && image ? loadModel(a, input.w(), input.h()) : loadModel(a);
     Network& net = runnable(model);
     const Shape in = net.inputShape(1);
     if (fromNpy && !image && in.rank == 4)
@@ -306,9 +280,9 @@ int run(const std::vector<std::string>& args) {
         const Shape wanted = net.inputShape(input.n());
         if (input.shape().dims() != wanted.dims())
             throw Error(ErrorCategory::ShapeMismatch,
-                        "'" + a.text("input-npy", "") + "' has shape " +
-                            input.shape().toString() + "; '" + model.modelPath + "' takes " +
-                            wanted.toString() + " (the first dimension is the batch)");
+                        "'" + a.text("input-npy", "") + "' has shape " + input.shape().toString() +
+                            "; '" + model.modelPath + "' takes " + wanted.toString() +
+                            " (the first dimension is the batch)");
     } else if (fromNpy) {
         if (input.c() != in.c)
             throw Error(ErrorCategory::ShapeMismatch,
@@ -319,7 +293,7 @@ int run(const std::vector<std::string>& args) {
     } else {
         io::ImageOptions pre;
         pre.channels = in.c;
-        static_cast<io::Preprocessing&>(pre) = preprocessingOptions(a);
+        static_cast<io::Preprocessing&>(pre) = preprocessing;
         pre.width = in.w;
         pre.height = in.h;
         if (in.c != 1 && in.c != 3)
@@ -341,7 +315,6 @@ int run(const std::vector<std::string>& args) {
         checkLabels(labels, std::size_t(output.shape().perImage()), a.text("labels", ""));
     }
     // Top-K per image of the batch: each image's scores are one C x H x W slice of the output.
-    const int k = a.integer("top", 5, 1, 100000);
     std::vector<std::vector<Prediction>> tops;
     for (int i = 0; i < output.n(); ++i)
         tops.push_back(topK({output.image(i), std::size_t(output.shape().perImage())}, k, labels));
@@ -516,7 +489,7 @@ int bench(const std::vector<std::string>& args) {
     }
 
     BenchOptions options;
-    options.profile.batch = a.integer("batch", 1, 1, kMaxBatch);
+    options.profile.batch = a.integer("batch", 1, 1, limits::kMaxBatch);
     options.profile.repeat = a.integer("repeat", 10, 1, 100000);
     options.profile.warmup = a.integer("warmup", kDefaultWarmup, 0, 10000);
     options.profile.seed = std::uint32_t(a.integer("seed", 7, 0, 1 << 30));
@@ -569,7 +542,7 @@ int im2colCommand(const std::vector<std::string>& args) {
     const std::vector<int> k = Arguments::dims("kernel", a.text("kernel", ""), 2);
     const std::vector<int> s = Arguments::dims("stride", a.text("stride", "1"), 2);
     const std::vector<int> d = Arguments::dims("dilation", a.text("dilation", "1"), 2);
-    const std::vector<int> pad = padding("pad", a.text("pad", "0"), 4);
+    const std::vector<int> pad = Arguments::list("pad", a.text("pad", "0"), 4, 0, 1 << 20, true);
     p.kernelH = k[0], p.kernelW = k[1], p.strideH = s[0], p.strideW = s[1];
     p.dilationH = d[0], p.dilationW = d[1];
     p.padTop = pad[0], p.padBottom = pad[1], p.padLeft = pad[2], p.padRight = pad[3];
@@ -584,7 +557,7 @@ int im2colCommand(const std::vector<std::string>& args) {
     if (a.has("out")) {
         const Im2colInfo& info = report.info;
         const std::int64_t rows = std::int64_t(input.c) * p.kernelH * p.kernelW;
-        if (rows * info.N > io::kMaxMatrixImageCells)
+        if (rows * info.N > limits::kMaxMatrixImageCells)
             throw Error(ErrorCategory::ResourceLimit,
                         "the col matrix has " + std::to_string(rows) + "x" +
                             std::to_string(info.N) +
@@ -604,17 +577,122 @@ int im2colCommand(const std::vector<std::string>& args) {
 
 }  // namespace
 
+namespace {
+
+// Every subcommand, in the order of the usage text; shot and render run in main.cpp (they need a
+// QApplication), the rest in runCli().
+constexpr const char* kSubcommands[] = {"run", "filters", "bench", "im2col", "shot", "render"};
+
+bool isSubcommand(const std::string& word) {
+    return std::find(std::begin(kSubcommands), std::end(kSubcommands), word) !=
+           std::end(kSubcommands);
+}
+
+std::size_t editDistance(const std::string& a, const std::string& b) {
+    std::vector<std::size_t> row(b.size() + 1);
+    for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+    for (std::size_t i = 1; i <= a.size(); ++i) {
+        std::size_t diagonal = row[0];
+        row[0] = i;
+        for (std::size_t j = 1; j <= b.size(); ++j) {
+            const std::size_t above = row[j];
+            row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] != b[j - 1])});
+            diagonal = above;
+        }
+    }
+    return row[b.size()];
+}
+
+// Qt's own command-line options that take a value (QGuiApplication, QApplication).
+bool qtOptionWithValue(const std::string& a) {
+    for (const char* o : {"-platform", "-platformpluginpath", "-platformtheme", "-plugin",
+                          "-qwindowgeometry", "-qwindowicon", "-qwindowtitle", "-display",
+                          "-geometry", "-style", "-stylesheet", "-session", "-qmljsdebugger"})
+        if (a == o || a == std::string("-") + o) return true;
+    return false;
+}
+
+}  // namespace
+
 bool isCliInvocation(const std::vector<std::string>& args) {
     if (args.empty()) return false;
     const std::string& c = args[0];
-    return c == "run" || c == "filters" || c == "bench" || c == "im2col" || c == "--help" ||
-           c == "-h" || c == "help" || c == "--version";
+    return (isSubcommand(c) && c != "shot" && c != "render") || c == "--help" || c == "-h" ||
+           c == "help" || c == "--version";
+}
+
+int checkWindowArguments(const std::vector<std::string>& args) {
+    int files = 0;
+    for (std::size_t i = 0; i < args.size(); ++i) {
+        const std::string& a = args[i];
+        if (a == "--present") continue;
+        if (qtOptionWithValue(a)) {
+            ++i;
+            continue;
+        }
+        if (a.size() > 1 && a[0] == '-' && a[1] != '-') continue;  // Qt's flags (-reverse, ...)
+        if (a.rfind("--", 0) == 0) {
+            std::cerr << "convscope: unknown option '" << a
+                      << "'; the window takes [--present] [FILE] (see convscope --help)\n";
+            return 2;
+        }
+        std::error_code ec;
+        const std::filesystem::path path(a);
+        if (std::filesystem::is_regular_file(path, ec)) {
+            if (++files > 1) {
+                std::cerr << "convscope: give one file to open, not several ('" << a << "')\n";
+                return 2;
+            }
+            continue;
+        }
+        if (std::filesystem::is_directory(path, ec)) {
+            std::cerr << "convscope: '" << a
+                      << "' is a folder; give a session, lesson or image file to open\n";
+            return 2;
+        }
+        // Not a file: a word without a folder or an extension is a mistyped subcommand.
+        if (i == 0 && a.find('/') == std::string::npos && a.find('.') == std::string::npos) {
+            const char* nearest = kSubcommands[0];
+            for (const char* c : kSubcommands)
+                if (editDistance(a, c) < editDistance(a, nearest)) nearest = c;
+            std::cerr << "convscope: '" << a << "' is not a subcommand"
+                      << (editDistance(a, nearest) <= 2
+                              ? std::string("; did you mean '") + nearest + "'?"
+                              : std::string(""))
+                      << ". The subcommands: run, filters, bench, im2col, shot, render (see "
+                         "convscope --help)\n";
+            return 2;
+        }
+        std::cerr << "convscope: '" << a
+                  << "' does not exist; give a session (.json), lesson or image file to open\n";
+        return 2;
+    }
+    return 0;
+}
+
+int guarded(const std::string& command, const std::function<int()>& body) {
+    const std::string prefix = "convscope" + (command.empty() ? "" : " " + command) + ": ";
+    try {
+        return body();
+    } catch (const Error& e) {
+        std::cerr << prefix << e.what() << "\n";
+        return 2;
+    } catch (const std::invalid_argument& e) {
+        std::cerr << prefix << e.what() << "\n";
+        return 2;
+    } catch (const std::bad_alloc&) {
+        std::cerr << prefix << "out of memory; use a smaller input, size or batch\n";
+        return 2;
+    } catch (const std::exception& e) {
+        std::cerr << prefix << "unexpected error: " << e.what() << "\n";
+        return 1;
+    }
 }
 
 int runCli(const std::vector<std::string>& args) {
     const std::string command = args.empty() ? "" : args[0];
     const std::vector<std::string> rest(args.begin() + (args.empty() ? 0 : 1), args.end());
-    try {
+    return guarded(command, [&] {
         if (command == "run") return run(rest);
         if (command == "filters") return filters(rest);
         if (command == "bench") return bench(rest);
@@ -626,21 +704,9 @@ int runCli(const std::vector<std::string>& args) {
             std::cout << " (force one with --isa NAME or CONVSCOPE_ISA=NAME)\n";
             return 0;
         }
-        std::cout << kUsage;
+        std::cout << kUsage << "\n" << limits::limitsHelp();
         return 0;
-    } catch (const Error& e) {
-        std::cerr << "convscope " << command << ": " << e.what() << "\n";
-        return 2;
-    } catch (const std::invalid_argument& e) {
-        std::cerr << "convscope " << command << ": " << e.what() << "\n";
-        return 2;
-    } catch (const std::bad_alloc&) {
-        std::cerr << "convscope " << command << ": out of memory; use a smaller input or batch\n";
-        return 2;
-    } catch (const std::exception& e) {
-        std::cerr << "convscope " << command << ": unexpected error: " << e.what() << "\n";
-        return 1;
-    }
+    });
 }
 
 }  // namespace convscope::app

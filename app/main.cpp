@@ -29,8 +29,12 @@ int main(int argc, char** argv) {
         if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM")) qputenv("QT_QPA_PLATFORM", "offscreen");
         QApplication app(argc, argv);
         const std::vector<std::string> rest(args.begin() + 1, args.end());
-        return args[0] == "shot" ? convscope::app::runShot(rest) : convscope::app::runRender(rest);
+        return convscope::app::guarded(args[0], [&] {
+            return args[0] == "shot" ? convscope::app::runShot(rest)
+                                     : convscope::app::runRender(rest);
+        });
     }
+    if (const int code = convscope::app::checkWindowArguments(args)) return code;
     convscope::core::setThreadCount(0);
 
     QApplication app(argc, argv);
@@ -42,13 +46,14 @@ int main(int argc, char** argv) {
     QApplication::setWindowIcon(QIcon(QStringLiteral(":/icons/io.github.convscope.ConvScope.svg")));
     convscope::ui::MainWindow window;
     window.show();
-    // `convscope [--present] [FILE]`: a session, a lesson or an image, opened as File > Open
-    // would; --present starts in presentation mode.
-    for (const std::string& a : args) {
-        if (a == "--present")
+    // `convscope [--present] [FILE]` (checked above; Qt took its own options out of argv): a
+    // session, a lesson or an image, opened as File > Open would; --present starts in
+    // presentation mode.
+    for (int i = 1; i < argc; ++i) {
+        if (std::string(argv[i]) == "--present")
             window.setPresentation(true);
         else
-            window.openFile(QString::fromLocal8Bit(a.c_str()));
+            window.openFile(QString::fromLocal8Bit(argv[i]));
     }
     return app.exec();
 }

@@ -9,6 +9,7 @@
 
 #include "arguments.h"
 #include "base/error.h"
+#include "base/limits.h"
 #include "headless/shot.h"
 #include "shell/app_state.h"
 
@@ -54,27 +55,6 @@ lesson file (its step --lesson-step, default 1) instead of the options. Defaults
 all, when fewer), 4 frames per second, 1200x640.
 )";
 
-std::vector<int> commaList(const std::string& name, const std::string& text, std::size_t count) {
-    std::vector<int> v;
-    std::size_t pos = 0;
-    while (pos <= text.size()) {
-        const std::size_t comma = text.find(',', pos);
-        try {
-            v.push_back(std::stoi(
-                text.substr(pos, comma == std::string::npos ? std::string::npos : comma - pos)));
-        } catch (const std::exception&) {
-            throw std::invalid_argument("--" + name + " '" + text +
-                                        "' must be numbers separated by commas");
-        }
-        if (comma == std::string::npos) break;
-        pos = comma + 1;
-    }
-    if (v.size() != count)
-        throw std::invalid_argument("--" + name + " '" + text + "' needs " + std::to_string(count) +
-                                    " values");
-    return v;
-}
-
 // The teaching options shared by shot and render.
 const std::set<std::string> kTeachingFlags = {"same", "gray"};
 const std::set<std::string> kTeachingOptions = {"image",    "roi",    "kernel",  "stride", "pad",
@@ -85,7 +65,9 @@ void parseTeaching(const Arguments& a, ui::ShotRequest& r, const char* defaultSi
     r.view = QString::fromStdString(a.text("view", "all"));
     r.image = QString::fromStdString(a.text("image", ""));
     if (a.has("roi")) {
-        const std::vector<int> v = commaList("roi", a.text("roi", ""), 4);
+        // Each value below the largest image's pixel count: x + w cannot overflow.
+        const std::vector<int> v =
+            Arguments::list("roi", a.text("roi", ""), 4, 0, int(core::limits::kMaxImagePixels));
         r.roi = QRect(v[0], v[1], v[2], v[3]);
     }
     const std::vector<int> k = Arguments::dims("kernel", a.text("kernel", "3"), 2);
@@ -104,7 +86,9 @@ void parseTeaching(const Arguments& a, ui::ShotRequest& r, const char* defaultSi
                                int(core::kernelPresets().size()) - 1);
     r.step = a.integer("step", 0, 0, 1 << 30);
     r.filter = a.integer("filter", 0, 0, 63);
-    const std::vector<int> size = Arguments::dims("size", a.text("size", defaultSize), 2);
+    const std::vector<int> size =
+        Arguments::dims("size", a.text("size", defaultSize), 2, core::limits::kMinRenderSide,
+                        core::limits::kMaxRenderSide);
     r.size = QSize(size[0], size[1]);
 }
 
@@ -116,131 +100,113 @@ std::set<std::string> joined(std::set<std::string> a, const std::set<std::string
 }  // namespace
 
 int runShot(const std::vector<std::string>& args) {
-    try {
-        const Arguments a(
-            args, joined(kTeachingFlags, {"help", "opencv", "swap-rb", "crop"}),
-            joined(kTeachingOptions,
-                   {"out", "model", "config", "layer", "model-filter", "labels", "scale", "mean",
-                    "threads", "batch", "repeat", "chart", "seed", "method"}));
-        if (a.has("help")) {
-            std::cout << kShotUsage;
-            return 0;
-        }
-        if (!a.has("out")) throw std::invalid_argument("--out FILE.png is required");
-        ui::ShotRequest r;
-        parseTeaching(a, r, "1400x800");
-        r.model = QString::fromStdString(a.text("model", ""));
-        r.config = QString::fromStdString(a.text("config", ""));
-        r.modelLayer = QString::fromStdString(a.text("layer", ""));
-        r.modelFilter = a.integer("model-filter", -1, -1, 1 << 20);
-        r.labels = QString::fromStdString(a.text("labels", ""));
-        r.preprocessing = preprocessingOptions(a);
-        r.threads = a.integer("threads", 0, 0, 1024);
-        r.batch = a.integer("batch", 1, 1, 256);
-        r.repeat = a.integer("repeat", 5, 1, 1000);
-        r.opencv = a.has("opencv");
-        r.method = Arguments::convMethod(
-            a.text("method", std::string(core::methodInfo(core::kDefaultConvMethod).name)));
-        r.chart = QString::fromStdString(a.text("chart", ""));
-        r.seed = a.integer("seed", 1, 1, 999999);
-        QString error;
-        const QString out = QString::fromStdString(a.text("out", ""));
-        // .svg: the same views as a vector drawing (text and cells stay sharp on slides).
-        if (out.endsWith(QLatin1String(".svg"), Qt::CaseInsensitive)) r.svgOut = out;
-        const QImage image = ui::renderShot(r, &error);
-        if (image.isNull()) {
-            std::cerr << "convscope shot: " << error.toStdString() << "\n";
-            return 2;
-        }
-        if (!r.svgOut.isEmpty()) {
-            std::cout << "wrote " << a.text("out", "") << " (SVG, " << image.width() << "x"
-                      << image.height() << ")\n";
-            return 0;
-        }
-        if (!image.save(out)) {
-            std::cerr << "convscope shot: could not write '" << a.text("out", "") << "'\n";
-            return 2;
-        }
-        std::cout << "wrote " << a.text("out", "") << " (" << image.width() << "x" << image.height()
-                  << ")\n";
+    const Arguments a(args, joined(kTeachingFlags, {"help", "opencv", "swap-rb", "crop"}),
+                      joined(kTeachingOptions,
+                             {"out", "model", "config", "layer", "model-filter", "labels", "scale",
+                              "mean", "threads", "batch", "repeat", "chart", "seed", "method"}));
+    if (a.has("help")) {
+        std::cout << kShotUsage;
         return 0;
-    } catch (const std::invalid_argument& e) {
-        std::cerr << "convscope shot: " << e.what() << "\n";
+    }
+    if (!a.has("out")) throw std::invalid_argument("--out FILE.png is required");
+    ui::ShotRequest r;
+    parseTeaching(a, r, "1400x800");
+    r.model = QString::fromStdString(a.text("model", ""));
+    r.config = QString::fromStdString(a.text("config", ""));
+    r.modelLayer = QString::fromStdString(a.text("layer", ""));
+    r.modelFilter = a.integer("model-filter", -1, -1, 1 << 20);
+    r.labels = QString::fromStdString(a.text("labels", ""));
+    r.preprocessing = preprocessingOptions(a);
+    r.threads = a.integer("threads", 0, 0, 1024);
+    r.batch = a.integer("batch", 1, 1, 256);
+    r.repeat = a.integer("repeat", 5, 1, 1000);
+    r.opencv = a.has("opencv");
+    r.method = Arguments::convMethod(
+        a.text("method", std::string(core::methodInfo(core::kDefaultConvMethod).name)));
+    r.chart = QString::fromStdString(a.text("chart", ""));
+    r.seed = a.integer("seed", 1, 1, 999999);
+    QString error;
+    const QString out = QString::fromStdString(a.text("out", ""));
+    // .svg: the same views as a vector drawing (text and cells stay sharp on slides).
+    if (out.endsWith(QLatin1String(".svg"), Qt::CaseInsensitive)) r.svgOut = out;
+    const QImage image = ui::renderShot(r, &error);
+    if (image.isNull()) {
+        std::cerr << "convscope shot: " << error.toStdString() << "\n";
         return 2;
     }
+    if (!r.svgOut.isEmpty()) {
+        std::cout << "wrote " << a.text("out", "") << " (SVG, " << image.width() << "x"
+                  << image.height() << ")\n";
+        return 0;
+    }
+    if (!image.save(out)) {
+        std::cerr << "convscope shot: could not write '" << a.text("out", "") << "'\n";
+        return 2;
+    }
+    std::cout << "wrote " << a.text("out", "") << " (" << image.width() << "x" << image.height()
+              << ")\n";
+    return 0;
 }
 
 int runRender(const std::vector<std::string>& args) {
-    try {
-        const Arguments a(
-            args, joined(kTeachingFlags, {"help"}),
-            joined(kTeachingOptions, {"out", "steps", "fps", "session", "lesson-step"}));
-        if (a.has("help")) {
-            std::cout << kRenderUsage;
-            return 0;
-        }
-        if (!a.has("out")) throw std::invalid_argument("--out FILE.gif or FILE.mp4 is required");
-        ui::ShotRequest r;
-        parseTeaching(a, r, "1200x640");
-        if (a.has("session")) {
-            // A session, or one step of a lesson; --view/--size still apply.
-            QFile f(QString::fromStdString(a.text("session", "")));
-            ui::Lesson lesson;
-            bool isLesson = false;
-            QString error;
-            if (!f.open(QIODevice::ReadOnly))
-                throw std::invalid_argument("--session '" + a.text("session", "") +
-                                            "' cannot be read: " + f.errorString().toStdString());
-            if (!ui::parseStateFile(f.readAll(), lesson, isLesson, &error))
-                throw std::invalid_argument("--session '" + a.text("session", "") +
-                                            "': " + error.toStdString());
-            const int step = a.integer("lesson-step", 1, 1, int(lesson.steps.size()));
-            const ui::ShotRequest state = ui::requestFromState(lesson.steps[std::size_t(step - 1)]);
-            const QString view = r.view;
-            const QSize size = r.size;
-            r = state;
-            r.view = view;
-            r.size = size;
-        }
-        const double fps = a.number("fps", 4);
-        QString error;
-        ui::TeachingScene scene;
-        if (!scene.build(r, &error)) {
-            std::cerr << "convscope render: " << error.toStdString() << "\n";
-            return 2;
-        }
-        const int last = scene.steps() - 1;
-        int from = 0, to = std::min(last, kDefaultFrames - 1);
-        if (a.has("steps")) {
-            const std::string text = a.text("steps", "");
-            const std::size_t dots = text.find("..");
-            try {
-                if (dots == std::string::npos) throw std::invalid_argument(text);
-                from = std::stoi(text.substr(0, dots));
-                to = std::stoi(text.substr(dots + 2));
-            } catch (const std::exception&) {
-                throw std::invalid_argument("--steps '" + text + "' must be A..B, e.g. 0..63");
-            }
-            if (from < 0 || to < from || to > last)
-                throw std::invalid_argument("--steps " + text + " must lie within 0.." +
-                                            std::to_string(last) + " for this layer");
-        }
-        const std::string out = a.text("out", "");
-        const QSize size = scene.frame(from).size();
-        if (!ui::exportAnimation(scene, from, to, fps, QString::fromStdString(out), {}, &error)) {
-            std::cerr << "convscope render: " << error.toStdString() << "\n";
-            return 2;
-        }
-        std::cout << "wrote " << out << " (" << (to - from + 1) << " frames, steps " << from << ".."
-                  << to << ", " << size.width() << "x" << size.height() << ", " << fps << " fps)\n";
+    const Arguments a(args, joined(kTeachingFlags, {"help"}),
+                      joined(kTeachingOptions, {"out", "steps", "fps", "session", "lesson-step"}));
+    if (a.has("help")) {
+        std::cout << kRenderUsage;
         return 0;
-    } catch (const std::invalid_argument& e) {
-        std::cerr << "convscope render: " << e.what() << "\n";
-        return 2;
-    } catch (const core::Error& e) {
-        std::cerr << "convscope render: " << e.what() << "\n";
+    }
+    if (!a.has("out")) throw std::invalid_argument("--out FILE.gif or FILE.mp4 is required");
+    ui::ShotRequest r;
+    parseTeaching(a, r, "1200x640");
+    if (a.has("session")) {
+        // A session, or one step of a lesson; --view/--size still apply.
+        QFile f(QString::fromStdString(a.text("session", "")));
+        ui::Lesson lesson;
+        bool isLesson = false;
+        QString error;
+        if (!f.open(QIODevice::ReadOnly))
+            throw std::invalid_argument("--session '" + a.text("session", "") +
+                                        "' cannot be read: " + f.errorString().toStdString());
+        if (!ui::parseStateFile(f.readAll(), lesson, isLesson, &error))
+            throw std::invalid_argument("--session '" + a.text("session", "") +
+                                        "': " + error.toStdString());
+        const int step = a.integer("lesson-step", 1, 1, int(lesson.steps.size()));
+        const ui::ShotRequest state = ui::requestFromState(lesson.steps[std::size_t(step - 1)]);
+        const QString view = r.view;
+        const QSize size = r.size;
+        r = state;
+        r.view = view;
+        r.size = size;
+    }
+    const double fps = a.number("fps", 4);
+    QString error;
+    ui::TeachingScene scene;
+    if (!scene.build(r, &error)) {
+        std::cerr << "convscope render: " << error.toStdString() << "\n";
         return 2;
     }
+    const int last = scene.steps() - 1;
+    int from = 0, to = std::min(last, kDefaultFrames - 1);
+    if (a.has("steps")) {
+        const std::string text = a.text("steps", "");
+        const std::size_t dots = text.find("..");
+        if (dots == std::string::npos)
+            throw std::invalid_argument("--steps '" + text + "' must be A..B, e.g. 0..63");
+        from = int(Arguments::wholeNumber("steps", text.substr(0, dots), 0, last));
+        to = int(Arguments::wholeNumber("steps", text.substr(dots + 2), 0, last));
+        if (from < 0 || to < from || to > last)
+            throw std::invalid_argument("--steps " + text + " must lie within 0.." +
+                                        std::to_string(last) + " for this layer");
+    }
+    const std::string out = a.text("out", "");
+    const QSize size = scene.frame(from).size();
+    if (!ui::exportAnimation(scene, from, to, fps, QString::fromStdString(out), {}, &error)) {
+        std::cerr << "convscope render: " << error.toStdString() << "\n";
+        return 2;
+    }
+    std::cout << "wrote " << out << " (" << (to - from + 1) << " frames, steps " << from << ".."
+              << to << ", " << size.width() << "x" << size.height() << ", " << fps << " fps)\n";
+    return 0;
 }
 
 }  // namespace convscope::app

@@ -7,6 +7,7 @@
 #include <cstring>
 
 #include "base/error.h"
+#include "base/limits.h"
 
 namespace convscope::core {
 
@@ -88,7 +89,7 @@ Tensor::Tensor(Shape shape) : m_shape(shape) {
     // Six dimensions of up to 2^31 overflow count(): check the product before anything uses it.
     double product = 1;
     for (int i = 0; i < Shape::kMaxRank; ++i) product *= double(shape.dim(i));
-    if (product > double(std::int64_t(1) << 40))
+    if (product > double(limits::kMaxTensorValues))
         throw Error(ErrorCategory::ResourceLimit,
                     "a tensor of " + shape.toString() + " would hold " +
                         std::to_string(product) + " values (over 2^40); use a smaller input");

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "base/error.h"
+#include "base/limits.h"
 
 namespace convscope::core::io {
 
@@ -68,11 +69,11 @@ Tensor decodeImage(const unsigned char* bytes, std::size_t size, const ImageOpti
     } catch (const cv::Exception& e) {
         throw Error(ErrorCategory::Io, "'" + what + "' could not be decoded: " + e.err);
     }
-    if (!decoded.empty() && double(decoded.rows) * decoded.cols > double(kMaxImagePixels))
+    if (!decoded.empty() && double(decoded.rows) * decoded.cols > double(limits::kMaxImagePixels))
         throw Error(ErrorCategory::ResourceLimit,
                     "'" + what + "' has " + std::to_string(decoded.cols) + "x" +
                         std::to_string(decoded.rows) + " pixels, more than the limit of " +
-                        std::to_string(kMaxImagePixels) + "; downscale it first");
+                        std::to_string(limits::kMaxImagePixels) + "; downscale it first");
     return toTensor(decoded, options, what);
 }
 

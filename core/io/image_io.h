@@ -4,6 +4,7 @@
 #include <array>
 #include <string>
 
+#include "base/limits.h"
 #include "base/tensor.h"
 
 namespace convscope::core::io {
@@ -22,9 +23,6 @@ struct Preprocessing {
 struct ImageOptions : Preprocessing {
     int channels = 3;  // 1 (gray) or 3 (colour)
 };
-
-// Pixels above this count are refused before decoding (OpenCV would try to allocate them).
-constexpr long long kMaxImagePixels = 1ll << 28;  // 268 MP
 
 // Reads an image file into a 1 x C x H x W tensor: (pixel - mean) * scale. Throws Error(Io) for a
 // missing, unreadable or undecodable file, Error(ResourceLimit) for an image over kMaxImagePixels.

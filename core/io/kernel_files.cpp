@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "base/error.h"
+#include "base/limits.h"
 #include "io/image_io.h"
 
 namespace convscope::core::io {
@@ -31,11 +32,11 @@ Shape kernelShape(const std::vector<std::int64_t>& dims, const std::string& what
     for (std::int64_t v : d) {
         if (v < 1) bad(what, "has an empty dimension");
         count *= v;
-        if (count > kMaxKernelWeights) bad(what, "holds more weights than a teaching kernel may");
+        if (count > limits::kMaxKernelWeights) bad(what, "holds more weights than a teaching kernel may");
     }
-    if (d[2] > kMaxKernelSide || d[3] > kMaxKernelSide)
+    if (d[2] > limits::kMaxKernelSide || d[3] > limits::kMaxKernelSide)
         bad(what, "is a " + std::to_string(d[2]) + "x" + std::to_string(d[3]) +
-                      " kernel; the largest side is " + std::to_string(kMaxKernelSide) +
+                      " kernel; the largest side is " + std::to_string(limits::kMaxKernelSide) +
                       " (resize or crop it)");
     return {int(d[0]), int(d[1]), int(d[2]), int(d[3])};
 }

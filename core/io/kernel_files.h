@@ -16,10 +16,6 @@ struct KernelFile {
     std::string format;       // "npy", "csv", "json", "image"
 };
 
-// Largest kernel side and weight count accepted (a teaching kernel, not a layer's worth).
-constexpr int kMaxKernelSide = 64;
-constexpr std::int64_t kMaxKernelWeights = std::int64_t(1) << 22;
-
 // Chooses the loader by extension (.npy, .csv/.txt, .json; anything else is read as an image).
 // Throws Error(Io) when the file cannot be read, Error(InvalidConfig) for contents that are not a
 // kernel (wrong rank or type, ragged rows, NaN or infinite values, too large).

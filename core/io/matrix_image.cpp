@@ -5,6 +5,7 @@
 #include <opencv2/imgproc.hpp>
 
 #include "base/error.h"
+#include "base/limits.h"
 
 namespace convscope::core::io {
 
@@ -32,11 +33,11 @@ void writeRgbImage(const std::string& path, const RgbImage& image) {
 }
 
 void writeMatrixImage(const std::string& path, const float* data, int rows, int cols, int scale) {
-    if (std::int64_t(rows) * cols * scale * scale > kMaxMatrixImageCells)
+    if (std::int64_t(rows) * cols * scale * scale > limits::kMaxMatrixImageCells)
         throw Error(ErrorCategory::ResourceLimit,
                     "a " + std::to_string(rows) + "x" + std::to_string(cols) +
                         " matrix is too large to render (limit " +
-                        std::to_string(kMaxMatrixImageCells) +
+                        std::to_string(limits::kMaxMatrixImageCells) +
                         " pixels); use a smaller input, e.g. --shape 3x32x32");
     const cv::Mat values(rows, cols, CV_32F, const_cast<float*>(data));
     cv::Mat gray;

@@ -8,9 +8,6 @@
 
 namespace convscope::core::io {
 
-// Largest matrix writeMatrixImage accepts, in cells (one pixel each).
-constexpr std::int64_t kMaxMatrixImageCells = std::int64_t(1) << 26;
-
 // Writes a rows x cols row-major matrix as an image (viridis colour map over [min, max] of the
 // values; `scale` >= 1 repeats each cell as a scale x scale block). Format from the extension.
 // Throws Error(ResourceLimit) above kMaxMatrixImageCells, Error(Io) if the file cannot be written.

@@ -12,6 +12,7 @@
 #include <optional>
 
 #include "base/error.h"
+#include "base/limits.h"
 
 namespace convscope::core::io {
 
@@ -223,11 +224,11 @@ NpyArray readNpy(const std::string& path) {
                        npyShapeString(out.dims) + " needs " + std::to_string(need) +
                        " bytes, the file has " + std::to_string(have) +
                        "; it is not a single .npy array (a .npz or concatenated arrays?)");
-    if (count > kMaxNpyValues)
+    if (count > limits::kMaxNpyValues)
         throw Error(ErrorCategory::ResourceLimit,
                     "'" + path + "' holds " + std::to_string(count) + " values " +
                         npyShapeString(out.dims) + ", more than the " +
-                        std::to_string(kMaxNpyValues) + " this reader accepts");
+                        std::to_string(limits::kMaxNpyValues) + " this reader accepts");
 
     out.values.resize(std::size_t(count));
     if (width == 4) {
@@ -250,11 +251,11 @@ void writeNpy(const std::string& path, std::span<const std::int64_t> dims,
               std::span<const float> values) {
     std::int64_t count = 1;
     for (std::int64_t d : dims) {
-        if (d < 0 || (d != 0 && count > kMaxNpyValues / d))
+        if (d < 0 || (d != 0 && count > limits::kMaxNpyValues / d))
             throw Error(ErrorCategory::ShapeMismatch,
                         "cannot write '" + path + "': shape " + npyShapeString(dims) +
                             " has a negative dimension or more than " +
-                            std::to_string(kMaxNpyValues) + " values");
+                            std::to_string(limits::kMaxNpyValues) + " values");
         count *= d;
     }
     if (std::size_t(count) != values.size())

@@ -20,10 +20,6 @@ struct NpyArray {
     std::vector<float> values;       // C (row-major) order, product(dims) of them
 };
 
-// Largest array read or written: 2^30 values (4 GiB of float32), far above any activation the
-// engine runs and far below what a corrupt shape could claim.
-constexpr std::int64_t kMaxNpyValues = std::int64_t(1) << 30;
-
 // Reads a .npy file of format version 1.0, 2.0 or 3.0 holding little-endian float32 ('<f4') or
 // float64 ('<f8', converted to float) in C order. The file's size is checked against its shape
 // before anything is allocated. Throws Error(Io) naming the file for a missing or unreadable

@@ -19,6 +19,7 @@
 #include <optional>
 #include <set>
 
+#include "base/limits.h"
 #include "layers/activation.h"
 #include "layers/convolution.h"
 #include "layers/deconvolution.h"
@@ -133,7 +134,7 @@ Const readTensor(const pb::TensorProto& t) {
     Const c;
     std::int64_t count = 1;
     for (std::int64_t d : t.dims()) {
-        if (d < 0 || d > (std::int64_t(1) << 40) || (d && count > (std::int64_t(1) << 40) / d))
+        if (d < 0 || d > limits::kMaxTensorValues || (d && count > limits::kMaxTensorValues / d))
             throw Error(ErrorCategory::Io, "tensor '" + name + "' has impossible dims " +
                                                dimsText({t.dims().begin(), t.dims().end()}) +
                                                "; the file is corrupt");

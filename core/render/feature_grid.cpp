@@ -6,6 +6,7 @@
 #include <limits>
 
 #include "base/error.h"
+#include "base/limits.h"
 
 namespace convscope::core {
 
@@ -45,7 +46,7 @@ FeatureGridLayout featureGridLayout(int channels, int mapH, int mapW, int scale,
         l.separator + std::int64_t(l.columns) * (std::int64_t(mapW) * scale + l.separator);
     const std::int64_t height =
         l.separator + std::int64_t(l.rows) * (std::int64_t(mapH) * scale + l.separator);
-    if (width * height > kMaxFilterGridPixels)
+    if (width * height > limits::kMaxFilterGridPixels)
         throw Error(ErrorCategory::ResourceLimit,
                     "a grid of " + std::to_string(channels) + " maps of " + std::to_string(mapH) +
                         "x" + std::to_string(mapW) + " at scale " + std::to_string(scale) +

@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "base/error.h"
+#include "base/limits.h"
 
 namespace convscope::core {
 
@@ -95,7 +96,7 @@ FilterGridLayout filterGridLayout(const Shape& w, int groups, int scale) {
         std::int64_t(groups) * l.groupWidth + std::int64_t(groups - 1) * l.groupGap;
     const std::int64_t height =
         l.separator + std::int64_t(l.rowsPerGroup) * (l.tileH + l.separator);
-    if (width * height > kMaxFilterGridPixels)
+    if (width * height > limits::kMaxFilterGridPixels)
         throw Error(ErrorCategory::ResourceLimit,
                     "a grid of " + std::to_string(w.n) + " filters x " + std::to_string(w.c) +
                         " channels at scale " + std::to_string(scale) + " would be " +

@@ -60,9 +60,6 @@ struct FilterGridLayout {
 // Colour of separators and gaps.
 constexpr std::uint8_t kSeparatorRgb[3] = {28, 48, 88};
 
-// Largest grid rendered, in pixels.
-constexpr std::int64_t kMaxFilterGridPixels = std::int64_t(1) << 26;
-
 // weights: M x C x kh x kw (C = channels per group). Throws Error(ResourceLimit) above
 // kMaxFilterGridPixels, Error(InvalidConfig) for empty weights or scale < 1.
 FilterGridLayout filterGridLayout(const Shape& weights, int groups, int scale);

@@ -6,6 +6,7 @@
 #include <fstream>
 
 #include "base/error.h"
+#include "base/limits.h"
 #include "io/npy.h"
 #include "test_util.h"
 
@@ -193,7 +194,7 @@ TEST(Npy, HugeDims) {
         },
         ErrorCategory::Io, "too large for 64 bits");
     // A file that really is larger than the limit: sparse, so the test writes nothing.
-    const std::int64_t count = kMaxNpyValues + 16;
+    const std::int64_t count = limits::kMaxNpyValues + 16;
     const std::string path =
         writeBytes("over_limit.npy", npyFile("{'descr': '<f4', 'fortran_order': False, 'shape': (" +
                                                  std::to_string(count) + ",), }",
