@@ -192,8 +192,8 @@ int runRender(const std::vector<std::string>& args) {
         const std::size_t dots = text.find("..");
         if (dots == std::string::npos)
             throw std::invalid_argument("--steps '" + text + "' must be A..B, e.g. 0..63");
-        from = int(Arguments::wholeNumber("steps", text.substr(0, dots), 0, last));
-        to = int(Arguments::wholeNumber("steps", text.substr(dots + 2), 0, last));
+        from = int(Arguments::wholeNumber("steps", text.substr(0, dots), 0, 1 << 30));
+        to = int(Arguments::wholeNumber("steps", text.substr(dots + 2), 0, 1 << 30));
         if (from < 0 || to < from || to > last)
             throw std::invalid_argument("--steps " + text + " must lie within 0.." +
                                         std::to_string(last) + " for this layer");
