@@ -261,7 +261,8 @@ int run(const std::vector<std::string>& args) {
     if (!peerName.empty() && peerName != "opencv")
         throw std::invalid_argument("--compare '" + peerName + "': the only peer is opencv");
     setThreadCount(a.integer("threads", hardwareThreads(), 1, 1024));
-    const io::Preprocessing preprocessing = preprocessingOptions(a);  // its errors before any reading
+    const io::Preprocessing preprocessing =
+        preprocessingOptions(a);  // its errors before any reading
     const int k = a.integer("top", 5, 1, 100000);
 
     Tensor input;
@@ -300,7 +301,9 @@ int run(const std::vector<std::string>& args) {
             throw Error(ErrorCategory::InvalidConfig,
                         "the model takes " + std::to_string(in.c) +
                             " channels; images give 1 or 3 (give a tensor with --input-npy)");
-        input = io::loadImage(a.text("image", ""), pre);
+        std::string warning;
+        input = io::loadImage(a.text("image", ""), pre, &warning);
+        if (!warning.empty()) std::cerr << "convscope run: warning: " << warning << "\n";
     }
     ForwardContext ctx;
     const Tensor& output = net.forward(input, ctx);
@@ -532,7 +535,9 @@ int im2colCommand(const std::vector<std::string>& args) {
         io.channels = a.has("gray") ? 1 : 3;
         io.scale = 1.0f / 255;
         io.swapRB = true;  // R, G, B in [0, 1]: the teaching views' channels, row for row
-        image = io::loadImage(a.text("image", ""), io);
+        std::string warning;
+        image = io::loadImage(a.text("image", ""), io, &warning);
+        if (!warning.empty()) std::cerr << "convscope im2col: warning: " << warning << "\n";
         input = image.shape();
     } else {
         const std::vector<int> d = Arguments::dims("shape", a.text("shape", ""), 3);

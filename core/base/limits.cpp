@@ -58,7 +58,7 @@ void checkMemory(std::int64_t bytes, const std::string& what, const std::string&
 }
 
 std::string limitsHelp() {
-    const std::string pixels = std::to_string(kMaxImagePixels >> 20);
+    const std::string pixels = std::to_string(kMaxImagePixels / 1000000);
     return "Limits (refused with exit 2 before anything is allocated):\n"
            "  images        " +
            pixels + " Mpixel (e.g. 8192x8192), files up to " + bytesText(kMaxImageFileBytes) +

@@ -1,8 +1,10 @@
 // Image decoding via OpenCV with size checks and clear errors.
 #include "io/image_io.h"
 
+#include <algorithm>
 #include <cmath>
-#include <filesystem>
+#include <cstdint>
+#include <cstdlib>
 #include <fstream>
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
@@ -10,6 +12,8 @@
 
 #include "base/error.h"
 #include "base/limits.h"
+#include "io/image_header.h"
+#include "io/read_file.h"
 
 namespace convscope::core::io {
 
@@ -59,22 +63,84 @@ Tensor toTensor(const cv::Mat& decoded, const ImageOptions& o, const std::string
 
 }  // namespace
 
-Tensor decodeImage(const unsigned char* bytes, std::size_t size, const ImageOptions& options,
-                   const std::string& what) {
-    if (size == 0) throw Error(ErrorCategory::Io, "'" + what + "' is empty");
-    const cv::Mat buffer(1, int(size), CV_8U, const_cast<unsigned char*>(bytes));
-    cv::Mat decoded;
-    try {
-        decoded = cv::imdecode(buffer, cv::IMREAD_UNCHANGED);
-    } catch (const cv::Exception& e) {
-        throw Error(ErrorCategory::Io, "'" + what + "' could not be decoded: " + e.err);
-    }
-    if (!decoded.empty() && double(decoded.rows) * decoded.cols > double(limits::kMaxImagePixels))
+namespace {
+
+// OpenCV's own pixel limit (OPENCV_IO_MAX_IMAGE_PIXELS, 2^30 by default, read once at its first
+// decode) set to ours, for the formats whose headers readImageHeader does not know (JPEG 2000,
+// OpenEXR): OpenCV checks it after reading the header, before allocating. A value the user set
+// stays.
+void limitOpenCvDecoders() {
+    static const bool once = [] {
+        setenv("OPENCV_IO_MAX_IMAGE_PIXELS", std::to_string(limits::kMaxImagePixels).c_str(), 0);
+        return true;
+    }();
+    (void)once;
+}
+
+std::string truncationWarning(const ImageHeader& h, const std::string& what) {
+    if (!h.truncated) return {};
+    return "'" + what + "' ends before its " + h.format +
+           " data does (a truncated download or copy?): the missing part decodes as gray";
+}
+
+void checkFileBytes(std::int64_t size, const std::string& what) {
+    if (size == 0) throw Error(ErrorCategory::Io, "'" + what + "' is empty (0 bytes)");
+    if (size > limits::kMaxImageFileBytes)
         throw Error(ErrorCategory::ResourceLimit,
-                    "'" + what + "' has " + std::to_string(decoded.cols) + "x" +
-                        std::to_string(decoded.rows) + " pixels, more than the limit of " +
-                        std::to_string(limits::kMaxImagePixels) + "; downscale it first");
-    return toTensor(decoded, options, what);
+                    "'" + what + "' is " + limits::bytesText(size) +
+                        "; an image file may be up to " +
+                        limits::bytesText(limits::kMaxImageFileBytes));
+}
+
+}  // namespace
+
+Tensor decodeImage(const unsigned char* bytes, std::size_t size, const ImageOptions& options,
+                   const std::string& what, std::string* warning) {
+    return guardedParse(what, [&] {
+        checkFileBytes(std::int64_t(size), what);
+        const ImageHeader header = readImageHeader(bytes, size);
+        checkImageHeader(header, what);
+        limitOpenCvDecoders();
+        const cv::Mat buffer(1, int(size), CV_8U, const_cast<unsigned char*>(bytes));
+        cv::Mat decoded;
+        try {
+            decoded = cv::imdecode(buffer, cv::IMREAD_UNCHANGED);
+        } catch (const cv::Exception& e) {
+            throw Error(ErrorCategory::Io, "'" + what + "' could not be decoded: " + e.err);
+        }
+        if (!decoded.empty() && std::int64_t(decoded.rows) * decoded.cols > limits::kMaxImagePixels)
+            throw Error(ErrorCategory::ResourceLimit,
+                        "'" + what + "' has " + std::to_string(decoded.cols) + " x " +
+                            std::to_string(decoded.rows) + " pixels; the largest image is " +
+                            std::to_string(limits::kMaxImagePixels / 1000000) +
+                            " Mpixel: downscale it first");
+        if (warning) *warning = truncationWarning(header, what);
+        return toTensor(decoded, options, what);
+    });
+}
+
+std::string checkImageFile(const std::string& path) {
+    return guardedParse(path, [&] {
+        const std::int64_t size = regularFileSize(path, "an image");
+        checkFileBytes(size, path);
+        // The first 64 KiB (a TIFF's directory may be further: then the whole first MiB) and the
+        // last 4 KiB for the end marker.
+        std::ifstream in(path, std::ios::binary);
+        const std::int64_t head = std::min<std::int64_t>(size, 1 << 20);
+        std::string bytes(std::size_t(head), '\0');
+        in.read(bytes.data(), std::streamsize(head));
+        if (size > head) {
+            const std::size_t at = bytes.size();
+            bytes.resize(at + 4096);
+            in.seekg(size - 4096);
+            in.read(bytes.data() + at, 4096);
+        }
+        if (!in) throw Error(ErrorCategory::Io, "'" + path + "' could not be read");
+        const ImageHeader header =
+            readImageHeader(reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size());
+        checkImageHeader(header, path);
+        return truncationWarning(header, path);
+    });
 }
 
 Tensor convertPixels(const unsigned char* bgrx, int width, int height, std::size_t stride,
@@ -84,16 +150,10 @@ Tensor convertPixels(const unsigned char* bgrx, int width, int height, std::size
     return toTensor(view, options, "the current image");
 }
 
-Tensor loadImage(const std::string& path, const ImageOptions& options) {
-    std::error_code ec;
-    if (!std::filesystem::is_regular_file(path, ec))
-        throw Error(ErrorCategory::Io, "'" + path + "' does not exist or is not a file");
-    std::ifstream file(path, std::ios::binary);
-    std::vector<unsigned char> bytes((std::istreambuf_iterator<char>(file)),
-                                     std::istreambuf_iterator<char>());
-    if (!file.good() && !file.eof())
-        throw Error(ErrorCategory::Io, "'" + path + "' could not be read");
-    return decodeImage(bytes.data(), bytes.size(), options, path);
+Tensor loadImage(const std::string& path, const ImageOptions& options, std::string* warning) {
+    const std::string bytes = readFile(path, limits::kMaxImageFileBytes, "an image file");
+    return decodeImage(reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size(), options,
+                       path, warning);
 }
 
 }  // namespace convscope::core::io

@@ -24,9 +24,14 @@ struct ImageOptions : Preprocessing {
     int channels = 3;  // 1 (gray) or 3 (colour)
 };
 
-// Reads an image file into a 1 x C x H x W tensor: (pixel - mean) * scale. Throws Error(Io) for a
-// missing, unreadable or undecodable file, Error(ResourceLimit) for an image over kMaxImagePixels.
-Tensor loadImage(const std::string& path, const ImageOptions& options = {});
+// Reads an image file into a 1 x C x H x W tensor: (pixel - mean) * scale. The header is read
+// first (io/image_header.h): a file over limits::kMaxImageFileBytes, or one declaring more than
+// limits::kMaxImagePixels, is refused before anything is decoded. Throws Error(Io) for a missing
+// file, a folder, an unreadable or undecodable file, Error(ResourceLimit) for one too large. A
+// file that decodes but ends early (a truncated download) sets *warning, when given, to a
+// sentence saying so: its lower rows are gray.
+Tensor loadImage(const std::string& path, const ImageOptions& options = {},
+                 std::string* warning = nullptr);
 
 // Converts 8-bit pixels already in memory (the GUI's current image) exactly as loadImage would
 // convert the same pixels from a file. bgrx: 4 bytes per pixel in the order B, G, R, unused (Qt's
@@ -36,6 +41,11 @@ Tensor convertPixels(const unsigned char* bgrx, int width, int height, std::size
 
 // Decodes an image held in memory (an embedded resource) the same way.
 Tensor decodeImage(const unsigned char* bytes, std::size_t size, const ImageOptions& options,
-                   const std::string& what);
+                   const std::string& what, std::string* warning = nullptr);
+
+// The checks loadImage makes before decoding, for a reader that decodes with another library (the
+// GUI's Qt reader): the file's size, its header against the limits. Returns a warning for a
+// truncated file ("" if none). Throws as loadImage.
+std::string checkImageFile(const std::string& path);
 
 }  // namespace convscope::core::io

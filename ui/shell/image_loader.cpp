@@ -6,6 +6,8 @@
 #include <algorithm>
 
 #include "base/error.h"
+#include "base/limits.h"
+#include "io/image_header.h"
 #include "io/image_io.h"
 
 namespace convscope::ui {
@@ -21,10 +23,31 @@ QImage imageFromTensor(const core::Tensor& t) {
     return img;
 }
 
+namespace {
+
+// Qt's readers refuse images above an allocation limit (256 MB by default); core's header check
+// has already bounded the size, so Qt may decode up to the largest image core accepts (ARGB32).
+void raiseQtAllocationLimit() {
+    static const bool once = [] {
+        QImageReader::setAllocationLimit(int(core::limits::kMaxImagePixels * 4 >> 20) + 64);
+        return true;
+    }();
+    (void)once;
+}
+
+}  // namespace
+
 DecodedImage decodeImageFile(const QString& path) {
+    DecodedImage result;
+    try {
+        result.warning = QString::fromStdString(core::io::checkImageFile(path.toStdString()));
+    } catch (const core::Error& e) {
+        result.error = QString::fromStdString(e.what());
+        return result;
+    }
+    raiseQtAllocationLimit();
     QImageReader reader(path);
     reader.setAutoTransform(true);
-    DecodedImage result;
     result.image = reader.read();
     if (!result.image.isNull()) {
         result.image = result.image.convertToFormat(QImage::Format_RGB32);
@@ -35,7 +58,7 @@ DecodedImage decodeImageFile(const QString& path) {
         core::io::ImageOptions rgb;
         rgb.swapRB = true;
         result.image = imageFromTensor(core::io::loadImage(path.toStdString(), rgb));
-    } catch (const core::Error& e) {
+    } catch (const std::exception& e) {  // core::Error; anything else too, never to the GUI
         result.error = QString::fromStdString(e.what());
     }
     return result;
@@ -43,6 +66,15 @@ DecodedImage decodeImageFile(const QString& path) {
 
 DecodedImage decodeImageBytes(const QByteArray& bytes) {
     DecodedImage result;
+    try {
+        const auto* data = reinterpret_cast<const unsigned char*>(bytes.constData());
+        core::io::checkImageHeader(core::io::readImageHeader(data, std::size_t(bytes.size())),
+                                   "the embedded image");
+    } catch (const core::Error& e) {
+        result.error = QString::fromStdString(e.what());
+        return result;
+    }
+    raiseQtAllocationLimit();
     if (!result.image.loadFromData(bytes))
         result.error = QCoreApplication::translate("ImageLoader", "the bytes are not an image");
     else
@@ -66,7 +98,7 @@ void ImageLoader::load(const QString& path) {
                if (d.image.isNull())
                    emit failed(path, d.error);
                else
-                   emit loaded(d.image, path);
+                   emit loaded(d.image, path, d.warning);
            });
 }
 

@@ -21,9 +21,11 @@ namespace convscope::ui {
 struct DecodedImage {
     QImage image;
     QString error;
+    QString warning;  // the image decoded, but something about the file is wrong (truncated)
 };
 // A file: any format Qt reads (EXIF orientation applied), else any OpenCV decodes (JPEG 2000,
-// OpenEXR, HDR, PFM, ...).
+// OpenEXR, HDR, PFM, ...). core's checks come first (core::io::checkImageFile: the file's size,
+// the size its header declares), so a decompression bomb is refused before either decoder runs.
 DecodedImage decodeImageFile(const QString& path);
 // Encoded bytes (a session's embedded PNG).
 DecodedImage decodeImageBytes(const QByteArray& bytes);
@@ -50,7 +52,7 @@ public:
     bool busy() const { return m_jobs.running(); }
 
 signals:
-    void loaded(const QImage& image, const QString& path);
+    void loaded(const QImage& image, const QString& path, const QString& warning);
     void failed(const QString& path, const QString& reason);
 
 private:

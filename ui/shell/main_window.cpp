@@ -204,12 +204,14 @@ void MainWindow::wire() {
         });
     });
     connect(m_session, &SessionState::message, this, &MainWindow::message);
-    connect(m_images, &ImageLoader::loaded, this, [this](const QImage& image, const QString& path) {
-        statusBar()->clearMessage();
-        showImage(image, QFileInfo(path).fileName(), path, QStringLiteral("path:") + path);
-        m_menus->addRecent(path);
-        emit imageLoaded();
-    });
+    connect(m_images, &ImageLoader::loaded, this,
+            [this](const QImage& image, const QString& path, const QString& warning) {
+                statusBar()->clearMessage();
+                showImage(image, QFileInfo(path).fileName(), path, QStringLiteral("path:") + path);
+                if (!warning.isEmpty()) message(warning, 12000);
+                m_menus->addRecent(path);
+                emit imageLoaded();
+            });
     connect(m_images, &ImageLoader::failed, this, [this](const QString& path, const QString& why) {
         message(tr("Could not open %1: %2. The current image is kept.")
                     .arg(QFileInfo(path).fileName(), why),

@@ -82,7 +82,7 @@ void SessionState::apply(const AppState& s,
         key = QStringLiteral("builtin");
         name = builtInImageName();
         decode = [] {
-            return DecodedImage{builtInImage().convertToFormat(QImage::Format_RGB32), {}};
+            return DecodedImage{builtInImage().convertToFormat(QImage::Format_RGB32), {}, {}};
         };
     }
     // 1. Everything is checked before anything changes; 2. applied.
