@@ -253,9 +253,9 @@ void checkImageHeader(const ImageHeader& header, const std::string& what) {
     const std::int64_t pixels = header.width * header.height;
     const std::string size = std::to_string(header.width) + " x " + std::to_string(header.height);
     if (header.width <= 0 || header.height <= 0)
-        throw Error(ErrorCategory::Io, "'" + what + "' is a " + header.format +
-                                           " file whose header declares " + size +
-                                           " pixels; the file is corrupt");
+        throw Error(ErrorCategory::Io, "'" + what + "' is not a valid " + header.format +
+                                           " file: its header is corrupt (it declares " + size +
+                                           " pixels)");
     if (header.width > limits::kMaxDimension || header.height > limits::kMaxDimension ||
         pixels > limits::kMaxImagePixels)
         throw Error(ErrorCategory::ResourceLimit,

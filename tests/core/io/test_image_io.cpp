@@ -49,7 +49,7 @@ TEST(ImageIo, CorruptFileIsAnIoError) {
     const std::string path = testing::TempDir() + "corrupt.png";
     std::ofstream(path, std::ios::binary) << "\x89PNG\r\n\x1a\n this is not really a png";
     expectError([&] { io::loadImage(path); }, ErrorCategory::Io,
-                "is not an image OpenCV can decode");
+                "is not a valid PNG file: its header is corrupt");
 }
 
 TEST(ImageIo, EmptyFileIsAnIoError) {
