@@ -6,12 +6,13 @@
 #include <cmath>
 #include <cstring>
 #include <filesystem>
-#include <fstream>
 #include <sstream>
 
 #include "base/error.h"
 #include "base/limits.h"
 #include "io/image_io.h"
+#include "io/npy.h"
+#include "io/read_file.h"
 
 namespace convscope::core::io {
 
@@ -31,8 +32,11 @@ Shape kernelShape(const std::vector<std::int64_t>& dims, const std::string& what
     std::int64_t count = 1;
     for (std::int64_t v : d) {
         if (v < 1) bad(what, "has an empty dimension");
+        // Both factors stay at most 2^22 before the product: it cannot overflow.
+        if (v > limits::kMaxKernelWeights || count * v > limits::kMaxKernelWeights)
+            bad(what, "holds more than " + std::to_string(limits::kMaxKernelWeights) +
+                          " weights, more than a teaching kernel may");
         count *= v;
-        if (count > limits::kMaxKernelWeights) bad(what, "holds more weights than a teaching kernel may");
     }
     if (d[2] > limits::kMaxKernelSide || d[3] > limits::kMaxKernelSide)
         bad(what, "is a " + std::to_string(d[2]) + "x" + std::to_string(d[3]) +
@@ -49,42 +53,68 @@ void checkFinite(const Tensor& t, const std::string& what) {
                           "; every weight must be a finite number");
 }
 
-std::string readAll(const std::string& path) {
-    std::error_code ec;
-    if (!std::filesystem::is_regular_file(path, ec))
-        throw Error(ErrorCategory::Io, "'" + path + "' does not exist or is not a file");
-    std::ifstream in(path, std::ios::binary);
-    std::ostringstream s;
-    s << in.rdbuf();
-    if (!in.good() && !in.eof()) throw Error(ErrorCategory::Io, "'" + path + "' could not be read");
-    return s.str();
-}
-
 std::string lowerExtension(const std::string& path) {
     std::string e = std::filesystem::path(path).extension().string();
     for (char& ch : e) ch = char(std::tolower(static_cast<unsigned char>(ch)));
     return e;
 }
 
-// --- a small JSON reader: numbers, arrays, objects with string keys (enough for kernels) -------
-struct JsonValue {
-    enum Kind { Number, Array, Object, Other } kind = Other;
-    double number = 0;
-    std::vector<JsonValue> items;
-    std::vector<std::pair<std::string, JsonValue>> fields;
+// --- JSON: nested arrays read straight into their dims and numbers -----------------------------
+// No tree of values: the memory is the numbers' (at most kMaxKernelWeights of them) whatever the
+// file holds, and a file with more is refused as soon as it passes the limit.
+struct NestedArray {
+    std::vector<std::int64_t> dims;  // -1 until the first list at that depth has closed
+    std::vector<float> values;       // row-major
+    std::size_t leafDepth = 0;       // the depth numbers sit at (0: none seen yet)
 };
 
 class JsonReader {
 public:
     JsonReader(const std::string& text, const std::string& what) : m_s(text), m_what(what) {}
-    JsonValue document() {
-        JsonValue v = value(0);
+
+    // The document: a nested array (into weights), or an object whose "weights" and "bias" are
+    // nested arrays; other keys are skipped.
+    void document(NestedArray& weights, NestedArray& bias, bool& hasWeights, bool& hasBias) {
+        if (peek() == '{') {
+            ++m_pos;
+            hasWeights = hasBias = false;
+            if (peek() == '}') {
+                ++m_pos;
+            } else {
+                for (;;) {
+                    if (peek() != '"') fail("expected a key in quotes");
+                    const std::string key = string();
+                    if (peek() != ':') fail("expected ':' after \"" + key + "\"");
+                    ++m_pos;
+                    if (key == "weights" || key == "bias") {
+                        NestedArray& into = key == "weights" ? weights : bias;
+                        (key == "weights" ? hasWeights : hasBias) = true;
+                        into = {};
+                        if (peek() != '[') bad(m_what, "has a \"" + key + "\" that is not a list");
+                        array(into, 0);
+                    } else {
+                        skipValue(0);
+                    }
+                    const char n = peek();
+                    ++m_pos;
+                    if (n == '}') break;
+                    if (n != ',') fail("expected ',' or '}'");
+                }
+            }
+        } else if (peek() == '[') {
+            hasWeights = true;
+            array(weights, 0);
+        } else {
+            bad(m_what, "is not a kernel: JSON kernels are a nested list of numbers or "
+                        "{\"weights\": [...], \"bias\": [...]}");
+        }
         skip();
         if (m_pos != m_s.size()) fail("unexpected text after the end");
-        return v;
     }
 
 private:
+    static constexpr int kMaxDepth = 16;
+
     [[noreturn]] void fail(const std::string& why) const {
         bad(m_what,
             "is not valid kernel JSON at character " + std::to_string(m_pos + 1) + ": " + why);
@@ -107,89 +137,99 @@ private:
         ++m_pos;
         return out;
     }
-    JsonValue value(int depth) {
-        if (depth > 16) fail("nested too deeply");
-        JsonValue v;
+    double number() {
+        const char* begin = m_s.c_str() + m_pos;
+        char* end = nullptr;
+        const double v = std::strtod(begin, &end);
+        if (end == begin) fail("a number cannot be read");
+        m_pos += std::size_t(end - begin);
+        return v;
+    }
+    bool isNumberStart(char c) const {
+        return c == '-' || c == '+' || c == '.' || std::isdigit(static_cast<unsigned char>(c));
+    }
+    // '[' ... ']' at `depth`, its numbers appended to out.values.
+    void array(NestedArray& out, std::size_t depth) {
+        if (depth >= std::size_t(kMaxDepth)) fail("nested too deeply");
+        if (out.leafDepth && depth >= out.leafDepth)
+            bad(m_what, "is ragged: a list where a number was expected");
+        if (depth == out.dims.size()) out.dims.push_back(-1);
+        ++m_pos;  // '['
+        std::int64_t items = 0;
+        if (peek() == ']') bad(m_what, "has an empty list");
+        for (;;) {
+            const char c = peek();
+            if (c == '[') {
+                array(out, depth + 1);
+            } else if (isNumberStart(c)) {
+                if (!out.leafDepth) out.leafDepth = depth + 1;
+                if (out.leafDepth != depth + 1)
+                    bad(m_what, "is ragged: a number where a list was expected");
+                const double v = number();
+                if (std::int64_t(out.values.size()) >= limits::kMaxKernelWeights)
+                    bad(m_what, "holds more than " + std::to_string(limits::kMaxKernelWeights) +
+                                    " weights, more than a teaching kernel may");
+                out.values.push_back(float(v));
+            } else if (m_s.compare(m_pos, 3, "NaN") == 0) {
+                fail("NaN is not a number a kernel can hold");
+            } else {
+                fail(c ? std::string("unexpected '") + c + "' in a list of numbers"
+                       : "unexpected end of the file");
+            }
+            ++items;
+            const char n = peek();
+            ++m_pos;
+            if (n == ']') break;
+            if (n != ',') fail("expected ',' or ']'");
+        }
+        if (out.dims[depth] < 0) {
+            out.dims[depth] = items;
+        } else if (out.dims[depth] != items) {
+            bad(m_what, "is ragged: lists at depth " + std::to_string(depth + 1) + " have " +
+                            std::to_string(out.dims[depth]) + " and " + std::to_string(items) +
+                            " entries");
+        }
+    }
+    void skipValue(int depth) {
+        if (depth >= kMaxDepth) fail("nested too deeply");
         const char c = peek();
-        if (c == '[') {
-            v.kind = JsonValue::Array;
+        if (c == '[' || c == '{') {
+            const char close = c == '[' ? ']' : '}';
             ++m_pos;
-            if (peek() == ']') {
+            if (peek() == close) {
                 ++m_pos;
-                return v;
+                return;
             }
             for (;;) {
-                v.items.push_back(value(depth + 1));
+                if (c == '{') {
+                    if (peek() != '"') fail("expected a key in quotes");
+                    string();
+                    if (peek() != ':') fail("expected ':'");
+                    ++m_pos;
+                }
+                skipValue(depth + 1);
                 const char n = peek();
                 ++m_pos;
-                if (n == ']') break;
-                if (n != ',') fail("expected ',' or ']'");
-            }
-        } else if (c == '{') {
-            v.kind = JsonValue::Object;
-            ++m_pos;
-            if (peek() == '}') {
-                ++m_pos;
-                return v;
-            }
-            for (;;) {
-                if (peek() != '"') fail("expected a key in quotes");
-                std::string key = string();
-                if (peek() != ':') fail("expected ':' after \"" + key + "\"");
-                ++m_pos;
-                v.fields.emplace_back(std::move(key), value(depth + 1));
-                const char n = peek();
-                ++m_pos;
-                if (n == '}') break;
-                if (n != ',') fail("expected ',' or '}'");
+                if (n == close) return;
+                if (n != ',') fail(std::string("expected ',' or '") + close + "'");
             }
         } else if (c == '"') {
             string();
-        } else if (c == '-' || c == '+' || c == '.' ||
-                   std::isdigit(static_cast<unsigned char>(c))) {
-            const char* begin = m_s.c_str() + m_pos;
-            char* end = nullptr;
-            v.number = std::strtod(begin, &end);
-            if (end == begin) fail("a number cannot be read");
-            v.kind = JsonValue::Number;
-            m_pos += std::size_t(end - begin);
+        } else if (isNumberStart(c)) {
+            number();
         } else if (m_s.compare(m_pos, 4, "true") == 0 || m_s.compare(m_pos, 4, "null") == 0) {
             m_pos += 4;
         } else if (m_s.compare(m_pos, 5, "false") == 0) {
             m_pos += 5;
-        } else if (m_s.compare(m_pos, 3, "NaN") == 0) {
-            fail("NaN is not a number a kernel can hold");
         } else {
             fail(c ? std::string("unexpected '") + c + "'" : "unexpected end of the file");
         }
-        return v;
     }
+
     const std::string& m_s;
     const std::string& m_what;
     std::size_t m_pos = 0;
 };
-
-// The dims of a rectangular nested array, and its numbers in row-major order.
-void flatten(const JsonValue& v, std::size_t depth, std::vector<std::int64_t>& dims,
-             std::vector<float>& out, const std::string& what) {
-    if (v.kind == JsonValue::Number) {
-        if (depth != dims.size()) bad(what, "is ragged: a number where a list was expected");
-        out.push_back(float(v.number));
-        return;
-    }
-    if (v.kind != JsonValue::Array) bad(what, "holds something other than numbers and lists");
-    if (depth == dims.size()) {
-        if (!out.empty()) bad(what, "is ragged: a list where a number was expected");
-        dims.resize(depth + 1);  // (not push_back: GCC 12 warns falsely through the recursion)
-        dims[depth] = std::int64_t(v.items.size());
-    } else if (dims[depth] != std::int64_t(v.items.size())) {
-        bad(what, "is ragged: lists at depth " + std::to_string(depth + 1) + " have " +
-                      std::to_string(dims[depth]) + " and " + std::to_string(v.items.size()) +
-                      " entries");
-    }
-    if (v.items.empty()) bad(what, "has an empty list");
-    for (const JsonValue& item : v.items) flatten(item, depth + 1, dims, out, what);
-}
 
 KernelFile fromValues(const std::vector<std::int64_t>& dims, const std::vector<float>& values,
                       const std::string& what, const char* format) {
@@ -204,95 +244,12 @@ KernelFile fromValues(const std::vector<std::int64_t>& dims, const std::vector<f
 }  // namespace
 
 KernelFile parseNpy(const std::string& b, const std::string& what) {
-    if (b.size() < 10 || b.compare(0, 6, "\x93NUMPY") != 0)
-        bad(what, "is not a NumPy .npy file (no \\x93NUMPY magic); save it with numpy.save");
-    const int major = static_cast<unsigned char>(b[6]);
-    std::size_t headerLen = 0, offset = 0;
-    if (major == 1) {
-        headerLen = std::size_t(static_cast<unsigned char>(b[8])) |
-                    std::size_t(static_cast<unsigned char>(b[9])) << 8;
-        offset = 10;
-    } else if (major == 2 || major == 3) {
-        if (b.size() < 12) bad(what, "is truncated inside its header");
-        for (int i = 0; i < 4; ++i)
-            headerLen |= std::size_t(static_cast<unsigned char>(b[8 + std::size_t(i)])) << (8 * i);
-        offset = 12;
-    } else {
-        bad(what, "is .npy format version " + std::to_string(major) + "; versions 1-3 are read");
-    }
-    if (offset + headerLen > b.size()) bad(what, "is truncated inside its header");
-    const std::string header = b.substr(offset, headerLen);
-    auto valueOf = [&](const std::string& key) {
-        const std::size_t k = header.find("'" + key + "'");
-        if (k == std::string::npos) bad(what, "has no '" + key + "' in its header");
-        std::size_t v = header.find(':', k);
-        if (v == std::string::npos) bad(what, "has a malformed header");
-        ++v;
-        while (v < header.size() && header[v] == ' ') ++v;
-        return v;
-    };
-    std::size_t d = valueOf("descr");
-    const std::size_t dEnd = header.find('\'', d + 1);
-    const std::string descr = header.substr(d + 1, dEnd - d - 1);
-    int width = 0;
-    if (descr == "<f4" || descr == "|f4" || descr == "=f4")
-        width = 4;
-    else if (descr == "<f8" || descr == "|f8" || descr == "=f8")
-        width = 8;
-    else
-        bad(what, "holds '" + descr +
-                      "' values; save float32 or float64 (little-endian): "
-                      "numpy.save(f, a.astype(numpy.float32))");
-    const bool fortran = header.compare(valueOf("fortran_order"), 4, "True") == 0;
-    std::size_t s = valueOf("shape");
-    const std::size_t sEnd = header.find(')', s);
-    if (header[s] != '(' || sEnd == std::string::npos) bad(what, "has a malformed shape");
-    std::vector<std::int64_t> dims;
-    std::stringstream shape(header.substr(s + 1, sEnd - s - 1));
-    std::string part;
-    while (std::getline(shape, part, ',')) {
-        part.erase(std::remove(part.begin(), part.end(), ' '), part.end());
-        if (part.empty()) continue;
-        try {
-            dims.push_back(std::stoll(part));
-        } catch (const std::exception&) {
-            bad(what, "has a malformed shape");
-        }
-    }
-    const Shape k = kernelShape(dims, what);
-    const std::size_t count = std::size_t(k.count());
-    const std::size_t data = offset + headerLen;
-    if (b.size() < data + count * std::size_t(width))
-        bad(what, "is truncated: its shape needs " + std::to_string(count * std::size_t(width)) +
-                      " bytes of data, it has " + std::to_string(b.size() - data));
-    std::vector<float> values(count);
-    for (std::size_t i = 0; i < count; ++i) {
-        if (width == 4) {
-            float f;
-            std::memcpy(&f, b.data() + data + i * 4, 4);
-            values[i] = f;
-        } else {
-            double f;
-            std::memcpy(&f, b.data() + data + i * 8, 8);
-            values[i] = float(f);
-        }
-    }
-    if (fortran && dims.size() > 1) {
-        // Fortran order: the first index varies fastest. Reorder to C order.
-        std::vector<float> c(count);
-        std::vector<std::int64_t> idx(dims.size(), 0);
-        for (std::size_t f = 0; f < count; ++f) {
-            std::int64_t flat = 0;
-            for (std::size_t a = 0; a < dims.size(); ++a) flat = flat * dims[a] + idx[a];
-            c[std::size_t(flat)] = values[f];
-            for (std::size_t a = 0; a < dims.size(); ++a) {  // increment, first axis fastest
-                if (++idx[a] < dims[a]) break;
-                idx[a] = 0;
-            }
-        }
-        values.swap(c);
-    }
-    return fromValues(dims, values, what, "npy");
+    NpyReadOptions options;
+    options.fortranOrder = true;
+    options.maxValues = limits::kMaxKernelWeights;
+    options.limitName = "a teaching kernel may hold";
+    const NpyArray a = parseNpyBytes(b, what, options);
+    return fromValues(a.dims, a.values, what, "npy");
 }
 
 KernelFile parseKernelCsv(const std::string& text, const std::string& what) {
@@ -300,6 +257,7 @@ KernelFile parseKernelCsv(const std::string& text, const std::string& what) {
     std::istringstream in(text);
     std::string line;
     int lineNo = 0;
+    std::int64_t count = 0;
     while (std::getline(in, line)) {
         ++lineNo;
         if (const std::size_t hash = line.find('#'); hash != std::string::npos) line.resize(hash);
@@ -313,6 +271,9 @@ KernelFile parseKernelCsv(const std::string& text, const std::string& what) {
             const double v = std::strtod(cell.c_str(), &end);
             if (end != cell.c_str() + cell.size())
                 bad(what, "line " + std::to_string(lineNo) + ": '" + cell + "' is not a number");
+            if (++count > limits::kMaxKernelWeights)
+                bad(what, "holds more than " + std::to_string(limits::kMaxKernelWeights) +
+                              " weights, more than a teaching kernel may");
             row.push_back(float(v));
         }
         if (row.empty()) {
@@ -343,29 +304,18 @@ KernelFile parseKernelCsv(const std::string& text, const std::string& what) {
 }
 
 KernelFile parseKernelJson(const std::string& text, const std::string& what) {
-    const JsonValue doc = JsonReader(text, what).document();
-    const JsonValue* weights = &doc;
-    const JsonValue* bias = nullptr;
-    if (doc.kind == JsonValue::Object) {
-        weights = nullptr;
-        for (const auto& [key, value] : doc.fields) {
-            if (key == "weights") weights = &value;
-            if (key == "bias") bias = &value;
-        }
-        if (!weights) bad(what, "has no \"weights\" field (a nested list of numbers)");
-    }
-    std::vector<std::int64_t> dims;
-    std::vector<float> values;
-    flatten(*weights, 0, dims, values, what);
-    KernelFile k = fromValues(dims, values, what, "json");
-    if (bias) {
-        std::vector<std::int64_t> bdims;
-        flatten(*bias, 0, bdims, k.bias, what);
-        if (bdims.size() != 1 || bdims[0] != k.weights.n())
-            bad(what, "has a bias of " + std::to_string(k.bias.size()) + " values for " +
+    NestedArray weights, bias;
+    bool hasWeights = false, hasBias = false;
+    JsonReader(text, what).document(weights, bias, hasWeights, hasBias);
+    if (!hasWeights) bad(what, "has no \"weights\" field (a nested list of numbers)");
+    KernelFile k = fromValues(weights.dims, weights.values, what, "json");
+    if (hasBias) {
+        if (bias.dims.size() != 1 || bias.dims[0] != k.weights.n())
+            bad(what, "has a bias of " + std::to_string(bias.values.size()) + " values for " +
                           std::to_string(k.weights.n()) + " filters");
-        for (float v : k.bias)
+        for (float v : bias.values)
             if (!std::isfinite(v)) bad(what, "has a NaN or infinite bias");
+        k.bias = bias.values;
     }
     return k;
 }
@@ -388,11 +338,14 @@ KernelFile loadKernelImage(const std::string& path, bool color) {
 }
 
 KernelFile loadKernelFile(const std::string& path) {
-    const std::string ext = lowerExtension(path);
-    if (ext == ".npy") return parseNpy(readAll(path), path);
-    if (ext == ".csv" || ext == ".txt") return parseKernelCsv(readAll(path), path);
-    if (ext == ".json") return parseKernelJson(readAll(path), path);
-    return loadKernelImage(path, true);
+    return guardedParse(path, [&] {
+        const std::string ext = lowerExtension(path);
+        auto bytes = [&] { return readFile(path, limits::kMaxKernelFileBytes, "a kernel file"); };
+        if (ext == ".npy") return parseNpy(bytes(), path);
+        if (ext == ".csv" || ext == ".txt") return parseKernelCsv(bytes(), path);
+        if (ext == ".json") return parseKernelJson(bytes(), path);
+        return loadKernelImage(path, true);
+    });
 }
 
 }  // namespace convscope::core::io

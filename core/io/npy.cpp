@@ -2,6 +2,7 @@
 // allocating.
 #include "io/npy.h"
 
+#include <algorithm>
 #include <bit>
 #include <cctype>
 #include <cstdio>
@@ -12,6 +13,8 @@
 #include <optional>
 
 #include "base/error.h"
+#include "base/limits.h"
+#include "io/read_file.h"
 #include "base/limits.h"
 
 namespace convscope::core::io {
@@ -150,16 +153,33 @@ std::string npyShapeString(std::span<const std::int64_t> dims) {
     return s + (dims.size() == 1 ? ",)" : ")");
 }
 
-NpyArray readNpy(const std::string& path) {
-    std::error_code ec;
-    if (!std::filesystem::is_regular_file(path, ec)) fail(path, "does not exist or is not a file");
-    const std::uintmax_t fileBytes = std::filesystem::file_size(path, ec);
-    std::ifstream in(path, std::ios::binary);
-    if (ec || !in) fail(path, "could not be opened for reading");
+namespace {
 
+// Reverses Fortran order (the first index fastest) into C order.
+std::vector<float> fortranToC(const std::vector<float>& values,
+                              const std::vector<std::int64_t>& dims) {
+    std::vector<float> c(values.size());
+    std::vector<std::int64_t> idx(dims.size(), 0);
+    for (std::size_t f = 0; f < values.size(); ++f) {
+        std::int64_t flat = 0;
+        for (std::size_t a = 0; a < dims.size(); ++a) flat = flat * dims[a] + idx[a];
+        c[std::size_t(flat)] = values[f];
+        for (std::size_t a = 0; a < dims.size(); ++a) {  // increment, first axis fastest
+            if (++idx[a] < dims[a]) break;
+            idx[a] = 0;
+        }
+    }
+    return c;
+}
+
+// The one decoder of both entry points. read(buffer, n) reads the next n bytes and returns false
+// when the source has fewer; fileBytes is the source's whole size, known before reading.
+template <class Read>
+NpyArray decode(Read&& read, std::uintmax_t fileBytes, const std::string& path,
+                const NpyReadOptions& options) {
     unsigned char preamble[12] = {};
-    in.read(reinterpret_cast<char*>(preamble), 10);
-    if (in.gcount() < 10 || std::memcmp(preamble, kMagic, kMagicSize) != 0)
+    if (fileBytes < 10 || !read(reinterpret_cast<char*>(preamble), 10) ||
+        std::memcmp(preamble, kMagic, kMagicSize) != 0)
         fail(path,
              "is not a NumPy .npy file (it does not start with \\x93NUMPY); "
              "write it with numpy.save");
@@ -170,8 +190,8 @@ NpyArray readNpy(const std::string& path) {
         headerBytes = littleEndian(preamble + 8, 2);
         dataStart = 10;
     } else if (major == 2 || major == 3) {
-        in.read(reinterpret_cast<char*>(preamble + 10), 2);
-        if (in.gcount() < 2) fail(path, "is truncated inside its header");
+        if (!read(reinterpret_cast<char*>(preamble + 10), 2))
+            fail(path, "is truncated inside its header");
         headerBytes = littleEndian(preamble + 8, 4);
         dataStart = 12;
     } else {
@@ -183,8 +203,7 @@ NpyArray readNpy(const std::string& path) {
                        std::to_string(headerBytes) + " bytes, the file has " +
                        std::to_string(fileBytes) + " bytes in all");
     std::string text(headerBytes, '\0');
-    in.read(text.data(), headerBytes);
-    if (in.gcount() != std::streamsize(headerBytes)) fail(path, "could not be read");
+    if (!read(text.data(), headerBytes)) fail(path, "could not be read");
     dataStart += headerBytes;
     const Header h = HeaderParser(text, path).parse();
 
@@ -200,7 +219,7 @@ NpyArray readNpy(const std::string& path) {
         fail(path, "holds '" + h.descr +
                        "' values; only float32 ('<f4') or float64 ('<f8') are read: "
                        "numpy.save(f, a.astype(numpy.float32))");
-    if (*h.fortranOrder)
+    if (*h.fortranOrder && !options.fortranOrder)
         fail(path,
              "is stored in Fortran order (fortran_order True); save it in C order: "
              "numpy.save(f, numpy.ascontiguousarray(a))");
@@ -224,27 +243,57 @@ NpyArray readNpy(const std::string& path) {
                        npyShapeString(out.dims) + " needs " + std::to_string(need) +
                        " bytes, the file has " + std::to_string(have) +
                        "; it is not a single .npy array (a .npz or concatenated arrays?)");
-    if (count > limits::kMaxNpyValues)
+    if (count > options.maxValues)
         throw Error(ErrorCategory::ResourceLimit,
                     "'" + path + "' holds " + std::to_string(count) + " values " +
                         npyShapeString(out.dims) + ", more than the " +
-                        std::to_string(limits::kMaxNpyValues) + " this reader accepts");
+                        std::to_string(options.maxValues) + " " + options.limitName);
 
     out.values.resize(std::size_t(count));
     if (width == 4) {
-        in.read(reinterpret_cast<char*>(out.values.data()), std::streamsize(need));
-        if (in.gcount() != std::streamsize(need)) fail(path, "could not be read to its end");
+        if (!read(reinterpret_cast<char*>(out.values.data()), std::size_t(need)))
+            fail(path, "could not be read to its end");
     } else {
         std::vector<double> chunk(std::size_t(1) << 17);
         for (std::size_t done = 0; done < out.values.size();) {
             const std::size_t n = std::min(chunk.size(), out.values.size() - done);
-            in.read(reinterpret_cast<char*>(chunk.data()), std::streamsize(n * 8));
-            if (in.gcount() != std::streamsize(n * 8)) fail(path, "could not be read to its end");
+            if (!read(reinterpret_cast<char*>(chunk.data()), n * 8))
+                fail(path, "could not be read to its end");
             for (std::size_t i = 0; i < n; ++i) out.values[done + i] = float(chunk[i]);
             done += n;
         }
     }
+    if (*h.fortranOrder && out.dims.size() > 1) out.values = fortranToC(out.values, out.dims);
     return out;
+}
+
+}  // namespace
+
+NpyArray readNpy(const std::string& path, const NpyReadOptions& options) {
+    return guardedParse(path, [&] {
+        const std::uintmax_t fileBytes = std::uintmax_t(regularFileSize(path, "a .npy file"));
+        std::ifstream in(path, std::ios::binary);
+        if (!in) fail(path, "could not be opened for reading");
+        auto read = [&in](char* out, std::size_t n) {
+            in.read(out, std::streamsize(n));
+            return in.gcount() == std::streamsize(n);
+        };
+        return decode(read, fileBytes, path, options);
+    });
+}
+
+NpyArray parseNpyBytes(std::string_view bytes, const std::string& what,
+                       const NpyReadOptions& options) {
+    return guardedParse(what, [&] {
+        std::size_t pos = 0;
+        auto read = [&](char* out, std::size_t n) {
+            if (n > bytes.size() - pos) return false;
+            std::memcpy(out, bytes.data() + pos, n);
+            pos += n;
+            return true;
+        };
+        return decode(read, bytes.size(), what, options);
+    });
 }
 
 void writeNpy(const std::string& path, std::span<const std::int64_t> dims,

@@ -74,12 +74,12 @@ TEST(KernelFiles, NpyFourDimensionsFortran) {
 
 TEST(KernelFiles, NpyBadFiles) {
     const float v[4] = {1, 2, 3, 4};
-    expectError([] { parseNpy("PK\x03\x04 not numpy at all", "a.npy"); },
-                ErrorCategory::InvalidConfig, "numpy.save");
+    expectError([] { parseNpy("PK\x03\x04 not numpy at all", "a.npy"); }, ErrorCategory::Io,
+                "numpy.save");
     expectError([&] { parseNpy(npy("<i4", false, "(2, 2)", v, sizeof v), "a.npy"); },
-                ErrorCategory::InvalidConfig, "'<i4' values; save float32");
+                ErrorCategory::Io, "holds '<i4' values; only float32");
     expectError([&] { parseNpy(npy("<f4", false, "(3, 3)", v, sizeof v), "a.npy"); },
-                ErrorCategory::InvalidConfig, "truncated: its shape needs 36 bytes");
+                ErrorCategory::Io, "is truncated: its shape (3, 3) of '<f4' needs 36 bytes");
     expectError([&] { parseNpy(npy("<f4", false, "(4,)", v, sizeof v), "a.npy"); },
                 ErrorCategory::InvalidConfig, "1 dimensions");
     const float nan[4] = {1, std::numeric_limits<float>::quiet_NaN(), 3, 4};
