@@ -80,21 +80,31 @@ std::vector<std::string> split(const std::string& text, char separator) {
 
 }  // namespace
 
+namespace {
+
+// The parts of text between separators, each a whole number in min..max; `form` describes the
+// whole text for the message ("2 whole numbers joined by 'x'").
+std::vector<int> wholeNumbers(const std::string& name, const std::string& text, char separator,
+                              int min, int max, const std::string& form) {
+    std::vector<int> out;
+    for (const std::string& part : split(text, separator)) {
+        try {
+            out.push_back(int(Arguments::wholeNumber(name, part, min, max)));
+        } catch (const std::invalid_argument&) {
+            throw std::invalid_argument("--" + name + " '" + text + "' must be " + form +
+                                        ", each from " + std::to_string(min) + " to " +
+                                        std::to_string(max));
+        }
+    }
+    return out;
+}
+
+}  // namespace
+
 std::vector<int> Arguments::dims(const std::string& name, const std::string& text,
                                  std::size_t count, int min, int max) {
-    std::vector<int> out;
-    for (const std::string& part : split(text, 'x')) {
-        std::int64_t v = 0;
-        try {
-            v = wholeNumber(name, part, min, max);
-        } catch (const std::invalid_argument&) {
-            throw std::invalid_argument("--" + name + " '" + text + "' must be " +
-                                        std::to_string(count) +
-                                        " whole numbers joined by 'x', each from " +
-                                        std::to_string(min) + " to " + std::to_string(max));
-        }
-        out.push_back(int(v));
-    }
+    std::vector<int> out = wholeNumbers(name, text, 'x', min, max,
+                                        std::to_string(count) + " whole numbers joined by 'x'");
     if (out.size() == 1 && count == 2) out.push_back(out[0]);
     if (out.size() != count)
         throw std::invalid_argument("--" + name + " '" + text + "' must have " +
@@ -104,19 +114,9 @@ std::vector<int> Arguments::dims(const std::string& name, const std::string& tex
 
 std::vector<int> Arguments::list(const std::string& name, const std::string& text,
                                  std::size_t count, int min, int max, bool oneForAll) {
-    std::vector<int> out;
-    for (const std::string& part : split(text, ',')) {
-        std::int64_t v = 0;
-        try {
-            v = wholeNumber(name, part, min, max);
-        } catch (const std::invalid_argument&) {
-            throw std::invalid_argument("--" + name + " '" + text + "' must be " +
-                                        (oneForAll ? "1 or " : "") + std::to_string(count) +
-                                        " whole numbers separated by commas, each from " +
-                                        std::to_string(min) + " to " + std::to_string(max));
-        }
-        out.push_back(int(v));
-    }
+    std::vector<int> out = wholeNumbers(
+        name, text, ',', min, max,
+        (oneForAll ? "1 or " : "") + std::to_string(count) + " whole numbers separated by commas");
     if (oneForAll && out.size() == 1) out.assign(count, out[0]);
     if (out.size() != count)
         throw std::invalid_argument("--" + name + " '" + text + "' needs " +
