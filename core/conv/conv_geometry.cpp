@@ -35,11 +35,15 @@ OutputSize outputSize(int inH, int inW, const WindowParams& p) {
 }
 
 void applySamePadding(WindowParams& p, int inH, int inW, bool upper) {
+    // 64-bit, and nothing for a window checkWindow() refuses, so no input divides by zero.
     auto axis = [upper](int in, int k, int s, int d, int& begin, int& end) {
-        const int out = (in + s - 1) / s;
-        const int total = std::max(0, (out - 1) * s + d * (k - 1) + 1 - in);
-        begin = upper ? total / 2 : total - total / 2;
-        end = total - begin;
+        if (s <= 0 || k <= 0 || d <= 0 || in <= 0) return;
+        const std::int64_t out = (std::int64_t(in) + s - 1) / s;
+        const std::int64_t total =
+            std::max<std::int64_t>(0, (out - 1) * s + std::int64_t(d) * (k - 1) + 1 - in);
+        const std::int64_t b = upper ? total / 2 : total - total / 2;
+        begin = int(std::min<std::int64_t>(b, std::numeric_limits<int>::max()));
+        end = int(std::min<std::int64_t>(total - b, std::numeric_limits<int>::max()));
     };
     axis(inH, p.kernelH, p.strideH, p.dilationH, p.padTop, p.padBottom);
     axis(inW, p.kernelW, p.strideW, p.dilationW, p.padLeft, p.padRight);
@@ -57,7 +61,9 @@ namespace {
     throw Error(ErrorCategory::InvalidConfig, "layer '" + layer + "': " + what);
 }
 
-// The checks every window shares: positive kernel, stride and dilation; padding not negative.
+
+}  // namespace
+
 void checkWindow(const std::string& layer, const WindowParams& p) {
     auto fail = [&layer](const std::string& what) { failConfig(layer, what); };
     if (p.kernelH <= 0 || p.kernelW <= 0)
@@ -74,8 +80,6 @@ void checkWindow(const std::string& layer, const WindowParams& p) {
              std::to_string(p.padLeft) + "," + std::to_string(p.padRight) +
              " (top,bottom,left,right) must not be negative");
 }
-
-}  // namespace
 
 void validate(const std::string& layer, const WindowParams& p, int inC, int inH, int inW,
               int outChannels) {

@@ -57,6 +57,11 @@ std::int64_t transposedOutputExtent(int in, int kernel, int stride, int padBegin
 // at the end (SAME_UPPER) or the beginning (SAME_LOWER).
 void applySamePadding(WindowParams& p, int inH, int inW, bool upper);
 
+// The checks every window shares, which need no input size: kernel, stride and dilation at least
+// 1, padding not negative. Error(InvalidConfig) naming `layer` and the numbers; validate() and
+// validatePooling() run it first, importers before anything divides by a stride.
+void checkWindow(const std::string& layer, const WindowParams& p);
+
 // Throws Error(InvalidConfig) naming `layer` and the numbers when the conv parameters are
 // impossible for an input of inC x inH x inW: non-positive kernel/stride/dilation, negative
 // padding, kernel larger than the padded input, channels not divisible by groups. outChannels < 0

@@ -12,6 +12,7 @@
 #include <opencv2/dnn/all_layers.hpp>
 #include <sstream>
 
+#include "base/limits.h"
 #include "io/onnx_import.h"
 #include "layers/activation.h"
 #include "layers/convolution.h"
@@ -136,6 +137,15 @@ bool caffeDeclaredInput(const std::string& prototxt, int& c, int& h, int& w) {
     return c > 0 && h > 0 && w > 0;
 }
 
+// What a layer OpenCV could not create (Net::getLayer builds layers lazily and asserts on their
+// parameters: an unknown type, a PReLU or BatchNorm without its blobs, num_output not divisible by
+// group) says to the user.
+std::string createFailure(const std::string& layer, const cv::Exception& e) {
+    return "layer '" + layer + "' cannot be created: " + firstLine(e.err) +
+           ". Check its type and parameters in the network description; supported types: " +
+           kSupported;
+}
+
 // EltwiseLayer keeps its operation private, so ask the layer: run it on (1,0), (0,1) and (2,3).
 std::string probeEltwise(const cv::Ptr<cv::dnn::Layer>& layer) {
     auto apply = [&](float a, float b) {
@@ -187,13 +197,34 @@ private:
 
     void visit(const std::string& name) {
         const int id = m_net.getLayerId(name);
-        const cv::Ptr<cv::dnn::Layer> layer = m_net.getLayer(id);
+        cv::Ptr<cv::dnn::Layer> layer;
+        try {
+            layer = m_net.getLayer(id);  // OpenCV creates the layer here, and asserts on its params
+        } catch (const cv::Exception& e) {
+            ModelLayer info;
+            info.name = name;
+            info.type = "?";
+            info.supported = false;
+            info.note = "OpenCV cannot create it: " + firstLine(e.err);
+            m_model.layers.push_back(info);
+            stop(createFailure(name, e));
+            m_blobs[name] = Blob{};
+            return;
+        }
         ModelLayer info;
         info.name = name;
         info.type = layer->type;
         std::vector<std::string> inputNames;
-        for (const cv::Ptr<cv::dnn::Layer>& in : m_net.getLayerInputs(id))
-            inputNames.push_back(in->name);
+        try {
+            for (const cv::Ptr<cv::dnn::Layer>& in : m_net.getLayerInputs(id))
+                inputNames.push_back(in->name);
+        } catch (const cv::Exception&) {  // an input OpenCV could not create, reported already
+            info.supported = false;
+            info.note = "reads the output of a layer OpenCV could not create";
+            m_model.layers.push_back(info);
+            m_blobs[name] = Blob{};
+            return;
+        }
         m_model.layers.push_back(info);
         try {
             map(m_model.layers.back(), layer, inputNames);
@@ -264,19 +295,35 @@ private:
         return idx < 0 ? Shape{} : m_shapes[std::size_t(idx)];
     }
 
-    static WindowParams window(const std::vector<std::size_t>& kernel,
+    // The window OpenCV read, each value narrowed to int only once it fits (a kernel_size of 2^32
+    // would become 0), then checked (zero kernel, stride or dilation): Error(InvalidConfig).
+    static WindowParams window(const std::string& layer, const std::vector<std::size_t>& kernel,
                                const std::vector<std::size_t>& strides,
                                const std::vector<std::size_t>& begin,
                                const std::vector<std::size_t>& end,
                                const std::vector<std::size_t>& dilations) {
         if (kernel.size() != 2)
             throw Unsupported{std::to_string(kernel.size()) + "-D kernels (only 2-D)"};
+        auto narrow = [&layer](std::size_t v, const char* what) {
+            if (v > std::size_t(limits::kMaxDimension))
+                throw Error(ErrorCategory::InvalidConfig,
+                            "layer '" + layer + "': " + what + " " + std::to_string(v) +
+                                " is beyond the engine's range (at most " +
+                                std::to_string(limits::kMaxDimension) + ")");
+            return int(v);
+        };
         WindowParams p;
-        p.kernelH = int(kernel[0]), p.kernelW = int(kernel[1]);
-        if (strides.size() == 2) p.strideH = int(strides[0]), p.strideW = int(strides[1]);
-        if (begin.size() == 2) p.padTop = int(begin[0]), p.padLeft = int(begin[1]);
-        if (end.size() == 2) p.padBottom = int(end[0]), p.padRight = int(end[1]);
-        if (dilations.size() == 2) p.dilationH = int(dilations[0]), p.dilationW = int(dilations[1]);
+        p.kernelH = narrow(kernel[0], "kernel_size"), p.kernelW = narrow(kernel[1], "kernel_size");
+        if (strides.size() == 2)
+            p.strideH = narrow(strides[0], "stride"), p.strideW = narrow(strides[1], "stride");
+        if (begin.size() == 2)
+            p.padTop = narrow(begin[0], "pad"), p.padLeft = narrow(begin[1], "pad");
+        if (end.size() == 2)
+            p.padBottom = narrow(end[0], "pad"), p.padRight = narrow(end[1], "pad");
+        if (dilations.size() == 2)
+            p.dilationH = narrow(dilations[0], "dilation"),
+            p.dilationW = narrow(dilations[1], "dilation");
+        checkWindow(layer, p);
         return p;
     }
 
@@ -311,7 +358,7 @@ private:
             const cv::Mat& w = layer->blobs[0];
             if (w.dims != 4)
                 throw Unsupported{"weights of " + std::to_string(w.dims) + " dimensions"};
-            WindowParams p = window(conv->kernel_size, conv->strides, conv->pads_begin,
+            WindowParams p = window(name, conv->kernel_size, conv->strides, conv->pads_begin,
                                     conv->pads_end, conv->dilations);
             const int M = w.size[0], Cg = w.size[1];
             const int inC = input(in).channels;
@@ -337,7 +384,7 @@ private:
                 throw Unsupported{"weights of " + std::to_string(w.dims) + " dimensions"};
             if (!deconv->padMode.empty())
                 throw Unsupported{"padding mode '" + deconv->padMode + "' on a deconvolution"};
-            WindowParams p = window(deconv->kernel_size, deconv->strides, deconv->pads_begin,
+            WindowParams p = window(name, deconv->kernel_size, deconv->strides, deconv->pads_begin,
                                     deconv->pads_end, deconv->dilations);
             const int Cog = w.size[1], outC = deconv->numOutput;
             p.groups = outC > 0 && outC % Cog == 0 ? outC / Cog : 1;
@@ -385,7 +432,7 @@ private:
                 engineLayer = PoolingLayer::global(name, method);
             } else {
                 WindowParams p =
-                    window(pool->kernel_size, pool->strides, pool->pads_begin, pool->pads_end, {});
+                    window(name, pool->kernel_size, pool->strides, pool->pads_begin, pool->pads_end, {});
                 p.ceilMode = pool->ceilMode;
                 applyPadMode(p, pool->padMode, in);
                 engineLayer =
@@ -576,7 +623,12 @@ ImportedModel importModel(const std::string& model, const std::string& config, i
     if (c <= 0) {
         // Undeclared: the first convolution's weights tell the channel count.
         for (const cv::String& name : net.getLayerNames()) {
-            const cv::Ptr<cv::dnn::Layer> l = net.getLayer(net.getLayerId(name));
+            cv::Ptr<cv::dnn::Layer> l;
+            try {
+                l = net.getLayer(net.getLayerId(name));
+            } catch (const cv::Exception&) {
+                continue;  // reported by the Importer, which visits every layer
+            }
             if (l->type == "Convolution" && !l->blobs.empty() && l->blobs[0].dims == 4) {
                 c = l->blobs[0].size[1];
                 break;

@@ -43,6 +43,7 @@ constexpr int kMinOpset = 7, kMaxOpset = 17;
 // Why a node cannot be mapped; it becomes ModelLayer::note and ImportedModel::problem.
 struct Unsupported {
     std::string reason;
+    bool invalid = false;  // the operator is mapped but this node's settings are impossible
 };
 
 // A value known at import: an initializer, a Constant node, or a folded subgraph. Integer values
@@ -379,7 +380,7 @@ private:
         try {
             shape = layer->outputShape(shapes);
         } catch (const Error& e) {
-            throw Unsupported{e.what()};
+            throw Unsupported{e.what(), true};
         }
         checkInferred(output, shape);
         const std::string name = layer->name();
@@ -423,7 +424,7 @@ private:
             ForwardContext ctx;
             layer.forward(ptrs, result, ctx);
         } catch (const Error& e) {
-            throw Unsupported{e.what()};
+            throw Unsupported{e.what(), true};
         }
         Const c = fromTensor(result, integer);
         if (integer && std::string(layer.type()) == "Div") {
@@ -468,25 +469,41 @@ private:
                               "; please report this model"};
     }
 
+    // A window attribute (strides, dilations, pads) of `count` values, each narrowed to int only
+    // once it fits: 2^32 would otherwise become a stride of 0. Empty when the attribute is absent.
+    std::vector<int> axisInts(const char* name, std::size_t count) const {
+        const std::vector<std::int64_t> v = attr().ints(name);
+        if (v.empty()) return {};
+        if (v.size() != count)
+            throw Unsupported{std::string(name) + " for other than 2 spatial axes"};
+        std::vector<int> out;
+        for (const std::int64_t x : v) {
+            if (x < -limits::kMaxDimension || x > limits::kMaxDimension)
+                throw Unsupported{std::string(name) + " " + dimsText(v) + ": " + std::to_string(x) +
+                                      " is beyond the engine's range of ±" +
+                                      std::to_string(limits::kMaxDimension),
+                                  true};
+            out.push_back(int(x));
+        }
+        return out;
+    }
+
     WindowParams window(const Shape& in, int kernelH, int kernelW, bool conv) const {
         WindowParams p;
         p.kernelH = kernelH;
         p.kernelW = kernelW;
-        const std::vector<std::int64_t> strides = attr().ints("strides"),
-                                        dil = attr().ints("dilations"), pads = attr().ints("pads");
-        if (!strides.empty()) {
-            if (strides.size() != 2) throw Unsupported{"strides for other than 2 spatial axes"};
-            p.strideH = int(strides[0]), p.strideW = int(strides[1]);
-        }
-        if (!dil.empty()) {
-            if (dil.size() != 2) throw Unsupported{"dilations for other than 2 spatial axes"};
-            p.dilationH = int(dil[0]), p.dilationW = int(dil[1]);
-        }
-        if (!pads.empty()) {
-            if (pads.size() != 4) throw Unsupported{"pads for other than 2 spatial axes"};
-            // ONNX order: all begins, then all ends.
-            p.padTop = int(pads[0]), p.padLeft = int(pads[1]), p.padBottom = int(pads[2]),
-            p.padRight = int(pads[3]);
+        const std::vector<int> strides = axisInts("strides", 2), dil = axisInts("dilations", 2),
+                               pads = axisInts("pads", 4);
+        if (!strides.empty()) p.strideH = strides[0], p.strideW = strides[1];
+        if (!dil.empty()) p.dilationH = dil[0], p.dilationW = dil[1];
+        // ONNX order: all begins, then all ends.
+        if (!pads.empty())
+            p.padTop = pads[0], p.padLeft = pads[1], p.padBottom = pads[2], p.padRight = pads[3];
+        // Zero strides, negative pads and the like, named before SAME padding divides by them.
+        try {
+            checkWindow(out(), p);
+        } catch (const Error& e) {
+            throw Unsupported{e.what(), true};
         }
         const std::string autoPad = attr().s("auto_pad", "NOTSET");
         if (autoPad == "SAME_UPPER" || autoPad == "SAME_LOWER") {
@@ -548,7 +565,7 @@ private:
         try {
             layer = std::make_unique<ConvolutionLayer>(name, p, std::move(weights), std::move(bias));
         } catch (const Error& e) {
-            throw Unsupported{e.what()};
+            throw Unsupported{e.what(), true};
         }
         emit(std::move(layer), {0}, out());
     }
@@ -597,7 +614,7 @@ private:
             layer = std::make_unique<DeconvolutionLayer>(layerName(), p, w.tensor(), std::move(bias),
                                                          opH, opW);
         } catch (const Error& e) {
-            throw Unsupported{e.what()};
+            throw Unsupported{e.what(), true};
         }
         emit(std::move(layer), {0}, out());
     }
@@ -744,7 +761,7 @@ private:
         try {
             layer = std::make_unique<UnaryLayer>(layerName(), UnaryOp::Clip, lo, hi);
         } catch (const Error& e) {
-            throw Unsupported{e.what()};
+            throw Unsupported{e.what(), true};
         }
         emit(std::move(layer), {0}, out());
     }
@@ -776,7 +793,7 @@ private:
                     ins = {&acc, &rhs};
                 }
             } catch (const Error& e) {
-                throw Unsupported{e.what()};
+                throw Unsupported{e.what(), true};
             }
             emitValues(std::move(layer), ins, target);
             acc = m_values.at(target);
@@ -855,7 +872,7 @@ private:
         try {
             layer = std::make_unique<TransposeLayer>(layerName(), perm);
         } catch (const Error& e) {
-            throw Unsupported{e.what()};
+            throw Unsupported{e.what(), true};
         }
         emit(std::move(layer), {0}, out());
     }
@@ -916,7 +933,7 @@ private:
         try {
             layer = std::make_unique<SliceLayer>(layerName(), starts, ends, axes, steps);
         } catch (const Error& e) {
-            throw Unsupported{e.what()};
+            throw Unsupported{e.what(), true};
         }
         emit(std::move(layer), {0}, out());
     }
@@ -1037,7 +1054,7 @@ private:
         try {
             layer = std::make_unique<ResizeLayer>(layerName(), p);
         } catch (const Error& e) {
-            throw Unsupported{e.what()};
+            throw Unsupported{e.what(), true};
         }
         emit(std::move(layer), {0}, out());
     }
@@ -1262,8 +1279,11 @@ void Importer::run() {
             m_info->supported = false;
             m_info->note = u.reason;
             if (m_model.problem.empty())
-                m_model.problem = "node '" + info.name + "' (" + node.op_type() +
-                                  ") cannot run: " + u.reason + ". The engine maps: " + onnxOperators();
+                m_model.problem =
+                    "node '" + info.name + "' (" + node.op_type() + ") " +
+                    (u.invalid ? "is invalid: " + u.reason + "; the model file is corrupt or was "
+                                                             "exported wrongly"
+                               : "cannot run: " + u.reason + ". The engine maps: " + onnxOperators());
             m_failed = true;
             m_model.network.reset();
             for (const std::string& o : node.output()) m_values[o] = Value{};

@@ -1,6 +1,9 @@
 // Network graph bookkeeping, shape inference and the forward loop.
 #include "net/network.h"
 
+#include <limits>
+
+#include "base/limits.h"
 #include "base/timing.h"
 
 namespace convscope::core {
@@ -101,6 +104,27 @@ const Tensor& Network::forward(const Tensor& input, ForwardContext& ctx,
     return forward(std::span<const Tensor* const>(one), ctx, onLayer);
 }
 
+std::int64_t Network::memoryBytes(int batch, std::int64_t colLimit) const {
+    std::int64_t bytes = 0;
+    constexpr std::int64_t kMax = std::numeric_limits<std::int64_t>::max();
+    auto add = [&bytes](const Shape& s) {  // saturating: a huge shape is refused, not wrapped
+        const std::int64_t n = s.count();
+        bytes = n < 0 || n > (kMax - bytes) / std::int64_t(sizeof(float))
+                    ? kMax
+                    : bytes + n * std::int64_t(sizeof(float));
+    };
+    for (int k = 0; k < inputCount(); ++k) add(inputShape(batch, k));
+    for (const Shape& s : inferShapes(batch)) add(s);
+    return bytes > kMax - colLimit ? kMax : bytes + colLimit;
+}
+
+void Network::checkMemory(int batch, std::int64_t colLimit) const {
+    limits::checkMemory(memoryBytes(batch, colLimit),
+                        "network '" + m_name + "' at batch " + std::to_string(batch),
+                        batch > 1 ? "use a smaller batch (--batch) or a smaller input"
+                                  : "use a smaller input size");
+}
+
 const Tensor& Network::forward(std::span<const Tensor* const> inputs, ForwardContext& ctx,
                                const LayerCallback& onLayer) {
     if (size() == 0)
@@ -127,6 +151,7 @@ const Tensor& Network::forward(std::span<const Tensor* const> inputs, ForwardCon
     }
     const std::vector<Shape> shapes = inferShapes(batch);
     if (shapes != m_shapes) {
+        checkMemory(batch, ctx.colMemoryLimit);
         m_blobs.clear();
         m_shapes.clear();
         m_blobs.reserve(shapes.size());

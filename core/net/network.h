@@ -49,6 +49,15 @@ public:
     // Input shapes of layer i given all output shapes.
     std::vector<Shape> inputShapes(int i, const std::vector<Shape>& shapes, int batch) const;
 
+    // Bytes one forward at `batch` holds: the inputs, every layer's blob (all are kept, for the
+    // views) and the conv scratch, bounded by ForwardContext::colMemoryLimit. Throws the first
+    // layer's validation error, as inferShapes does.
+    std::int64_t memoryBytes(int batch,
+                             std::int64_t colLimit = ForwardContext::kDefaultColLimit) const;
+    // limits::checkMemory on memoryBytes(batch): Error(ResourceLimit) naming the network, the
+    // batch and the fix. forward() runs it before it allocates blobs for a new shape.
+    void checkMemory(int batch, std::int64_t colLimit = ForwardContext::kDefaultColLimit) const;
+
     // Sets every layer up for a conv method (Layer::prepare: packed weights). forward() calls it
     // when asked for another method, or another kernel variant is active, than last prepared.
     void prepare(ConvMethod method);

@@ -449,6 +449,23 @@ private slots:
             << QByteArray(
                    R"({"convscope": "session", "version": 1, "state": {"image": {"path": "/no/such.png"}}})")
             << "cannot be read";
+        // Found by fuzzing (tests/fuzz/regressions/state_file): each was accepted unchecked.
+        QTest::newRow("mean longer than 3")
+            << QByteArray(R"({"convscope": "session", "version": 1, "state": {"model":
+                  {"builtIn": "lenet", "mean": [1, 2, 3, 4, 5, 6, 7, 8]}}})")
+            << "'model.mean' must have 3 numbers, it has 8";
+        QTest::newRow("region corner beyond int")
+            << QByteArray(
+                   R"({"convscope": "session", "version": 1, "state": {"roi": [1e300, 0, 8, 8]}})")
+            << "'roi' must be whole numbers";
+        QTest::newRow("region at the largest int")
+            << QByteArray(
+                   R"({"convscope": "session", "version": 1, "state": {"roi": [2147483647, 0, 8, 8]}})")
+            << "'roi' must be whole numbers";
+        QTest::newRow("model block without a model")
+            << QByteArray(
+                   R"({"convscope": "session", "version": 1, "state": {"model": {"layer": "conv1"}}})")
+            << "'model.path' is missing";
         QTest::newRow("lesson without steps")
             << QByteArray(R"({"convscope": "lesson", "version": 1, "title": "x", "steps": []})")
             << "non-empty list";

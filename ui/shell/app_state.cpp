@@ -4,8 +4,10 @@
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <algorithm>
 #include <cmath>
 
+#include "base/limits.h"
 #include "teach/kernel_presets.h"
 
 namespace convscope::ui {
@@ -90,9 +92,11 @@ public:
             }
             out.push_back(x.toDouble());
         }
-        if (length >= 0 && int(out.size()) != length)
+        if (length >= 0 && int(out.size()) != length) {
             fail(key,
                  QStringLiteral("must have %1 numbers, it has %2").arg(length).arg(out.size()));
+            return {};  // callers may index up to `length`
+        }
         return out;
     }
 
@@ -184,13 +188,19 @@ bool fromJson(const QJsonObject& json, AppState& out, QString* error) {
     }
     if (r.has("roi")) {
         const std::vector<double> v = r.numbers("roi", 4);
-        if (v.size() == 4) {
+        // Checked as doubles before any conversion to int (1e300 would be undefined behaviour);
+        // x and y stay within the largest image, so x + width fits an int.
+        const double maxCorner = double(core::limits::kMaxImagePixels);
+        const bool whole = std::all_of(v.begin(), v.end(), [](double x) { return x == std::floor(x); });
+        if (v.size() == 4 && (!whole || v[0] < 0 || v[1] < 0 || v[0] > maxCorner ||
+                              v[1] > maxCorner || v[2] < 1 || v[3] < 1 || v[2] > kMaxRoiSide ||
+                              v[3] > kMaxRoiSide))
+            r.fail("roi", QStringLiteral("must be whole numbers x, y from 0 to %1 and a width and "
+                                         "height from 1 to %2")
+                              .arg(qint64(maxCorner))
+                              .arg(kMaxRoiSide));
+        else if (v.size() == 4)
             s.roi = QRect(int(v[0]), int(v[1]), int(v[2]), int(v[3]));
-            if (v[0] < 0 || v[1] < 0 || v[2] < 1 || v[3] < 1 || v[2] > kMaxRoiSide ||
-                v[3] > kMaxRoiSide)
-                r.fail("roi", QStringLiteral("must be x, y ≥ 0 and a width and height from 1 to %1")
-                                  .arg(kMaxRoiSide));
-        }
     }
     const QJsonObject layer = r.object("layer");
     Reader rl(layer, QStringLiteral("layer"), error);
@@ -246,6 +256,11 @@ bool fromJson(const QJsonObject& json, AppState& out, QString* error) {
         s.modelPath = rm.string("path");
         s.modelConfig = rm.string("config");
         s.builtInModel = rm.string("builtIn");
+        // Without a model the block's other fields would be dropped on the next save.
+        if (s.modelPath.isEmpty() && s.builtInModel.isEmpty())
+            rm.fail("path", QStringLiteral("is missing: a \"model\" block names a model file "
+                                           "(\"path\") or a built-in net (\"builtIn\"); remove "
+                                           "the block for a session without a model"));
         if (!s.builtInModel.isEmpty() && s.builtInModel != QLatin1String("alexnet") &&
             s.builtInModel != QLatin1String("lenet"))
             rm.fail("builtIn", QStringLiteral("must be \"alexnet\" or \"lenet\""));
