@@ -305,8 +305,24 @@ int run(const std::vector<std::string>& args) {
         input = io::loadImage(a.text("image", ""), pre, &warning);
         if (!warning.empty()) std::cerr << "convscope run: warning: " << warning << "\n";
     }
+    // NaN or infinite numbers in, or out: refused, with where they came from (exit 2), never
+    // printed as a result.
+    if (const std::int64_t bad = countNonFinite(input.span()))
+        throw Error(ErrorCategory::InvalidConfig,
+                    fromNpy ? "'" + a.text("input-npy", "") + "' holds " + std::to_string(bad) +
+                                  " NaN or infinite values; the input must be finite numbers"
+                            : "the preprocessed image holds " + std::to_string(bad) +
+                                  " infinite values: --scale and --mean overflow float on its "
+                                  "pixels; use a scale such as 0.0039 (1/255)");
     ForwardContext ctx;
     const Tensor& output = net.forward(input, ctx);
+    if (const int layer = net.firstNonFiniteBlob(); layer >= 0)
+        throw Error(ErrorCategory::InvalidConfig,
+                    "the output is not finite: layer '" + net.layer(layer).name() + "' (" +
+                        net.layer(layer).type() + ") produced " +
+                        std::to_string(countNonFinite(net.blob(layer).span())) +
+                        " NaN or infinite values, so the weights or the input overflow float; "
+                        "scale the input (--scale) or check the model's weights");
     if (a.has("output-npy")) {
         const std::vector<std::int64_t> dims = outputDims(output.shape());
         io::writeNpy(a.text("output-npy", ""), dims, output.span());
@@ -417,7 +433,10 @@ int filters(const std::vector<std::string>& args) {
     const io::ImportedModel model = loadModel(a);
     if (model.convs.empty())
         throw Error(ErrorCategory::InvalidConfig,
-                    "'" + model.modelPath + "' has no convolution layer");
+                    "'" + model.modelPath + "' has no convolution layer" +
+                        (model.problem.empty() ? std::string() : " it can show: " + model.problem));
+    // The filters are the file's weights, shown even when a later layer cannot run; say so.
+    if (!model.problem.empty()) std::cerr << "warning: " << model.problem << "\n";
     const std::string wanted = a.text("layer", model.convs.front().layer);
     const auto it = std::find_if(model.convs.begin(), model.convs.end(),
                                  [&](const io::ConvFilters& c) { return c.layer == wanted; });

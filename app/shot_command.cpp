@@ -113,6 +113,9 @@ int runShot(const std::vector<std::string>& args) {
     parseTeaching(a, r, "1400x800");
     r.model = QString::fromStdString(a.text("model", ""));
     r.config = QString::fromStdString(a.text("config", ""));
+    if (r.model.isEmpty() && !r.config.isEmpty())
+        throw std::invalid_argument("--config is the network description of a --model; give "
+                                    "--model too (e.g. --model net.caffemodel --config net.prototxt)");
     r.modelLayer = QString::fromStdString(a.text("layer", ""));
     r.modelFilter = a.integer("model-filter", -1, -1, 1 << 20);
     r.labels = QString::fromStdString(a.text("labels", ""));

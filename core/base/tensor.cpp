@@ -149,4 +149,10 @@ Difference compare(std::span<const float> actual, std::span<const float> expecte
     return d;
 }
 
+std::int64_t countNonFinite(std::span<const float> values) {
+    std::int64_t n = 0;
+    for (const float v : values) n += std::isfinite(v) ? 0 : 1;
+    return n;
+}
+
 }  // namespace convscope::core

@@ -107,4 +107,7 @@ struct Difference {
 };
 Difference compare(std::span<const float> actual, std::span<const float> expected);
 
+// How many of the values are NaN or infinite.
+std::int64_t countNonFinite(std::span<const float> values);
+
 }  // namespace convscope::core

@@ -122,7 +122,9 @@ void validate(const std::string& layer, const WindowParams& p, int inC, int inH,
         throw Error(ErrorCategory::ResourceLimit,
                     "layer '" + layer + "': the GEMM would have N = " + std::to_string(N) +
                         " columns and K = " + std::to_string(K) + " rows, more than " +
-                        std::to_string(kMaxDim) + "; use a smaller input or kernel");
+                        std::to_string(kMaxDim) + " (input " + std::to_string(inH) + "x" +
+                        std::to_string(inW) + ", " + p.toString() +
+                        "); use a smaller input, kernel or padding");
 }
 
 void validateTransposed(const std::string& layer, const WindowParams& p, int outputPaddingH,

@@ -17,6 +17,7 @@ namespace {
 struct Bytes {
     const unsigned char* p;
     std::size_t size;
+    std::int64_t fileSize;  // the whole file's, when `p` holds only its head and tail
 
     bool has(std::size_t offset, std::size_t n) const {
         return offset <= size && n <= size - offset;
@@ -116,6 +117,12 @@ ImageHeader bmp(const Bytes& b) {
         h.width = std::int32_t(b.le(18, 4));
         h.height = std::int32_t(b.le(22, 4));
         if (h.height < 0) h.height = -h.height;  // top-down
+        // Uncompressed (BI_RGB, BI_BITFIELDS): rows of 4-byte-aligned pixels after the offset.
+        const std::uint32_t bpp = b.le(28, 2), compression = b.le(30, 4);
+        if ((compression == 0 || compression == 3) && bpp > 0 && bpp <= 32 && h.width > 0) {
+            const std::int64_t stride = (h.width * bpp + 31) / 32 * 4;
+            h.truncated = std::int64_t(b.le(10, 4)) + stride * h.height > b.fileSize;
+        }
     }
     h.channels = 4;
     return h;
@@ -231,8 +238,8 @@ std::int64_t ImageHeader::decodedBytes() const {
     return width * height * std::max(channels, 3) * bytesPerSample;
 }
 
-ImageHeader readImageHeader(const unsigned char* bytes, std::size_t size) {
-    const Bytes b{bytes, size};
+ImageHeader readImageHeader(const unsigned char* bytes, std::size_t size, std::int64_t fileSize) {
+    const Bytes b{bytes, size, fileSize < 0 ? std::int64_t(size) : fileSize};
     if (b.startsWith(0, "\x89PNG\r\n\x1a\n")) return png(b);
     if (b.has(0, 3) && b.at(0) == 0xFF && b.at(1) == 0xD8 && b.at(2) == 0xFF) return jpeg(b);
     if (b.startsWith(0, "GIF87a") || b.startsWith(0, "GIF89a")) return gif(b);

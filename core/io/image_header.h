@@ -24,10 +24,10 @@ struct ImageHeader {
     std::int64_t decodedBytes() const;
 };
 
-// Reads the header of the file held in bytes[0, size) (the whole file: the truncation check reads
-// its last bytes too). Never throws: an unknown or malformed header gives format "" or a width or
-// height of 0.
-ImageHeader readImageHeader(const unsigned char* bytes, std::size_t size);
+// Reads the header of the file held in bytes[0, size) (the whole file, or its head and last 4 KiB
+// with fileSize the file's size: the truncation checks read its end marker or compare sizes).
+// Never throws: an unknown or malformed header gives format "" or a width or height of 0.
+ImageHeader readImageHeader(const unsigned char* bytes, std::size_t size, std::int64_t fileSize = -1);
 
 // Throws Error(ResourceLimit) when the header declares more than limits::kMaxImagePixels or a
 // side of 0 or more than 2^31 - 1, naming the size and the limit: "'photo.png' declares 30000 x

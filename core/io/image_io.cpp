@@ -27,6 +27,11 @@ Tensor toTensor(const cv::Mat& decoded, const ImageOptions& o, const std::string
     if (o.channels != 1 && o.channels != 3)
         throw Error(ErrorCategory::InvalidConfig,
                     "channels must be 1 or 3, got " + std::to_string(o.channels));
+    // Float images (PFM, Radiance HDR, TIFF) may hold what no pixel can be.
+    if ((decoded.depth() == CV_32F || decoded.depth() == CV_64F) && !cv::checkRange(decoded))
+        throw Error(ErrorCategory::Io, "'" + what +
+                                           "' holds NaN or infinite pixel values (a float "
+                                           "image); re-save it with finite values");
     cv::Mat img = decoded;
     if (img.depth() != CV_8U) img.convertTo(img, CV_32F, img.depth() == CV_16U ? 1.0 / 257 : 1.0);
     if (o.channels == 1 && img.channels() != 1)
@@ -100,6 +105,12 @@ Tensor decodeImage(const unsigned char* bytes, std::size_t size, const ImageOpti
         checkFileBytes(std::int64_t(size), what);
         const ImageHeader header = readImageHeader(bytes, size);
         checkImageHeader(header, what);
+        // OpenEXR, inside imdecode, allocates what a header claims and can take minutes on a
+        // damaged file; no teaching image needs it.
+        if (size >= 4 && bytes[0] == 0x76 && bytes[1] == 0x2f && bytes[2] == 0x31 && bytes[3] == 0x01)
+            throw Error(ErrorCategory::Io,
+                        "'" + what + "' is an OpenEXR image, which ConvScope does not open; "
+                                     "convert it to PNG, TIFF or PFM first");
         limitOpenCvDecoders();
         const cv::Mat buffer(1, int(size), CV_8U, const_cast<unsigned char*>(bytes));
         cv::Mat decoded;
@@ -137,7 +148,7 @@ std::string checkImageFile(const std::string& path) {
         }
         if (!in) throw Error(ErrorCategory::Io, "'" + path + "' could not be read");
         const ImageHeader header =
-            readImageHeader(reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size());
+            readImageHeader(reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size(), size);
         checkImageHeader(header, path);
         return truncationWarning(header, path);
     });

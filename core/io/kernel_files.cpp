@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstring>
 #include <filesystem>
+#include <limits>
 #include <sstream>
 
 #include "base/error.h"
@@ -337,14 +338,31 @@ KernelFile loadKernelImage(const std::string& path, bool color) {
     return k;
 }
 
+void checkKernelRange(const Tensor& weights, const std::vector<float>& bias, double maxInput,
+                      const std::string& what) {
+    const std::int64_t per = weights.n() > 0 ? weights.count() / weights.n() : 0;
+    for (int m = 0; m < weights.n(); ++m) {
+        double bound = 0;
+        for (std::int64_t i = 0; i < per; ++i) bound += std::fabs(double(weights.data()[m * per + i]));
+        bound *= maxInput;
+        if (std::size_t(m) < bias.size()) bound += std::fabs(double(bias[std::size_t(m)]));
+        if (!(bound <= double(std::numeric_limits<float>::max())))
+            bad(what, "has weights so large that filter " + std::to_string(m) +
+                          " would overflow float on pixels up to " + std::to_string(std::lround(maxInput)) +
+                          " (the sum of |w| times the pixel is above 3.4e38); scale the weights down");
+    }
+}
+
 KernelFile loadKernelFile(const std::string& path) {
     return guardedParse(path, [&] {
         const std::string ext = lowerExtension(path);
         auto bytes = [&] { return readFile(path, limits::kMaxKernelFileBytes, "a kernel file"); };
-        if (ext == ".npy") return parseNpy(bytes(), path);
-        if (ext == ".csv" || ext == ".txt") return parseKernelCsv(bytes(), path);
-        if (ext == ".json") return parseKernelJson(bytes(), path);
-        return loadKernelImage(path, true);
+        KernelFile k = ext == ".npy"                      ? parseNpy(bytes(), path)
+                       : ext == ".csv" || ext == ".txt" ? parseKernelCsv(bytes(), path)
+                       : ext == ".json"                   ? parseKernelJson(bytes(), path)
+                                                          : loadKernelImage(path, true);
+        checkKernelRange(k.weights, k.bias, kMaxPixelValue, path);
+        return k;
     });
 }
 

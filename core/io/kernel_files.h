@@ -21,6 +21,14 @@ struct KernelFile {
 // kernel (wrong rank or type, ragged rows, NaN or infinite values, too large).
 KernelFile loadKernelFile(const std::string& path);
 
+// The largest pixel value the teaching views feed a kernel (8-bit images).
+constexpr double kMaxPixelValue = 255;
+// Throws Error(InvalidConfig) naming `what` and the filter when some filter's output on inputs
+// within ±maxInput could overflow float: Σ|w|·maxInput + |b| above FLT_MAX. loadKernelFile runs it;
+// so do the session readers.
+void checkKernelRange(const Tensor& weights, const std::vector<float>& bias, double maxInput,
+                      const std::string& what);
+
 // .npy (format 1.0-3.0): little-endian float32 or float64, C or Fortran order; shape KHxKW,
 // CxKHxKW or MxCxKHxKW.
 KernelFile parseNpy(const std::string& bytes, const std::string& what);

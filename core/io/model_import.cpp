@@ -14,6 +14,7 @@
 
 #include "base/limits.h"
 #include "io/onnx_import.h"
+#include "io/read_file.h"
 #include "layers/activation.h"
 #include "layers/convolution.h"
 #include "layers/deconvolution.h"
@@ -104,19 +105,15 @@ std::vector<float> biasOf(const std::string& layer, const cv::dnn::Layer& l) {
 }
 
 // The input size a Caffe prototxt declares: input_param { shape { dim ... } }, input_shape, or
-// four input_dim lines. Only the first input is read.
-bool caffeDeclaredInput(const std::string& prototxt, int& c, int& h, int& w) {
-    std::ifstream in(prototxt);
-    if (!in) return false;
-    std::stringstream ss;
-    ss << in.rdbuf();
-    const std::string text = ss.str();
+// four input_dim lines. Only the first input is read; its batch (the first dim) is not used.
+// Returns false when none is declared; sets `problem` when one is but a size is 0 or too large.
+bool caffeDeclaredInput(const std::string& text, int& c, int& h, int& w, std::string& problem) {
     std::size_t pos = text.find("input_param");
     if (pos == std::string::npos) pos = text.find("input_shape");
     if (pos == std::string::npos) pos = text.find("input_dim");
     if (pos == std::string::npos) return false;
     // The next four "dim: N" (or "input_dim: N") values. No std::regex: GCC 12 warns inside it.
-    std::vector<int> dims;
+    std::vector<long long> dims;
     while (dims.size() < 4 && (pos = text.find("dim", pos)) != std::string::npos) {
         const bool wordStart = pos == 0 || !std::isalnum(static_cast<unsigned char>(text[pos - 1]));
         std::size_t i = pos + 3;
@@ -128,22 +125,157 @@ bool caffeDeclaredInput(const std::string& prototxt, int& c, int& h, int& w) {
         std::size_t digits = i;
         while (digits < text.size() && std::isdigit(static_cast<unsigned char>(text[digits])))
             ++digits;
-        if (digits == i || digits - i > 9) return false;
-        dims.push_back(std::stoi(text.substr(i, digits - i)));
+        if (digits == i) return false;
+        dims.push_back(digits - i > 18 ? std::numeric_limits<long long>::max()
+                                       : std::stoll(text.substr(i, digits - i)));
         pos = digits;
     }
     if (dims.size() != 4) return false;
-    c = dims[1], h = dims[2], w = dims[3];
-    return c > 0 && h > 0 && w > 0;
+    for (std::size_t k = 1; k < 4; ++k) {
+        if (dims[k] >= 1 && dims[k] <= limits::kMaxDimension) continue;
+        problem = "the network description declares the input " + std::to_string(dims[1]) + "x" +
+                  std::to_string(dims[2]) + "x" + std::to_string(dims[3]) +
+                  " (channels x height x width); each size must be from 1 to " +
+                  std::to_string(limits::kMaxDimension) +
+                  ": fix its input shape or give the size (--size WxH)";
+        return false;
+    }
+    c = int(dims[1]), h = int(dims[2]), w = int(dims[3]);
+    return true;
 }
+
+// The parameters of one layer as its prototxt writes them ("kernel_size: 0", inside
+// convolution_param { ... }), read from the text: OpenCV keeps them private once it has read the
+// file. For messages and for the two values OpenCV derives from the weights instead (group,
+// num_output). Empty when the layer is not found; comments and strings are not parsed beyond that.
+class CaffeLayerText {
+public:
+    CaffeLayerText() = default;
+    CaffeLayerText(const std::string& prototxt, const std::string& layer) {
+        const std::string key = "\"" + layer + "\"";
+        for (std::size_t pos = prototxt.find(key); pos != std::string::npos;
+             pos = prototxt.find(key, pos + 1)) {
+            // name: "layer", not bottom: or top:
+            std::size_t b = pos;
+            while (b > 0 && (std::isspace(static_cast<unsigned char>(prototxt[b - 1])) ||
+                             prototxt[b - 1] == ':'))
+                --b;
+            if (b < 4 || prototxt.compare(b - 4, 4, "name") != 0) continue;
+            std::size_t open = std::string::npos;
+            for (std::size_t i = b, depth = 0; i-- > 0;) {
+                if (prototxt[i] == '}') ++depth;
+                if (prototxt[i] == '{' && depth-- == 0) {
+                    open = i;
+                    break;
+                }
+            }
+            if (open == std::string::npos) continue;
+            std::size_t close = open, depth = 0;
+            for (; close < prototxt.size(); ++close) {
+                if (prototxt[close] == '{') ++depth;
+                if (prototxt[close] == '}' && --depth == 0) break;
+            }
+            read(prototxt.substr(open + 1, close - open - 1));
+            return;
+        }
+    }
+
+    // "kernel_size 0, stride 1, pad 1" (the layer's own numbers and words, not name/type/bottom/top).
+    std::string summary() const {
+        std::string out;
+        for (const auto& [k, v] : m_items) out += (out.empty() ? "" : ", ") + k + " " + v;
+        return out;
+    }
+    // The first value of `key` as a whole number, or -1 when absent or not one.
+    long long integer(const std::string& key) const {
+        for (const auto& [k, v] : m_items) {
+            if (k != key) continue;
+            if (v.empty() || v.size() > 18 ||
+                !std::all_of(v.begin(), v.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); }))
+                return -1;
+            return std::stoll(v);
+        }
+        return -1;
+    }
+
+private:
+    void read(const std::string& block) {
+        std::size_t i = 0;
+        auto word = [&](std::size_t from) {
+            std::size_t e = from;
+            while (e < block.size() && (std::isalnum(static_cast<unsigned char>(block[e])) ||
+                                        block[e] == '_' || block[e] == '.' || block[e] == '-' ||
+                                        block[e] == '+'))
+                ++e;
+            return e;
+        };
+        while (i < block.size()) {
+            if (block[i] == '#') {
+                while (i < block.size() && block[i] != '\n') ++i;
+                continue;
+            }
+            const std::size_t e = word(i);
+            if (e == i) {
+                ++i;
+                continue;
+            }
+            std::string key = block.substr(i, e - i);
+            std::size_t j = e;
+            while (j < block.size() && std::isspace(static_cast<unsigned char>(block[j]))) ++j;
+            if (j < block.size() && block[j] == ':') {
+                ++j;
+                while (j < block.size() && std::isspace(static_cast<unsigned char>(block[j]))) ++j;
+                if (j < block.size() && block[j] == '"') {  // a string: skipped
+                    const std::size_t q = block.find('"', j + 1);
+                    i = q == std::string::npos ? block.size() : q + 1;
+                    continue;
+                }
+                const std::size_t ve = word(j);
+                if (key != "name" && key != "type" && key != "bottom" && key != "top" && ve > j)
+                    m_items.emplace_back(std::move(key), block.substr(j, ve - j));
+                i = ve > j ? ve : j;
+                continue;
+            }
+            i = e;
+        }
+    }
+
+    std::vector<std::pair<std::string, std::string>> m_items;
+};
 
 // What a layer OpenCV could not create (Net::getLayer builds layers lazily and asserts on their
 // parameters: an unknown type, a PReLU or BatchNorm without its blobs, num_output not divisible by
 // group) says to the user.
-std::string createFailure(const std::string& layer, const cv::Exception& e) {
-    return "layer '" + layer + "' cannot be created: " + firstLine(e.err) +
+std::string createFailure(const std::string& layer, const cv::Exception& e,
+                          const CaffeLayerText& params) {
+    const std::string given = params.summary();
+    return "layer '" + layer + "' cannot be created (OpenCV: " + firstLine(e.err) + ")" +
+           (given.empty() ? std::string() : "; its parameters: " + given) +
            ". Check its type and parameters in the network description; supported types: " +
            kSupported;
+}
+
+// A network description far larger than any real one (GoogLeNet's is 40 KB).
+constexpr std::int64_t kMaxPrototxtBytes = 64 * limits::kMiB;
+
+// What OpenCV's refusal to read a model says to the user: which file, and why, in words.
+std::string readFailure(const std::string& model, const std::string& config,
+                        const std::string& prototxt, const cv::Exception& e) {
+    const std::string err = firstLine(e.err);
+    if (err.find("ReadProtoFromTextFile") != std::string::npos)
+        return "the network description '" + prototxt +
+               "' could not be parsed: it has a syntax error or is not a Caffe prototxt (" + err +
+               ")";
+    if (err.find("ReadProtoFromBinaryFile") != std::string::npos)
+        return "the weights file '" + model +
+               "' could not be parsed: it is cut short, damaged or not a .caffemodel (" + err + ")";
+    if (err.find("data_size") != std::string::npos)
+        return "the weights file '" + model +
+               "' is damaged: a blob holds fewer or more values than its shape declares (" + err +
+               ")";
+    return "could not read model '" + model + "'" +
+           (config.empty() ? "" : " with '" + config + "'") +
+           ": OpenCV does not read it as a model (" + err + ")";
 }
 
 // EltwiseLayer keeps its operation private, so ask the layer: run it on (1,0), (0,1) and (2,3).
@@ -207,7 +339,7 @@ private:
             info.supported = false;
             info.note = "OpenCV cannot create it: " + firstLine(e.err);
             m_model.layers.push_back(info);
-            stop(createFailure(name, e));
+            stop(createFailure(name, e, CaffeLayerText(m_prototxt, name)));
             m_blobs[name] = Blob{};
             return;
         }
@@ -363,6 +495,23 @@ private:
             const int M = w.size[0], Cg = w.size[1];
             const int inC = input(in).channels;
             p.groups = inC > 0 && inC % Cg == 0 ? inC / Cg : 1;
+            // OpenCV derives both from the weights; the prototxt's own values must agree.
+            const CaffeLayerText given(m_prototxt, name);
+            if (const long long numOutput = given.integer("num_output");
+                numOutput >= 0 && numOutput != M)
+                throw Error(ErrorCategory::InvalidConfig,
+                            "layer '" + name + "': num_output " + std::to_string(numOutput) +
+                                " but its weights hold " + std::to_string(M) +
+                                " filters; the prototxt does not belong to this caffemodel");
+            if (const long long group = given.integer("group"); group > 0 && inC > 0) {
+                if (inC % group != 0 || M % group != 0)
+                    throw Error(ErrorCategory::InvalidConfig,
+                                "layer '" + name + "': group " + std::to_string(group) +
+                                    " must divide its " + std::to_string(inC) +
+                                    " input channels and its " + std::to_string(M) +
+                                    " outputs; use a group that divides both");
+                p.groups = int(group);
+            }
             Tensor weights = weightsOf(name, w, {M, Cg, w.size[2], w.size[3]});
             std::vector<float> bias = biasOf(name, *layer);
             m_model.convs.push_back({name, p, weights});
@@ -563,6 +712,7 @@ private:
 
     ImportedModel& m_model;
     cv::dnn::Net& m_net;
+    std::string m_prototxt;  // the network description's text (Caffe), for CaffeLayerText
     bool m_building = false;
     Blob m_inputBlob;
     std::map<std::string, Blob> m_blobs;
@@ -570,6 +720,7 @@ private:
 
 public:
     void setInput(int channels) { m_inputBlob = Blob{"data", channels, {}}; }
+    void setPrototxt(std::string text) { m_prototxt = std::move(text); }
 };
 
 }  // namespace
@@ -603,21 +754,40 @@ ImportedModel importModel(const std::string& model, const std::string& config, i
         return importOnnx(model, options);
     }
 
+    const bool caffe = result.format == "caffe";
+    if (caffe && config.empty())
+        throw Error(ErrorCategory::Io,
+                    "'" + model +
+                        "' holds Caffe weights without the network description; give the "
+                        "prototxt too (--model " + model + " --config net.prototxt)");
+    // Missing files, folders and empty files, named before OpenCV's "Can't open".
+    for (const std::string& f : {model, config}) {
+        if (f.empty()) continue;
+        if (regularFileSize(f, "a model file") == 0)
+            throw Error(ErrorCategory::Io, "'" + f + "' is empty (0 bytes); the file was not "
+                                                     "written completely: copy or export it again");
+    }
+    const std::string prototxt = !caffe ? std::string()
+                                 : extensionOf(model) == ".prototxt" ? model
+                                                                     : config;
+    const std::string prototxtText =
+        caffe ? readFile(prototxt, kMaxPrototxtBytes, "a Caffe network description") : "";
+
     cv::dnn::Net net;
     try {
         net = cv::dnn::readNet(model, config);
     } catch (const cv::Exception& e) {
-        throw Error(ErrorCategory::Io, "could not read model '" + model + "'" +
-                                           (config.empty() ? "" : " with '" + config + "'") +
-                                           ": the file is truncated, corrupt or not a model OpenCV "
-                                           "reads (" +
-                                           firstLine(e.err) + ")");
+        throw Error(ErrorCategory::Io, readFailure(model, config, prototxt, e));
     }
-    if (net.empty()) throw Error(ErrorCategory::Io, "'" + model + "' contains no network");
+    if (net.empty())
+        throw Error(ErrorCategory::Io,
+                    "'" + (caffe ? prototxt : model) + "' declares no layers" +
+                        (caffe ? " (an empty or wrong network description for '" + model + "')"
+                               : std::string()));
 
     int c = 0, h = 0, w = 0;
-    if (result.format == "caffe")
-        caffeDeclaredInput(extensionOf(model) == ".prototxt" ? model : config, c, h, w);
+    std::string inputProblem;
+    if (caffe) caffeDeclaredInput(prototxtText, c, h, w, inputProblem);
     result.declaredHeight = h;
     result.declaredWidth = w;
     if (c <= 0) {
@@ -644,12 +814,15 @@ ImportedModel importModel(const std::string& model, const std::string& config, i
 
     Importer importer(result, net);
     importer.setInput(c);
+    importer.setPrototxt(prototxtText);
     const bool sized = c > 0 && h > 0 && w > 0;
     if (sized) {
         result.network = std::make_unique<Network>(std::filesystem::path(model).stem().string());
         result.network->setInput("data", c, h, w);
     } else {
-        result.problem = "the input size is unknown: the file declares none; give it (--size WxH)";
+        result.problem = !inputProblem.empty()
+                             ? inputProblem
+                             : "the input size is unknown: the file declares none; give it (--size WxH)";
     }
     try {
         importer.run(sized);

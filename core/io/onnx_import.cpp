@@ -517,6 +517,16 @@ private:
         return p;
     }
 
+    // A kernel_shape attribute must agree with the weights' spatial dims (ONNX infers it from them).
+    void checkKernelShape(const Const& w) const {
+        const std::vector<std::int64_t> k = attr().ints("kernel_shape");
+        if (!k.empty() && (k.size() != 2 || k[0] != w.dims[2] || k[1] != w.dims[3]))
+            throw Unsupported{"kernel_shape " + dimsText(k) + " does not match the weights' " +
+                                  std::to_string(w.dims[2]) + "x" + std::to_string(w.dims[3]) +
+                                  " kernel",
+                              true};
+    }
+
     void expectRank4(int k, const char* what) const {
         const Shape s = shapeOf(k);
         if (s.rank != 4)
@@ -530,8 +540,17 @@ private:
         expectRank4(0, "convolution");
         const Const& w = constant(1, "weight");
         if (w.dims.size() != 4) throw Unsupported{"weights of rank " + std::to_string(w.dims.size())};
+        checkKernelShape(w);
         WindowParams p = window(shapeOf(0), int(w.dims[2]), int(w.dims[3]), true);
-        p.groups = int(attr().i("group", 1));
+        const std::int64_t group = attr().i("group", 1), inC = shapeOf(0).c, M = w.dims[0];
+        if (group < 1 || inC % group != 0 || M % group != 0 || w.dims[1] * group != inC)
+            throw Unsupported{"group " + std::to_string(group) + " must divide its " +
+                                  std::to_string(inC) + " input channels and its " +
+                                  std::to_string(M) + " outputs, with weights of " +
+                                  std::to_string(inC) + "/group channels (they have " +
+                                  std::to_string(w.dims[1]) + ")",
+                              true};
+        p.groups = int(group);
         Tensor weights = w.tensor();
         std::vector<float> bias;
         if (has(2)) bias = constant(2, "bias").floats();
@@ -578,6 +597,7 @@ private:
         const Shape x = shapeOf(0);
         const Const& w = constant(1, "weight");
         if (w.dims.size() != 4) throw Unsupported{"weights of rank " + std::to_string(w.dims.size())};
+        checkKernelShape(w);
         WindowParams p = window(x, int(w.dims[2]), int(w.dims[3]), true);
         p.groups = int(attr().i("group", 1));
         const std::string autoPad = attr().s("auto_pad", "NOTSET");
@@ -1374,6 +1394,51 @@ std::string onnxOperators() {
     return s;
 }
 
+namespace {
+
+void checkModel(const pb::ModelProto& model, const std::string& path) {
+    try {
+        pb::checker::check_model(model);
+    } catch (const std::exception& e) {
+        throw Error(ErrorCategory::Io, "'" + path + "' is not a valid ONNX model (onnx::checker: " +
+                                           firstLine(e.what()) + ")");
+    }
+}
+
+// The window attributes of every conv and pooling node: kernel_shape, strides and dilations at
+// least 1, pads not negative, all within the engine's int range. The checker does not look at
+// values, and ONNX's shape inference divides by them.
+void checkWindowAttributes(const pb::GraphProto& graph, const std::string& path) {
+    static const std::set<std::string> windowed = {"Conv",        "ConvTranspose", "MaxPool",
+                                                   "AveragePool", "LpPool",        "ConvInteger",
+                                                   "QLinearConv", "MaxUnpool"};
+    for (const pb::NodeProto& node : graph.node()) {
+        if (!windowed.count(node.op_type())) continue;
+        for (const pb::AttributeProto& a : node.attribute()) {
+            const bool pads = a.name() == "pads";
+            if (!pads && a.name() != "strides" && a.name() != "dilations" &&
+                a.name() != "kernel_shape")
+                continue;
+            const std::vector<std::int64_t> v(a.ints().begin(), a.ints().end());
+            const std::int64_t least = pads ? 0 : 1;
+            for (const std::int64_t x : v) {
+                if (x >= least && x <= limits::kMaxDimension) continue;
+                const std::string name = node.name().empty()
+                                              ? (node.output_size() ? node.output(0) : node.op_type())
+                                              : node.name();
+                throw Error(ErrorCategory::InvalidConfig,
+                            "'" + path + "': node '" + name + "' (" + node.op_type() + ") has " +
+                                a.name() + " " + dimsText(v) + "; each must be " +
+                                (x < least ? (pads ? std::string("0 or more") : "at least 1")
+                                           : "at most " + std::to_string(limits::kMaxDimension)) +
+                                ". The model file is corrupt or was exported wrongly");
+            }
+        }
+    }
+}
+
+}  // namespace
+
 ImportedModel importOnnx(const std::string& path, const OnnxOptions& options) {
     std::error_code ec;
     if (!std::filesystem::is_regular_file(path, ec))
@@ -1408,6 +1473,8 @@ ImportedModel importOnnx(const std::string& path, const OnnxOptions& options) {
                                            "; ConvScope reads opsets " + std::to_string(kMinOpset) +
                                            " to " + std::to_string(kMaxOpset) +
                                            " (re-export with opset_version=17 or lower)");
+    // The checker first: the version converter dereferences null on some graphs it refuses.
+    checkModel(model, path);
     if (opset < kMinOpset) {
         try {
             model = pb::version_conversion::ConvertVersion(model, kMinOpset);
@@ -1418,13 +1485,10 @@ ImportedModel importOnnx(const std::string& path, const OnnxOptions& options) {
                             std::to_string(kMinOpset) + ": " + firstLine(e.what()));
         }
         opset = defaultOpset(model);
+        checkModel(model, path);
     }
-    try {
-        pb::checker::check_model(model);
-    } catch (const std::exception& e) {
-        throw Error(ErrorCategory::Io, "'" + path + "' is not a valid ONNX model (onnx::checker: " +
-                                           firstLine(e.what()) + ")");
-    }
+    // Before ONNX's shape inference, which divides by strides (SIGFPE on a stride of 0).
+    checkWindowAttributes(model.graph(), path);
 
     ImportedModel result;
     result.modelPath = path;
@@ -1441,6 +1505,7 @@ ImportedModel importOnnx(const std::string& path, const OnnxOptions& options) {
     if (inputs.empty()) throw Error(ErrorCategory::Io, "'" + path + "' has no graph input");
     std::vector<Shape> shapes;
     bool unknown = false;
+    std::string badInput;  // a declared size of 0 or less, named when the size stays unknown
     // Inputs given as constants leave the list of run-time inputs.
     std::map<std::string, Const> givenConstants;
     for (const auto& [name, file] : options.constantInputs) {
@@ -1474,8 +1539,12 @@ ImportedModel importOnnx(const std::string& path, const OnnxOptions& options) {
                                                typeName(v.type().tensor_type().elem_type()) +
                                                "; the engine takes float32 inputs");
         std::vector<std::int64_t> dims;
-        for (const pb::TensorShapeProto::Dimension& d : v.type().tensor_type().shape().dim())
+        for (const pb::TensorShapeProto::Dimension& d : v.type().tensor_type().shape().dim()) {
             dims.push_back(d.has_dim_value() && d.dim_value() > 0 ? d.dim_value() : -1);
+            if (d.has_dim_value() && d.dim_value() <= 0 && badInput.empty())
+                badInput = "input '" + v.name() + "' declares a dimension of " +
+                           std::to_string(d.dim_value()) + " (every size must be at least 1)";
+        }
         if (k == 0 && dims.size() == 4) {
             result.inputChannels = dims[1] > 0 ? int(dims[1]) : 0;
             result.declaredHeight = dims[2] > 0 ? int(dims[2]) : 0;
@@ -1548,7 +1617,9 @@ ImportedModel importOnnx(const std::string& path, const OnnxOptions& options) {
     if (!unknown) {
         result.network = std::make_unique<Network>(std::filesystem::path(path).stem().string());
     } else {
-        result.problem = "the input size is unknown: the file declares none; give it (--size WxH)";
+        result.problem = badInput.empty()
+                             ? "the input size is unknown: the file declares none; give it (--size WxH)"
+                             : badInput + "; give the input size (--size WxH)";
     }
     Importer importer(result, g, opset, std::move(inferred), options.foldBatchNorm);
     for (pb::TensorProto& t : *model.mutable_graph()->mutable_initializer()) {

@@ -2,10 +2,12 @@
 #include "net/classify.h"
 
 #include <algorithm>
+#include <filesystem>
 #include <fstream>
 #include <numeric>
 
 #include "base/error.h"
+#include "base/limits.h"
 
 namespace convscope::core {
 
@@ -30,6 +32,18 @@ std::vector<Prediction> topK(std::span<const float> scores, int k,
 }
 
 std::vector<std::string> readLabels(const std::string& path) {
+    std::error_code ec;
+    if (!std::filesystem::exists(path, ec))
+        throw Error(ErrorCategory::Io, "labels file '" + path + "' does not exist");
+    if (std::filesystem::is_directory(path, ec))
+        throw Error(ErrorCategory::Io, "'" + path + "' is a folder, not a labels file (one class "
+                                                   "name per line)");
+    if (const auto size = std::filesystem::file_size(path, ec);
+        !ec && std::int64_t(size) > limits::kMaxStateFileBytes)
+        throw Error(ErrorCategory::ResourceLimit,
+                    "labels file '" + path + "' is " + limits::bytesText(std::int64_t(size)) +
+                        "; a labels file holds one class name per line, up to " +
+                        limits::bytesText(limits::kMaxStateFileBytes));
     std::ifstream in(path);
     if (!in) throw Error(ErrorCategory::Io, "cannot open labels file '" + path + "'");
     std::vector<std::string> labels;

@@ -118,6 +118,12 @@ std::int64_t Network::memoryBytes(int batch, std::int64_t colLimit) const {
     return bytes > kMax - colLimit ? kMax : bytes + colLimit;
 }
 
+int Network::firstNonFiniteBlob() const {
+    for (std::size_t i = 0; i < m_blobs.size(); ++i)
+        if (countNonFinite(m_blobs[i].span()) > 0) return int(i);
+    return -1;
+}
+
 void Network::checkMemory(int batch, std::int64_t colLimit) const {
     limits::checkMemory(memoryBytes(batch, colLimit),
                         "network '" + m_name + "' at batch " + std::to_string(batch),

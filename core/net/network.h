@@ -73,6 +73,9 @@ public:
     // The same with one tensor per declared input, in order (their batches must agree).
     const Tensor& forward(std::span<const Tensor* const> inputs, ForwardContext& ctx,
                           const LayerCallback& onLayer = {});
+    // The first layer whose blob from the last forward holds a NaN or an infinity, or -1: where a
+    // network's output stopped being numbers (overflowing weights or inputs).
+    int firstNonFiniteBlob() const;
     // Activations of layer i from the last forward (empty before any forward).
     const Tensor& blob(int i) const { return m_blobs[std::size_t(i)]; }
 

@@ -479,7 +479,9 @@ def caffe_cases(s, img):
         [("conv1", [((2, 3, 3, 3), w27), ((2,), [0.1, -0.1])])]))
     ok = proto("ok.prototxt")
     param = NOT_INTERNAL + r"|truncated, corrupt"
-    pairs = []  # (model, config, regex, filters exit)
+    # (model, config, regex, filters exit[, run exit]); filters exit "warn": the conv filters are
+    # drawn (exit 0) and the broken later layer is named in a warning.
+    pairs = []
     pairs.append((weights, proto("kernel_size_0.prototxt", kernel_size=0), r"kernel_size 0", 2))
     pairs.append((weights, proto("stride_0.prototxt", stride=0), r"stride 0", 2))
     pairs.append((weights, proto("dilation_0.prototxt", dilation=0), r"dilation 0", 2))
@@ -490,20 +492,21 @@ def caffe_cases(s, img):
     pairs.append((weights, proto("num_output_0.prototxt", num_output=0), r"num_output 0",
                   (0, 2)))
     pairs.append((weights, proto("pad_1e6.prototxt", pad=1000000), r"pad 1000000", 2))
-    pairs.append((weights, proto("pool_kernel_0.prototxt", pool_k=0), r"kernel_size 0", 2))
-    pairs.append((weights, proto("pool_stride_0.prototxt", pool_s=0), r"stride 0", 2))
+    pairs.append((weights, proto("pool_kernel_0.prototxt", pool_k=0), r"kernel_size 0", "warn"))
+    pairs.append((weights, proto("pool_stride_0.prototxt", pool_s=0), r"stride 0", "warn"))
     # The input size does not matter to the filter gallery: filters may draw them (exit 0).
     any_ = (0, 2)
-    pairs.append((weights, proto("input_h_0.prototxt", h=0), r"(\b0\b|empty)", any_))
+    pairs.append((weights, proto("input_h_0.prototxt", h=0), r"((?<![0-9])0(?![0-9])|empty)", any_))
     pairs.append((weights, proto("input_h_2p32.prototxt", h=(1 << 32) + 32),
                   r"4294967328", any_))
     pairs.append((weights, proto("input_100000x100000.prototxt", h=100000, w=100000),
                   both("100000", r"(too large|limit|memory|GiB|GB|MiB|more than|smaller input)"),
                   any_))
+    # The declared batch is not used (the engine runs the batch it is given): it may run.
     pairs.append((weights, proto("batch_1e9.prototxt", n=10 ** 9),
-                  both("1000000000", r"(batch|too large|limit|memory)"), any_))
+                  both("1000000000", r"(batch|too large|limit|memory)"), any_, any_))
     pairs.append((weights, proto("unknown_type.prototxt", relu_type="Frobnicate"),
-                  r"Frobnicate", 2))
+                  r"Frobnicate", "warn"))
     pairs.append((weights, g.write(c("syntax_error.prototxt"), "layer { name: \"conv1\" type: \n"),
                   both(r"syntax_error\.prototxt", r"(line|parse|syntax|expected)"), 2))
     pairs.append((weights, g.write(c("empty.prototxt"), ""),
@@ -513,10 +516,11 @@ def caffe_cases(s, img):
     pairs.append((wmis, ok, both("conv1", dims("2x3x5x5") + "|5x5"), (0, 2)))
     wshort = g.write(c("data_short.caffemodel"), g.caffemodel_bytes(
         [("conv1", [((2, 3, 3, 3), [0.1] * 20), ((2,), [0.0, 0.0])])]))
-    pairs.append((wshort, ok, both("conv1", r"(20|data|values)"), 2))
+    # OpenCV's check does not name the blob's layer: the file and the problem are named.
+    pairs.append((wshort, ok, both(r"data_short\.caffemodel", r"(20|data|values)"), 2))
     wdims = g.write(c("dims_32000.caffemodel"), g.caffemodel_bytes(
         [("conv1", [((32000, 3, 3, 3), [0.1] * 54), ((2,), [0.0, 0.0])])]))
-    pairs.append((wdims, ok, both(dims("32000x3x3x3"), r"(data|bytes|values)"), 2))
+    pairs.append((wdims, ok, both(r"dims_32000\.caffemodel", r"(data|bytes|values)"), 2))
     wnone = g.write(c("no_conv1.caffemodel"), g.caffemodel_bytes([("other", [((1,), [0.0])])]))
     pairs.append((wnone, ok, both("conv1", r"(weights|blobs|missing|no )"), 2))
     with open(weights, "rb") as fh:
@@ -538,13 +542,16 @@ def caffe_cases(s, img):
     s.add("models", "run_caffe_without_config", ["run", "--model", weights, "--image", img],
           msg=r"--config")
     s.mani(weights, "model", ".*", expect="ok", config=ok)
-    for model, config, msg, fexit in pairs:
+    for model, config, msg, fexit, *rexit in pairs:
         tag = (os.path.basename(config) + "_" + os.path.basename(model)).replace(".", "_")
         s.add("models", f"run_caffe_{tag}", ["run", "--model", model, "--config", config,
-                                            "--image", img], msg=msg, forbid=param)
+                                            "--image", img], exit=rexit[0] if rexit else 2,
+              msg=msg, forbid=param, ok_msg=r"class \d" if rexit else None)
+        warn = fexit == "warn"
         s.add("models", f"filters_caffe_{tag}", ["filters", "--model", model, "--config", config,
                                                 "--out", s.out(f"caffe_{tag}.png")],
-              exit=fexit, msg=msg, forbid=param, ok_msg="filters")
+              exit=0 if warn else fexit, msg=msg, forbid=param, ok_msg="filters",
+              ok_warning=msg if warn else None)
         if os.path.basename(config) in BENCH_SAMPLE:
             s.add("models", f"bench_caffe_{tag}", ["bench", "--model", model, "--config", config,
                                                   "--repeat", "1", "--warmup", "0"],
@@ -893,9 +900,11 @@ def cli_cases(s, tiny_onnx, img, npy_in):
     # Unbounded work: refused up front, within the bounds.
     add("bench_batch_1024_alexnet", ["bench", "--batch", "1024", "--repeat", "1", "--warmup", "0"],
         exit=(0, 2), msg=both(r"batch", r"(1024|GiB|GB|memory|too)"), timeout=15)
+    # The built-in AlexNet profile peaks at 1.4 GB RSS at batch 1 (weights, packed weights, the
+    # window): the bound is on top of that.
     add("shot_profile_batch_256", ["shot", "--view", "profile", "--batch", "256", "--repeat", "1",
                                    "--out", o("prof256.png")], exit=(0, 2),
-        msg=r"(wrote|batch)", timeout=15)
+        msg=r"(wrote|batch)", timeout=15, rss=1700 << 20)
     add("im2col_shape_huge", ["im2col", "--shape", "100000x100000x100000", "--kernel", "1"],
         msg=r"(100000|too large|columns)")
     add("im2col_shape_overflow", ["im2col", "--shape", "3x99999999999x8", "--kernel", "1"],
@@ -1248,6 +1257,9 @@ def run_suite(args):
     scale = 3.0 if args.bound == "rss" else 1.0
     rss_limit = args.rss_mib << 20 if args.rss_mib else (2 * GIB if args.bound == "rss" else GIB)
     as_bytes = args.as_mib << 20
+    # ConvScope's memory budget (limits::memoryBudget) set to the bound, as on a small machine:
+    # work that would not fit must be refused by the estimate, before anything is allocated.
+    env.setdefault("CONVSCOPE_MEMORY_MIB", str(rss_limit >> 20))
 
     def job(c):
         return c, run_one(c, args.binary, args.bound, as_bytes, rss_limit, scale, env)

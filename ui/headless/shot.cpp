@@ -3,7 +3,6 @@
 
 #include <QApplication>
 #include <QHBoxLayout>
-#include <QImageReader>
 #include <QLabel>
 #include <QVBoxLayout>
 
@@ -14,6 +13,8 @@
 #include <QSplitter>
 #include <QSvgGenerator>
 #include <QTimer>
+#include <cstdio>
+
 #include "base/error.h"
 #include "classroom/quiz_panel.h"
 #include "io/animation.h"
@@ -110,9 +111,22 @@ QImage renderNetworkShot(const ShotRequest& r, const QImage& image, QString* err
         *error = r.modelLayer.isEmpty()
                      ? QStringLiteral("the model has no layer of that kind")
                      : QStringLiteral("the model has no layer '%1'").arg(r.modelLayer);
+        if (!net.problem().isEmpty()) *error += QStringLiteral(" it can show: ") + net.problem();
         return {};
     }
     net.setCurrentRow(row);
+    if (r.modelFilter >= 0 && (r.view == QLatin1String("filters") || r.view == QLatin1String("features"))) {
+        const core::io::ConvFilters* f = net.filtersOf(row);
+        const int count = f ? f->weights.n() : 0;
+        if (r.modelFilter >= count) {
+            *error = QStringLiteral("--model-filter %1: layer '%2' has %3 filters (0 to %4)")
+                         .arg(r.modelFilter)
+                         .arg(rows[std::size_t(row)].name)
+                         .arg(count)
+                         .arg(count - 1);
+            return {};
+        }
+    }
     if (net.runnable() && r.view != QLatin1String("profile")) {
         net.setImage(image);
         if (!waitFor(&net, &NetworkController::featuresChanged, &NetworkController::featuresFailed,
@@ -288,23 +302,22 @@ bool exportAnimation(TeachingScene& scene, int from, int to, double fps, const Q
 }
 
 bool loadShotImage(const ShotRequest& r, QImage& image, QString* error) {
-    if (!r.imagePng.isEmpty()) {
-        if (!image.loadFromData(r.imagePng)) {
-            *error = QStringLiteral("the embedded image cannot be decoded");
-            return false;
-        }
-    } else if (r.image.isEmpty()) {
+    if (r.imagePng.isEmpty() && r.image.isEmpty()) {
         image = builtInImage();
-    } else {
-        QImageReader reader(r.image);
-        reader.setAutoTransform(true);
-        image = reader.read();
-        if (image.isNull()) {
-            *error =
-                QStringLiteral("could not read image '%1': %2").arg(r.image, reader.errorString());
-            return false;
-        }
+        return true;
     }
+    // The window's own decoding: the header checked (bombs, folders, empty files) before Qt or
+    // OpenCV decodes, a truncated file opened with a warning.
+    const DecodedImage d = r.imagePng.isEmpty() ? decodeImageFile(r.image)
+                                                : decodeImageBytes(r.imagePng);
+    if (d.image.isNull()) {
+        *error = r.imagePng.isEmpty()
+                     ? QStringLiteral("could not read image '%1': %2").arg(r.image, d.error)
+                     : QStringLiteral("the embedded image cannot be decoded: %1").arg(d.error);
+        return false;
+    }
+    if (!d.warning.isEmpty()) std::fprintf(stderr, "warning: %s\n", qPrintable(d.warning));
+    image = d.image;
     return true;
 }
 

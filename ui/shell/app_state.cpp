@@ -6,8 +6,10 @@
 #include <QJsonDocument>
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 #include "base/limits.h"
+#include "io/kernel_files.h"
 #include "teach/kernel_presets.h"
 
 namespace convscope::ui {
@@ -98,6 +100,17 @@ public:
             return {};  // callers may index up to `length`
         }
         return out;
+    }
+
+    // numbers() that each fit a float (a double such as 1e300 would not).
+    std::vector<float> floats(const char* key, int length) {
+        const std::vector<double> v = numbers(key, length);
+        for (double x : v)
+            if (std::fabs(x) > double(std::numeric_limits<float>::max())) {
+                fail(key, QStringLiteral("must hold numbers within ±3.4e38 (32-bit floats)"));
+                return {};
+            }
+        return std::vector<float>(v.begin(), v.end());
     }
 
 private:
@@ -234,15 +247,22 @@ bool fromJson(const QJsonObject& json, AppState& out, QString* error) {
                                                 "per group × kernel h × kernel w)")
                                      .arg(QString::fromStdString(got.toString()),
                                           QString::fromStdString(expect.toString())));
-            const std::vector<double> values = rw.numbers("values", int(expect.count()));
+            const std::vector<float> values = rw.floats("values", int(expect.count()));
             if (r.ok()) {
                 s.weights = core::Tensor(expect);
                 for (std::size_t i = 0; i < values.size(); ++i)
-                    s.weights.data()[i] = float(values[i]);
+                    s.weights.data()[i] = values[i];
             }
-            const std::vector<double> bias = rw.numbers("bias", rw.has("bias") ? expect.n : -1);
-            s.bias.assign(bias.begin(), bias.end());
+            s.bias = rw.floats("bias", rw.has("bias") ? expect.n : -1);
             if (s.bias.empty()) s.bias.assign(std::size_t(expect.n), 0.0f);
+            if (r.ok() && !s.weights.empty()) {
+                try {
+                    core::io::checkKernelRange(s.weights, s.bias, core::io::kMaxPixelValue,
+                                               "weights");
+                } catch (const core::Error& e) {
+                    rw.fail("values", QString::fromStdString(e.what()).section(' ', 1));
+                }
+            }
             s.kernelSource = rw.string("source");
         } else if (shape.empty() && r.ok()) {
             rw.fail("shape", QStringLiteral("is required with the weights"));
@@ -265,9 +285,13 @@ bool fromJson(const QJsonObject& json, AppState& out, QString* error) {
             s.builtInModel != QLatin1String("lenet"))
             rm.fail("builtIn", QStringLiteral("must be \"alexnet\" or \"lenet\""));
         s.modelLayer = rm.string("layer");
-        s.preprocessing.scale = float(rm.number("scale", 1.0));
-        const std::vector<double> mean = rm.numbers("mean", 3);
-        for (std::size_t i = 0; i < mean.size(); ++i) s.preprocessing.mean[i] = float(mean[i]);
+        const double scale = rm.number("scale", 1.0);
+        if (std::fabs(scale) > double(std::numeric_limits<float>::max()))
+            rm.fail("scale", QStringLiteral("must be within ±3.4e38 (a 32-bit float)"));
+        else
+            s.preprocessing.scale = float(scale);
+        const std::vector<float> mean = rm.floats("mean", 3);
+        std::copy(mean.begin(), mean.end(), s.preprocessing.mean.begin());
         s.preprocessing.swapRB = rm.boolean("swapRB", false);
         s.preprocessing.crop = rm.boolean("crop", false);
     }

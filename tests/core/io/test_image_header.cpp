@@ -4,6 +4,7 @@
 #include <zlib.h>
 
 #include <chrono>
+#include <cmath>
 #include <cstdint>
 #include <fstream>
 #include <initializer_list>
@@ -180,4 +181,34 @@ TEST(ImageHeader, FoldersAndMissingFilesSayWhatTheyAre) {
     expectError([&] { io::loadImage(testing::TempDir()); }, ErrorCategory::Io, "is a folder");
     expectError([&] { io::loadImage("/nonexistent/x.png"); }, ErrorCategory::Io, "does not exist");
     expectError([&] { io::checkImageFile(testing::TempDir()); }, ErrorCategory::Io, "is a folder");
+}
+
+// A BMP has no end marker: its pixel rows are where the header says, so a short file is found by
+// size, in the whole file as in checkImageFile's head and tail of a large one.
+TEST(ImageHeader, ATruncatedBmpIsFoundBySize) {
+    const std::uint32_t w = 64, h = 64, stride = w * 3;  // 24-bit rows, already 4-byte aligned
+    const std::string head = "BM" + le32(54 + stride * h) + le32(0) + le32(54) + le32(40) +
+                             le32(w) + le32(h) + le16(1) + le16(24) + le32(0) + le32(stride * h) +
+                             le32(2835) + le32(2835) + le32(0) + le32(0);
+    const std::string whole = head + std::string(stride * h, '\x40');
+    EXPECT_FALSE(header(whole).truncated);
+    EXPECT_TRUE(header(whole.substr(0, 200)).truncated);
+    const auto* p = reinterpret_cast<const unsigned char*>(whole.data());
+    EXPECT_FALSE(io::readImageHeader(p, 200, std::int64_t(whole.size())).truncated);
+    EXPECT_NE(io::checkImageFile(write("short.bmp", whole.substr(0, 200))).find("BMP"),
+              std::string::npos);
+}
+
+// Found by fuzzing (tests/fuzz/regressions/image): OpenEXR spent over 10 s on a damaged header
+// inside imdecode, and a float image's NaN pixels reached the tensor.
+TEST(ImageHeader, OpenExrAndNonFinitePixelsAreRefused) {
+    const std::string exr = bin({0x76, 0x2f, 0x31, 0x01}) + std::string(60, '\0');
+    expectError([&] { io::loadImage(write("x.exr", exr)); }, ErrorCategory::Io,
+                "is an OpenEXR image, which ConvScope does not open");
+    // PFM: "PF" colour, 2 x 1, little-endian (negative scale), then NaN and infinite floats.
+    std::string pfm = "PF\n2 1\n-1.0\n";
+    const float values[6] = {0.5f, NAN, 0.25f, INFINITY, 0.0f, 1.0f};
+    pfm.append(reinterpret_cast<const char*>(values), sizeof values);
+    expectError([&] { io::loadImage(write("nan.pfm", pfm)); }, ErrorCategory::Io,
+                "holds NaN or infinite pixel values");
 }

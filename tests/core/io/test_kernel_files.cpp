@@ -142,3 +142,17 @@ TEST(KernelFiles, ByExtensionAndImages) {
     const std::string junk = tempFile("k.png", "not a png");
     expectError([&] { loadKernelFile(junk); }, ErrorCategory::Io, "not an image");
 }
+
+// Finite weights whose sum over a window of 8-bit pixels is not: refused by size, not shown as inf.
+TEST(KernelFiles, WeightsThatWouldOverflowFloatAreRefused) {
+    const std::string big = tempFile("big.csv", "3e38 3e38\n3e38 3e38\n");
+    expectError([&] { loadKernelFile(big); }, ErrorCategory::InvalidConfig,
+                "filter 0 would overflow float on pixels up to 255");
+    Tensor w(2, 1, 1, 2);
+    w.fill(1e37f);  // 2e37 per filter: finite on inputs up to 1, not on 8-bit pixels
+    EXPECT_NO_THROW(checkKernelRange(w, {0, 0}, 1.0, "w"));
+    expectError([&] { checkKernelRange(w, {0, 0}, 255.0, "w"); }, ErrorCategory::InvalidConfig,
+                "'w' has weights so large that filter 0");
+    const std::string fine = tempFile("fine.csv", "1e30 -1e30\n");
+    EXPECT_NO_THROW(loadKernelFile(fine));
+}

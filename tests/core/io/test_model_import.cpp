@@ -215,6 +215,58 @@ TEST(ModelImport, ImpossibleLayerIsRefusedAndEveryFilterKept) {
     EXPECT_TRUE(io::importModel(w.caffemodel, w.prototxt, 13, 13).runnable());
 }
 
+// The written model with one edit to its prototxt (its caffemodel unchanged).
+static WrittenModel editedModel(const std::string& tag, const std::string& from, const std::string& to) {
+    const WrittenModel w = writeModel(tag);
+    std::string proto = kWrittenPrototxt;
+    proto.replace(proto.find("ACTIVATION"), 10, "");
+    const std::size_t at = proto.find(from);
+    EXPECT_NE(at, std::string::npos) << from;
+    proto.replace(at, from.size(), to);
+    convscope::test::writeFile(w.prototxt, proto);
+    return w;
+}
+
+// Found by the bad-input suite: OpenCV creates Caffe layers lazily and asserts on their
+// parameters (a cv::Exception out of importModel), and derives group and num_output from the
+// weights, so the prototxt's own values went unchecked.
+TEST(ModelImportErrors, ImpossibleCaffeParametersNameTheLayerAndTheValue) {
+    struct Case {
+        const char* from;
+        const char* to;
+        const char* phrase;
+        std::size_t convsKept;
+    };
+    for (const Case& c :
+         {Case{"kernel_h: 3", "kernel_h: 0", "layer 'conv1' cannot be created (OpenCV: ", 1},
+          Case{"kernel_h: 3", "kernel_h: 0", "its parameters: num_output 4, kernel_h 0", 1},
+          Case{"pooling_param { pool: MAX kernel_size: 2", "pooling_param { pool: MAX kernel_size: 0",
+               "layer 'pool1' cannot be created", 1},
+          Case{"num_output: 4", "num_output: 0", "num_output 0 but its weights hold 4 filters", 1},
+          Case{"group: 2", "group: 3", "group 3 must divide its 4 input channels", 1}}) {
+        SCOPED_TRACE(c.phrase);
+        const WrittenModel w = editedModel("params", c.from, c.to);
+        const io::ImportedModel m = io::importModel(w.caffemodel, w.prototxt);
+        EXPECT_FALSE(m.runnable());
+        EXPECT_NE(m.problem.find(c.phrase), std::string::npos) << m.problem;
+        // The filters of every conv that OpenCV could create and that reads a layer it could
+        // create stay browsable.
+        EXPECT_EQ(m.convs.size(), c.convsKept);
+    }
+}
+
+TEST(ModelImportErrors, CaffeFilesAreNamedWhenMissingEmptyOrAlone) {
+    const WrittenModel w = writeModel("alone");
+    expectError([&] { io::importModel(w.caffemodel, ""); }, ErrorCategory::Io,
+                "without the network description; give the prototxt too (--model");
+    convscope::test::writeFile(w.prototxt, "name: \"nothing\"\n");
+    expectError([&] { io::importModel(w.caffemodel, w.prototxt); }, ErrorCategory::Io,
+                "declares no layers");
+    convscope::test::writeFile(w.caffemodel, "");
+    expectError([&] { io::importModel(w.caffemodel, w.prototxt); }, ErrorCategory::Io,
+                "is empty (0 bytes)");
+}
+
 // Caffe's Deconvolution (OpenCV's BaseConvolutionLayer of type "Deconvolution"): a 2x upsampler
 // with a 4x4 kernel, then a grouped 3x3 one, against OpenCV dnn layer by layer.
 TEST(ModelImport, CaffeDeconvolutionMatchesOpenCv) {
@@ -265,7 +317,7 @@ TEST(ModelImportErrors, TruncatedWeights) {
     std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
     convscope::test::writeFile(w.caffemodel, bytes.substr(0, bytes.size() / 2));
     expectError([&] { io::importModel(w.caffemodel, w.prototxt); }, ErrorCategory::Io,
-                "is truncated, corrupt or not a model OpenCV reads");
+                "could not be parsed: it is cut short, damaged or not a .caffemodel");
 }
 
 TEST(ModelImportErrors, CorruptOnnx) {

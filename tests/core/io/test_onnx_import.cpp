@@ -108,6 +108,65 @@ TEST(OnnxImport, ConvRunsAndKeepsItsFilters) {
     EXPECT_EQ(m.network->inferShapes(1).back(), (Shape{1, 3, 5, 5}));
 }
 
+// Found by the bad-input suite: ONNX's own shape inference divided by these (SIGFPE), or the
+// int64 was narrowed to an int of 0.
+TEST(OnnxImport, ImpossibleWindowAttributesAreRefusedBeforeShapeInference) {
+    struct Case {
+        const char* attribute;
+        std::vector<std::int64_t> values;
+        const char* phrase;
+    };
+    for (const Case& c : {Case{"strides", {0, 0}, "strides [0, 0]; each must be at least 1"},
+                          Case{"strides", {std::int64_t(1) << 32, 1}, "at most 2147483647"},
+                          Case{"dilations", {1, -1}, "dilations [1, -1]"},
+                          Case{"pads", {1, 1, -1, 1}, "pads [1, 1, -1, 1]; each must be 0 or more"},
+                          Case{"kernel_shape", {0, 0}, "kernel_shape [0, 0]"}}) {
+        Builder b;
+        b.conv();
+        auto* a = b.g->mutable_node(0)->add_attribute();
+        a->set_name(c.attribute);
+        a->set_type(onnx::AttributeProto::INTS);
+        for (std::int64_t v : c.values) a->add_ints(v);
+        if (std::string(c.attribute) == "pads") b.g->mutable_node(0)->mutable_attribute()->DeleteSubrange(0, 1);
+        b.output("y");
+        SCOPED_TRACE(c.phrase);
+        expectError([&] { io::importOnnx(b.save("window.onnx")); }, ErrorCategory::InvalidConfig,
+                    c.phrase);
+    }
+}
+
+TEST(OnnxImport, GroupsAndKernelShapeMustAgreeWithTheWeights) {
+    {
+        Builder b;
+        b.conv();
+        auto* a = b.g->mutable_node(0)->add_attribute();
+        a->set_name("group");
+        a->set_type(onnx::AttributeProto::INT);
+        a->set_i(7);
+        b.output("y");
+        const io::ImportedModel m = io::importOnnx(b.save("group7.onnx"));
+        EXPECT_FALSE(m.runnable());
+        EXPECT_NE(m.problem.find("is invalid: group 7 must divide its 2 input channels"),
+                  std::string::npos)
+            << m.problem;
+    }
+    {
+        Builder b;
+        b.conv();
+        auto* a = b.g->mutable_node(0)->add_attribute();
+        a->set_name("kernel_shape");
+        a->set_type(onnx::AttributeProto::INTS);
+        a->add_ints(5);
+        a->add_ints(5);
+        b.output("y");
+        const io::ImportedModel m = io::importOnnx(b.save("kernel5.onnx"));
+        EXPECT_FALSE(m.runnable());
+        EXPECT_NE(m.problem.find("kernel_shape [5, 5] does not match the weights' 3x3 kernel"),
+                  std::string::npos)
+            << m.problem;
+    }
+}
+
 TEST(OnnxImport, WeightsShorterThanTheirDimsAreRefusedNotRead) {
     Builder b;
     b.conv();

@@ -1,6 +1,8 @@
 // Network: shape inference of the built-in AlexNet, graph errors, batching, cancellation, profile.
 #include <gtest/gtest.h>
 
+#include <cmath>
+
 #include "layers/activation.h"
 #include "layers/shape_ops.h"
 #include "measure/profile.h"
@@ -110,6 +112,49 @@ TEST(Network, GraphErrorsNameTheLayer) {
     } catch (const Error& e) {
         EXPECT_NE(std::string(e.what()).find("reads blob 'nowhere'"), std::string::npos);
     }
+}
+
+// Found by the bad-input suite: `bench --batch 1024` allocated until the allocator failed.
+TEST(Network, MemoryIsEstimatedAndCheckedBeforeAForwardAllocates) {
+    Network net("n");
+    net.setInput("data", 3, 8, 8);
+    net.add(std::make_unique<ReluLayer>("relu"));
+    const std::int64_t blob = 3 * 8 * 8 * std::int64_t(sizeof(float));
+    EXPECT_EQ(net.memoryBytes(1, 0), 2 * blob);           // the input and relu's blob
+    EXPECT_EQ(net.memoryBytes(5, 1000), 10 * blob + 1000);  // scaled by the batch, plus scratch
+    // Far above any machine's budget (64 GiB at most): refused, naming the network and batch.
+    Network big("big");
+    big.setInput("data", 3, 4096, 4096);
+    big.add(std::make_unique<ReluLayer>("relu"));
+    try {
+        big.checkMemory(1024);
+        FAIL();
+    } catch (const Error& e) {
+        EXPECT_EQ(e.category(), ErrorCategory::ResourceLimit);
+        EXPECT_NE(std::string(e.what()).find("network 'big' at batch 1024 needs"), std::string::npos)
+            << e.what();
+        EXPECT_NE(std::string(e.what()).find("use a smaller batch"), std::string::npos);
+    }
+    // forward() runs the check before it allocates anything for a new shape.
+    const Tensor small(1, 3, 8, 8);
+    ForwardContext ctx;
+    EXPECT_NO_THROW(net.forward(small, ctx));
+}
+
+TEST(Network, TheFirstLayerThatStopsBeingFiniteIsNamed) {
+    Network net("n");
+    net.setInput("data", 1, 2, 2);
+    net.add(std::make_unique<ReluLayer>("relu"));
+    net.add(std::make_unique<ReluLayer>("relu2"));
+    Tensor in(1, 1, 2, 2);
+    in.fill(1.0f);
+    ForwardContext ctx;
+    net.forward(in, ctx);
+    EXPECT_EQ(net.firstNonFiniteBlob(), -1);
+    in.data()[3] = INFINITY;
+    net.forward(in, ctx);
+    EXPECT_EQ(net.firstNonFiniteBlob(), 0);
+    EXPECT_EQ(countNonFinite(net.blob(1).span()), 1);
 }
 
 TEST(Network, WrongInputShapeSaysWhatToResizeTo) {
