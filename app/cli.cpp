@@ -529,6 +529,8 @@ int bench(const std::vector<std::string>& args) {
     }
     setThreadCount(a.integer("threads", hardwareThreads(), 1, 1024));
 
+    // Before the batch's input is made: a batch that does not fit is refused in no time.
+    net->checkMemory(options.profile.batch, options.profile.colMemoryLimit);
     const BenchResult result = runBench(*net, options);
     std::cout << (a.has("json") ? benchJson(result) : benchTable(result));
     return 0;

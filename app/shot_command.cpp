@@ -1,7 +1,6 @@
 // The shot subcommand's option parsing.
 #include "shot_command.h"
 
-#include <QFile>
 #include <algorithm>
 #include <iostream>
 #include <set>
@@ -163,14 +162,11 @@ int runRender(const std::vector<std::string>& args) {
     parseTeaching(a, r, "1200x640");
     if (a.has("session")) {
         // A session, or one step of a lesson; --view/--size still apply.
-        QFile f(QString::fromStdString(a.text("session", "")));
         ui::Lesson lesson;
         bool isLesson = false;
         QString error;
-        if (!f.open(QIODevice::ReadOnly))
-            throw std::invalid_argument("--session '" + a.text("session", "") +
-                                        "' cannot be read: " + f.errorString().toStdString());
-        if (!ui::parseStateFile(f.readAll(), lesson, isLesson, &error))
+        if (!ui::readStateFile(QString::fromStdString(a.text("session", "")), lesson, isLesson,
+                               &error))
             throw std::invalid_argument("--session '" + a.text("session", "") +
                                         "': " + error.toStdString());
         const int step = a.integer("lesson-step", 1, 1, int(lesson.steps.size()));

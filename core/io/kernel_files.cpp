@@ -36,7 +36,7 @@ Shape kernelShape(const std::vector<std::int64_t>& dims, const std::string& what
         // Both factors stay at most 2^22 before the product: it cannot overflow.
         if (v > limits::kMaxKernelWeights || count * v > limits::kMaxKernelWeights)
             bad(what, "holds more than " + std::to_string(limits::kMaxKernelWeights) +
-                          " weights, more than a teaching kernel may");
+                          " weights, the limit for a teaching kernel (convscope --help lists the limits)");
         count *= v;
     }
     if (d[2] > limits::kMaxKernelSide || d[3] > limits::kMaxKernelSide)
@@ -169,7 +169,7 @@ private:
                 const double v = number();
                 if (std::int64_t(out.values.size()) >= limits::kMaxKernelWeights)
                     bad(m_what, "holds more than " + std::to_string(limits::kMaxKernelWeights) +
-                                    " weights, more than a teaching kernel may");
+                                    " weights, the limit for a teaching kernel (convscope --help lists the limits)");
                 out.values.push_back(float(v));
             } else if (m_s.compare(m_pos, 3, "NaN") == 0) {
                 fail("NaN is not a number a kernel can hold");
@@ -274,7 +274,7 @@ KernelFile parseKernelCsv(const std::string& text, const std::string& what) {
                 bad(what, "line " + std::to_string(lineNo) + ": '" + cell + "' is not a number");
             if (++count > limits::kMaxKernelWeights)
                 bad(what, "holds more than " + std::to_string(limits::kMaxKernelWeights) +
-                              " weights, more than a teaching kernel may");
+                              " weights, the limit for a teaching kernel (convscope --help lists the limits)");
             row.push_back(float(v));
         }
         if (row.empty()) {

@@ -10,6 +10,7 @@
 
 #include "base/limits.h"
 #include "io/kernel_files.h"
+#include "io/read_file.h"
 #include "teach/kernel_presets.h"
 
 namespace convscope::ui {
@@ -383,6 +384,18 @@ Lesson builtInLesson() {
     if (!f.open(QIODevice::ReadOnly) || !parseStateFile(f.readAll(), lesson, isLesson, &error))
         qWarning("the built-in lesson cannot be read: %s", qPrintable(error));
     return lesson;
+}
+
+bool readStateFile(const QString& path, Lesson& lesson, bool& isLesson, QString* error) {
+    std::string bytes;
+    try {
+        bytes = core::io::readFile(path.toStdString(), core::limits::kMaxStateFileBytes,
+                                   "a session or lesson file");
+    } catch (const core::Error& e) {
+        *error = QString::fromStdString(e.what());
+        return false;
+    }
+    return parseStateFile(QByteArray::fromStdString(bytes), lesson, isLesson, error);
 }
 
 }  // namespace convscope::ui

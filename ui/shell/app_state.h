@@ -54,6 +54,9 @@ QByteArray sessionBytes(const AppState& state);
 QByteArray lessonBytes(const Lesson& lesson);
 // Reads either kind. `isLesson` says which it was. False with the reason on any problem.
 bool parseStateFile(const QByteArray& bytes, Lesson& lesson, bool& isLesson, QString* error);
+// The file at `path`, checked first (missing, a folder, above limits::kMaxStateFileBytes), then
+// parseStateFile. The one way the window and `convscope render --session` read one.
+bool readStateFile(const QString& path, Lesson& lesson, bool& isLesson, QString* error);
 
 // The lesson that ships with the app (resources/lessons/basics.json).
 Lesson builtInLesson();

@@ -383,14 +383,10 @@ bool MainWindow::openFile(const QString& path) {
     auto failed = [this, name](const QString& error) {
         message(tr("Could not open %1: %2. The current state is kept.").arg(name, error), 12000);
     };
-    QFile f(path);
     QString error;
     auto lesson = std::make_shared<Lesson>();
     bool isLesson = false;
-    if (!f.open(QIODevice::ReadOnly))
-        error = f.errorString();
-    else
-        parseStateFile(f.readAll(), *lesson, isLesson, &error);
+    readStateFile(path, *lesson, isLesson, &error);
     if (!error.isEmpty()) {
         failed(error);
         return false;

@@ -66,7 +66,7 @@ void SessionState::apply(const AppState& s,
         name = tr("embedded image");
         decode = [png = s.imagePng] {
             DecodedImage d = decodeImageBytes(png);
-            if (d.image.isNull()) d.error = tr("the embedded image cannot be decoded");
+            if (d.image.isNull()) d.error = tr("the embedded image cannot be decoded: %1").arg(d.error);
             return d;
         };
     } else if (!s.imagePath.isEmpty()) {
