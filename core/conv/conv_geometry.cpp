@@ -75,6 +75,14 @@ void checkWindow(const std::string& layer, const WindowParams& p) {
     if (p.dilationH <= 0 || p.dilationW <= 0)
         fail("dilation " + std::to_string(p.dilationH) + "," + std::to_string(p.dilationW) +
              " must be at least 1 (1 means no holes)");
+    // effectiveKernelH/W() are ints: the dilated kernel's span must be one.
+    const std::int64_t spanH = std::int64_t(p.dilationH) * (p.kernelH - 1) + 1,
+                       spanW = std::int64_t(p.dilationW) * (p.kernelW - 1) + 1;
+    if (spanH > std::numeric_limits<int>::max() || spanW > std::numeric_limits<int>::max())
+        fail("dilation " + std::to_string(p.dilationH) + "," + std::to_string(p.dilationW) +
+             " spreads the " + std::to_string(p.kernelH) + "x" + std::to_string(p.kernelW) +
+             " kernel over " + std::to_string(spanH) + "x" + std::to_string(spanW) +
+             " pixels, larger than any input; use a smaller dilation");
     if (p.padTop < 0 || p.padBottom < 0 || p.padLeft < 0 || p.padRight < 0)
         fail("padding " + std::to_string(p.padTop) + "," + std::to_string(p.padBottom) + "," +
              std::to_string(p.padLeft) + "," + std::to_string(p.padRight) +

@@ -85,7 +85,7 @@ void limitOpenCvDecoders() {
 std::string truncationWarning(const ImageHeader& h, const std::string& what) {
     if (!h.truncated) return {};
     return "'" + what + "' ends before its " + h.format +
-           " data does (a truncated download or copy?): the missing part decodes as gray";
+           " data does (a truncated download or copy?): the missing part shows as gray or black";
 }
 
 void checkFileBytes(std::int64_t size, const std::string& what) {

@@ -101,8 +101,17 @@ Shape ReshapeLayer::outputShape(std::span<const Shape> inputs) const {
                                                            ", which has none");
                 v = in.dim(int(i));
             }
-            if (v == -1) infer = int(i);
-            else known *= v;
+            if (v == -1) {
+                infer = int(i);
+            } else {
+                // Overflow-safe: a target of more values than the input holds never matches it.
+                if (v < 0 || (v > 0 && in.count() > 0 && known > in.count() / v))
+                    fail(ErrorCategory::ShapeMismatch,
+                         "cannot reshape " + in.toString() + " (" + std::to_string(in.count()) +
+                             " elements) to " + list(m_dims) +
+                             (v < 0 ? ": a dimension below -1" : ": it holds more elements"));
+                known *= v;
+            }
             out.push_back(v);
         }
         if (infer >= 0) {

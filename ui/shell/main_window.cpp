@@ -271,6 +271,9 @@ void MainWindow::wire() {
 
 void MainWindow::message(const QString& text, int timeoutMs) {
     statusBar()->showMessage(text, timeoutMs);
+    // A refusal names the file, the problem and the fix; at 1280 pixels the bar may cut the fix
+    // off, so the whole text is a hover away.
+    statusBar()->setToolTip(text);
 }
 
 QSize MainWindow::imageSize() const {

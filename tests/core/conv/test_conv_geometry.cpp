@@ -143,3 +143,14 @@ TEST(ConvGeometryValidation, GemmTooLargeForIntIsAResourceLimit) {
             << e.what();
     }
 }
+
+// Found by the bad-input suite under UBSan (im2col --dilation 1073741824): the dilated span
+// overflowed int inside effectiveKernelH().
+TEST(ConvGeometryValidation, ADilatedSpanBeyondIntIsRefusedFirst) {
+    WindowParams p = WindowParams::square(3, 1, 0, 1 << 30);
+    expectInvalid(p, 3, 8, 8, 4, "dilation 1073741824,1073741824 spreads the 3x3 kernel");
+    // SAME padding with a zero stride divides by nothing: the window is left for validate().
+    WindowParams zero = WindowParams::square(3, 0);
+    applySamePadding(zero, 8, 8, true);
+    EXPECT_EQ(zero.padTop, 0);
+}

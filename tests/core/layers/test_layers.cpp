@@ -10,6 +10,7 @@
 #include "layers/normalization.h"
 #include "layers/pooling.h"
 #include "layers/shape_ops.h"
+#include "layers/tensor_ops.h"
 #include "test_util.h"
 
 using namespace convscope::core;
@@ -265,4 +266,19 @@ TEST(Relu, NegativeSlope) {
     EXPECT_FLOAT_EQ(leaky.data()[0], -0.2f);
     EXPECT_FLOAT_EQ(leaky.data()[1], -0.05f);
     EXPECT_FLOAT_EQ(leaky.data()[3], 3);
+}
+
+// Found by the bad-input suite under UBSan: a Reshape target of 2^32 x 2^32 overflowed int64.
+TEST(TensorOps, AReshapeTargetLargerThanTheInputIsRefusedWithoutOverflow) {
+    const ReshapeLayer r("r", ReshapeLayer::Kind::Reshape,
+                         {std::int64_t(1) << 32, std::int64_t(1) << 32, -1});
+    const Shape in{1, 3, 4, 4};
+    try {
+        r.outputShape(std::span<const Shape>(&in, 1));
+        FAIL();
+    } catch (const Error& e) {
+        EXPECT_EQ(e.category(), ErrorCategory::ShapeMismatch);
+        EXPECT_NE(std::string(e.what()).find("it holds more elements"), std::string::npos)
+            << e.what();
+    }
 }
