@@ -240,7 +240,9 @@ bool TeachingScene::build(const ShotRequest& r, QString* error) {
     m_root =
         std::make_unique<TeachingLayout>(&m_controller, TeachingLayout::Arrangement::Row, views);
     m_root->setAttribute(Qt::WA_DontShowOnScreen);  // laid out and painted, never on screen
-    m_root->resize(r.size);
+    // Fixed, not resized: a label whose text grows with the step (the dot product) would
+    // otherwise widen the scene, and every frame of an animation must have the first one's size.
+    m_root->setFixedSize(r.size);
     m_root->show();
     QApplication::sendPostedEvents();  // let the layouts settle before the first paint
     emit m_controller.changed();       // views fit their cells to their final size
