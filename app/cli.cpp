@@ -316,7 +316,9 @@ int run(const std::vector<std::string>& args) {
                                   "pixels; use a scale such as 0.0039 (1/255)");
     ForwardContext ctx;
     const Tensor& output = net.forward(input, ctx);
-    if (const int layer = net.firstNonFiniteBlob(); layer >= 0)
+    // A non-finite output is refused, naming the first layer that produced such values.
+    if (const int layer = countNonFinite(output.span()) > 0 ? net.firstNonFiniteBlob() : -1;
+        layer >= 0)
         throw Error(ErrorCategory::InvalidConfig,
                     "the output is not finite: layer '" + net.layer(layer).name() + "' (" +
                         net.layer(layer).type() + ") produced " +

@@ -469,23 +469,13 @@ private:
                               "; please report this model"};
     }
 
-    // A window attribute (strides, dilations, pads) of `count` values, each narrowed to int only
-    // once it fits: 2^32 would otherwise become a stride of 0. Empty when the attribute is absent.
+    // A window attribute (strides, dilations, pads) of `count` values as ints; empty when absent.
+    // checkWindowAttributes() has bounded every value to int before the import started.
     std::vector<int> axisInts(const char* name, std::size_t count) const {
         const std::vector<std::int64_t> v = attr().ints(name);
-        if (v.empty()) return {};
-        if (v.size() != count)
+        if (!v.empty() && v.size() != count)
             throw Unsupported{std::string(name) + " for other than 2 spatial axes"};
-        std::vector<int> out;
-        for (const std::int64_t x : v) {
-            if (x < -limits::kMaxDimension || x > limits::kMaxDimension)
-                throw Unsupported{std::string(name) + " " + dimsText(v) + ": " + std::to_string(x) +
-                                      " is beyond the engine's range of ±" +
-                                      std::to_string(limits::kMaxDimension),
-                                  true};
-            out.push_back(int(x));
-        }
-        return out;
+        return std::vector<int>(v.begin(), v.end());
     }
 
     WindowParams window(const Shape& in, int kernelH, int kernelW, bool conv) const {

@@ -87,6 +87,15 @@ struct Builder {
         a->set_type(onnx::AttributeProto::INTS);
         for (int i = 0; i < 4; ++i) a->add_ints(1);
     }
+    // Sets an attribute of node k: INTS, or INT when `one` is set.
+    void attribute(int k, const std::string& name, std::vector<std::int64_t> values,
+                   bool one = false) {
+        auto* a = g->mutable_node(k)->add_attribute();
+        a->set_name(name);
+        a->set_type(one ? onnx::AttributeProto::INT : onnx::AttributeProto::INTS);
+        if (one) a->set_i(values.at(0));
+        else for (std::int64_t v : values) a->add_ints(v);
+    }
     std::string save(const std::string& file) const {
         const std::string path = testing::TempDir() + file;
         std::ofstream out(path, std::ios::binary);
@@ -123,11 +132,9 @@ TEST(OnnxImport, ImpossibleWindowAttributesAreRefusedBeforeShapeInference) {
                           Case{"kernel_shape", {0, 0}, "kernel_shape [0, 0]"}}) {
         Builder b;
         b.conv();
-        auto* a = b.g->mutable_node(0)->add_attribute();
-        a->set_name(c.attribute);
-        a->set_type(onnx::AttributeProto::INTS);
-        for (std::int64_t v : c.values) a->add_ints(v);
-        if (std::string(c.attribute) == "pads") b.g->mutable_node(0)->mutable_attribute()->DeleteSubrange(0, 1);
+        if (std::string(c.attribute) == "pads")  // replaces conv()'s own
+            b.g->mutable_node(0)->mutable_attribute()->DeleteSubrange(0, 1);
+        b.attribute(0, c.attribute, c.values);
         b.output("y");
         SCOPED_TRACE(c.phrase);
         expectError([&] { io::importOnnx(b.save("window.onnx")); }, ErrorCategory::InvalidConfig,
@@ -139,10 +146,7 @@ TEST(OnnxImport, GroupsAndKernelShapeMustAgreeWithTheWeights) {
     {
         Builder b;
         b.conv();
-        auto* a = b.g->mutable_node(0)->add_attribute();
-        a->set_name("group");
-        a->set_type(onnx::AttributeProto::INT);
-        a->set_i(7);
+        b.attribute(0, "group", {7}, true);
         b.output("y");
         const io::ImportedModel m = io::importOnnx(b.save("group7.onnx"));
         EXPECT_FALSE(m.runnable());
@@ -153,11 +157,7 @@ TEST(OnnxImport, GroupsAndKernelShapeMustAgreeWithTheWeights) {
     {
         Builder b;
         b.conv();
-        auto* a = b.g->mutable_node(0)->add_attribute();
-        a->set_name("kernel_shape");
-        a->set_type(onnx::AttributeProto::INTS);
-        a->add_ints(5);
-        a->add_ints(5);
+        b.attribute(0, "kernel_shape", {5, 5});
         b.output("y");
         const io::ImportedModel m = io::importOnnx(b.save("kernel5.onnx"));
         EXPECT_FALSE(m.runnable());
