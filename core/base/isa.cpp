@@ -89,6 +89,23 @@ bool cpuSupports(Isa isa) {
     // and, for AVX and AVX-512, that the OS saves the registers (XGETBV); the level names cover
     // every feature -march=x86-64-vN may emit.
     __builtin_cpu_init();
+#if defined(__clang__) && __clang_major__ < 19
+    // Clang before 19 (the fuzz build, Debian's clang 14) knows no level names: the features
+    // compiler-rt can test (it too checks XGETBV). F16C, LZCNT and MOVBE, also in x86-64-v3, it
+    // cannot, but every CPU with AVX2 + BMI2 + FMA has them (Haswell and Zen on).
+    const bool v3 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("bmi") &&
+                    __builtin_cpu_supports("bmi2") && __builtin_cpu_supports("fma");
+    switch (isa) {
+        case Isa::Avx512:
+            return v3 && __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
+                   __builtin_cpu_supports("avx512cd") && __builtin_cpu_supports("avx512dq") &&
+                   __builtin_cpu_supports("avx512vl");
+        case Isa::Avx2:
+            return v3;
+        case Isa::Generic:
+            break;
+    }
+#else
     switch (isa) {
         case Isa::Avx512:
             return __builtin_cpu_supports("x86-64-v4");
@@ -97,6 +114,7 @@ bool cpuSupports(Isa isa) {
         case Isa::Generic:
             break;
     }
+#endif
     return true;
 }
 
