@@ -13,15 +13,6 @@
 
 namespace convscope::ui {
 
-bool LayerSettings::operator==(const LayerSettings& o) const {
-    const core::WindowParams &a = params, &b = o.params;
-    return a.kernelH == b.kernelH && a.kernelW == b.kernelW && a.strideH == b.strideH &&
-           a.strideW == b.strideW && a.padTop == b.padTop && a.padBottom == b.padBottom &&
-           a.padLeft == b.padLeft && a.padRight == b.padRight && a.dilationH == b.dilationH &&
-           a.dilationW == b.dilationW && a.groups == b.groups && filters == o.filters &&
-           rgb == o.rgb && samePadding == o.samePadding && preset == o.preset;
-}
-
 core::Tensor imageToTensor(const QImage& image, bool rgb) {
     const QImage img = image.convertToFormat(QImage::Format_RGB32);
     core::Tensor t(1, rgb ? 3 : 1, img.height(), img.width());

@@ -32,7 +32,16 @@ struct LayerSettings {
     bool rgb = true;
     bool samePadding = false;  // recompute pads for "same" output size on every input change
     int preset = int(core::KernelPreset::SobelX);
-    bool operator==(const LayerSettings&) const;
+    // Inline: app_state.cpp (sessions) compares layers and links without this controller (the
+    // session fuzz harness, tests/fuzz). WindowParams::ceilMode is not part of a teaching layer.
+    bool operator==(const LayerSettings& o) const {
+        const core::WindowParams &a = params, &b = o.params;
+        return a.kernelH == b.kernelH && a.kernelW == b.kernelW && a.strideH == b.strideH &&
+               a.strideW == b.strideW && a.padTop == b.padTop && a.padBottom == b.padBottom &&
+               a.padLeft == b.padLeft && a.padRight == b.padRight && a.dilationH == b.dilationH &&
+               a.dilationW == b.dilationW && a.groups == b.groups && filters == o.filters &&
+               rgb == o.rgb && samePadding == o.samePadding && preset == o.preset;
+    }
 };
 
 // The region a new image starts with: a centred square of up to 32 pixels (small enough to
