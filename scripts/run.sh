@@ -5,8 +5,10 @@
 #   scripts/run.sh app [ARGS...]   Release build, then start convscope (GUI on its defaults)
 #   scripts/run.sh test            Release build with warnings as errors, then every test (ctest)
 #   scripts/run.sh sanitize        ASan+UBSan build, then every test
+#   scripts/run.sh fuzz [SECONDS]  Clang + libFuzzer + ASan+UBSan build, then every fuzz harness
+#                                  (tests/fuzz) for SECONDS each (default 60); fails on a finding
 #
-# Run as root or as a user with sudo (for apt-get). Build trees: build/, build-asan/.
+# Run as root or as a user with sudo (for apt-get). Build trees: build/, build-asan/, build-fuzz/.
 set -euo pipefail
 
 mode=${1:-}
@@ -79,8 +81,19 @@ case "$mode" in
         ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
             ctest --output-on-failure -j "$jobs" --timeout 900 -LE zoo
         ;;
+    fuzz)
+        # Clang for libFuzzer (libclang-rt-14-dev holds it and the sanitizer runtimes) and its
+        # OpenMP (libomp-dev); gtest for the seed writer's test models. No UI: the session harness
+        # needs only Qt Core (and the Gui and Concurrent headers, in qt6-base-dev).
+        install_missing "${packages[@]}" clang libclang-rt-14-dev libomp-dev libgtest-dev
+        seconds=${1:-60}
+        CC=clang CXX=clang++ build build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+            -DCMAKE_CXX_FLAGS_RELWITHDEBINFO=-O1 -DCONVSCOPE_FUZZ=ON -DCONVSCOPE_BUILD_UI=OFF \
+            -DCONVSCOPE_BUILD_TESTS=OFF -DCONVSCOPE_BUILD_BENCH=OFF -DCONVSCOPE_WERROR=ON
+        exec "$root/tests/fuzz/run_fuzzers.sh" "$root/build-fuzz" "$seconds"
+        ;;
     *)
-        echo "usage: scripts/run.sh app [ARGS...] | test | sanitize" >&2
+        echo "usage: scripts/run.sh app [ARGS...] | test | sanitize | fuzz [SECONDS]" >&2
         exit 2
         ;;
 esac
