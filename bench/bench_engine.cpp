@@ -17,6 +17,9 @@
 #include "net/models.h"
 #include "net/network.h"
 #include "peers/opencv_reference.h"
+#if defined(CONVSCOPE_HAVE_OPENBLAS)
+#include "peers/blas_gemm.h"
+#endif
 
 using namespace convscope::core;
 
@@ -218,6 +221,23 @@ void Gemm_256x1152x192_BlockedPackedW(benchmark::State& state) {
     setThreadCount(threads());
 }
 
+#if defined(CONVSCOPE_HAVE_OPENBLAS)
+// The same product by OpenBLAS, the blocked GEMM's peer (OPENBLAS_CORETYPE=Haswell: its AVX2
+// kernels, to set beside CONVSCOPE_ISA=avx2).
+void Gemm_256x1152x192_OpenBLAS(benchmark::State& state) {
+    const int M = 256, N = 192, K = 1152;
+    Tensor a(1, 1, M, K), b(1, 1, K, N), c(1, 1, M, N);
+    fillUniform(a, 1);
+    fillUniform(b, 2);
+    for (auto _ : state) {
+        peers::blasGemm(M, N, K, a.data(), K, b.data(), N, c.data(), N, false,
+                        int(state.range(0)));
+        benchmark::DoNotOptimize(c.data());
+    }
+    setFlops(state, 2ll * M * N * K);
+}
+#endif
+
 void FmaPeak(benchmark::State& state) {
     double peak = 0;
     for (auto _ : state) peak = measurePeakGflops(int(state.range(0)), 0.1);
@@ -234,6 +254,9 @@ BENCHMARK(Fc6_GemmN1)->Unit(benchmark::kMillisecond);
 BENCHMARK(Fc6_Batch)->Arg(1)->Arg(8)->Arg(32)->Arg(64)->Unit(benchmark::kMillisecond);
 BENCHMARK(Fc6_BatchGemv)->Arg(2)->Arg(8)->Arg(16)->Arg(32)->Arg(64)->Unit(benchmark::kMillisecond);
 BENCHMARK(Gemm_256x1152x192_BlockedPackedW)->Arg(1)->Arg(2)->Unit(benchmark::kMicrosecond);
+#if defined(CONVSCOPE_HAVE_OPENBLAS)
+BENCHMARK(Gemm_256x1152x192_OpenBLAS)->Arg(1)->Arg(2)->Unit(benchmark::kMicrosecond);
+#endif
 BENCHMARK(Gemm_256x1152x192)->Arg(1)->Arg(2)->Unit(benchmark::kMicrosecond);
 
 // The context names the kernel variant (CONVSCOPE_ISA=avx2 forces a lower one, cpu/isa.h).
@@ -242,6 +265,9 @@ int main(int argc, char** argv) {
     if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
     benchmark::AddCustomContext(
         "kernels", std::string(convscope::core::isaName(convscope::core::activeIsa())));
+#if defined(CONVSCOPE_HAVE_OPENBLAS)
+    benchmark::AddCustomContext("blas", convscope::core::peers::blasDescription());
+#endif
     // AlexNet's conv layers alone, by every conv method of the registry (not the direct loops: a
     // second per layer) and by OpenCV dnn: Conv_<method>/convN.
     using namespace convscope::core;

@@ -3,7 +3,8 @@
 # find_package(... QUIET) alone does not ensure that: a package whose own config requires a
 # dependency that is missing (libdnnl-dev's needs the OpenCL headers) stops the configure. So the
 # package is first loaded in a throw-away child configure; only if that works is it loaded here.
-# Sets NAME_FOUND in the caller's scope.
+# Sets NAME_FOUND, NAME_VERSION (and NAME_INCLUDE_DIRS, NAME_LIBRARIES where the package sets
+# them) in the caller's scope.
 function(convscope_find_optional name)
     set(dir ${CMAKE_BINARY_DIR}/optional-packages/${name})
     file(WRITE ${dir}/CMakeLists.txt
@@ -31,4 +32,7 @@ function(convscope_find_optional name)
     find_package(${name} CONFIG QUIET)
     set(${name}_FOUND ${${name}_FOUND} PARENT_SCOPE)
     set(${name}_VERSION ${${name}_VERSION} PARENT_SCOPE)
+    # A package that sets variables instead of an imported target (OpenBLAS's).
+    set(${name}_INCLUDE_DIRS ${${name}_INCLUDE_DIRS} PARENT_SCOPE)
+    set(${name}_LIBRARIES ${${name}_LIBRARIES} PARENT_SCOPE)
 endfunction()

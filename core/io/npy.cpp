@@ -250,6 +250,7 @@ NpyArray decode(Read&& read, std::uintmax_t fileBytes, const std::string& path,
                         std::to_string(options.maxValues) + " " + options.limitName);
 
     out.values.resize(std::size_t(count));
+    if (count == 0) return out;  // a shape with a 0: no data to read (and data() may be null)
     if (width == 4) {
         if (!read(reinterpret_cast<char*>(out.values.data()), std::size_t(need)))
             fail(path, "could not be read to its end");

@@ -1395,6 +1395,23 @@ void checkModel(const pb::ModelProto& model, const std::string& path) {
     }
 }
 
+// Every output of the main graph is a graph input, an initializer or a node's output. The checker
+// lets an undefined one through, and ONNX's IR converter (the version converter's first step)
+// then dereferences null.
+void checkGraphOutputs(const pb::GraphProto& graph, const std::string& path) {
+    std::set<std::string> defined;
+    for (const pb::ValueInfoProto& v : graph.input()) defined.insert(v.name());
+    for (const pb::TensorProto& t : graph.initializer()) defined.insert(t.name());
+    for (const pb::NodeProto& node : graph.node())
+        for (const std::string& out : node.output()) defined.insert(out);
+    for (const pb::ValueInfoProto& v : graph.output())
+        if (!defined.count(v.name()))
+            throw Error(ErrorCategory::Io,
+                        "'" + path + "' is not a valid ONNX model: the graph output '" + v.name() +
+                            "' is produced by no node, input or initializer. The model file is "
+                            "corrupt or was exported wrongly");
+}
+
 // The window attributes of every conv and pooling node: kernel_shape, strides and dilations at
 // least 1, pads not negative, all within the engine's int range. The checker does not look at
 // values, and ONNX's shape inference divides by them.
@@ -1465,6 +1482,7 @@ ImportedModel importOnnx(const std::string& path, const OnnxOptions& options) {
                                            " (re-export with opset_version=17 or lower)");
     // The checker first: the version converter dereferences null on some graphs it refuses.
     checkModel(model, path);
+    checkGraphOutputs(model.graph(), path);
     if (opset < kMinOpset) {
         try {
             model = pb::version_conversion::ConvertVersion(model, kMinOpset);

@@ -5,6 +5,7 @@
 #include <cstdlib>
 
 #include "base/error.h"
+#include "base/limits.h"
 #include "fuzz_util.h"
 #include "io/kernel_files.h"
 
@@ -15,9 +16,9 @@ using convscope::core::io::KernelFile;
 void check(const KernelFile& k) {
     const convscope::core::Shape s = k.weights.shape();
     const bool sane = s.n >= 1 && s.c >= 1 && s.h >= 1 && s.w >= 1 &&
-                      s.h <= convscope::core::io::kMaxKernelSide &&
-                      s.w <= convscope::core::io::kMaxKernelSide &&
-                      k.weights.count() <= convscope::core::io::kMaxKernelWeights &&
+                      s.h <= convscope::core::limits::kMaxKernelSide &&
+                      s.w <= convscope::core::limits::kMaxKernelSide &&
+                      k.weights.count() <= convscope::core::limits::kMaxKernelWeights &&
                       (k.bias.empty() || k.bias.size() == std::size_t(s.n));
     if (!sane) std::abort();
     for (float v : k.weights.span())

@@ -206,6 +206,20 @@ TEST(Npy, HugeDims) {
     std::filesystem::remove(path);
 }
 
+// Found by the fuzzer: a shape with a 0 holds no values; reading it copied 0 bytes to a null
+// pointer (undefined behaviour, UBSan), even when the other dims are huge.
+TEST(Npy, AShapeWithAZeroHoldsNoValues) {
+    for (const char* shape : {"(0, 3)", "(673088887, 8020000003000, 0)"}) {
+        const NpyArray a = readNpy(writeBytes(
+            "empty.npy",
+            npyFile(std::string("{'descr': '<f8', 'fortran_order': False, 'shape': ") + shape +
+                        ", }",
+                    "")));
+        EXPECT_TRUE(a.values.empty()) << shape;
+        EXPECT_EQ(a.dims.back() == 0 || a.dims.front() == 0, true) << shape;
+    }
+}
+
 TEST(Npy, BadFiles) {
     expectError([] { readNpy("/nonexistent/x.npy"); }, ErrorCategory::Io,
                 "does not exist");

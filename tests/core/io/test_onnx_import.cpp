@@ -142,6 +142,20 @@ TEST(OnnxImport, ImpossibleWindowAttributesAreRefusedBeforeShapeInference) {
     }
 }
 
+// Found by the fuzzer: ONNX's checker passes a graph output that nothing produces, and the
+// version converter (run for opsets below 7) then dereferenced null.
+TEST(OnnxImport, AGraphOutputNothingProducesIsRefusedBeforeTheVersionConverter) {
+    for (const int opset : {6, 13}) {
+        Builder b(opset);
+        b.conv();
+        b.output("y");
+        b.output("nowhere");
+        SCOPED_TRACE(opset);
+        expectError([&] { io::importOnnx(b.save("undefined_output.onnx")); }, ErrorCategory::Io,
+                    "the graph output 'nowhere' is produced by no node, input or initializer");
+    }
+}
+
 TEST(OnnxImport, GroupsAndKernelShapeMustAgreeWithTheWeights) {
     {
         Builder b;
