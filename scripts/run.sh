@@ -25,7 +25,8 @@ packages=(build-essential cmake ninja-build pkg-config
 # To run every test as well: gtest, benchmarks, the ONNX node tests, images, emulated CPUs for the
 # kernel variants (qemu-user); OpenBLAS, the blocked GEMM's peer (bench, test_blas_gemm); file,
 # for CPack to compute the .deb's dependencies; PyTorch, torchvision, ONNX and NumPy for the
-# model zoo (scripts/make_model_zoo.py, run by the test model_zoo_build: 40 s to 2.5 min and 1.6 GB in ~/.cache/convscope, once per script version).
+# model zoo (scripts/make_model_zoo.py, run by the test model_zoo_build: 40 s to 2.5 min and
+# 1.6 GB in ~/.cache/convscope, once per script version).
 test_packages=(libgtest-dev libgmock-dev libbenchmark-dev zlib1g-dev libonnx-testdata imagemagick file
                libopenblas-dev
                qemu-user python3-torch python3-torchvision python3-onnx python3-numpy)
