@@ -257,19 +257,23 @@ ImageHeader readImageHeader(const unsigned char* bytes, std::size_t size, std::i
 
 void checkImageHeader(const ImageHeader& header, const std::string& what) {
     if (!header.known()) return;  // OpenCV's own limit applies (image_io.cpp)
-    const std::int64_t pixels = header.width * header.height;
     const std::string size = std::to_string(header.width) + " x " + std::to_string(header.height);
     if (header.width <= 0 || header.height <= 0)
         throw Error(ErrorCategory::Io, "'" + what + "' is not a valid " + header.format +
                                            " file: its header is corrupt (it declares " + size +
                                            " pixels)");
-    if (header.width > limits::kMaxDimension || header.height > limits::kMaxDimension ||
-        pixels > limits::kMaxImagePixels)
+    const std::string tooLarge = "; the largest image ConvScope opens is " +
+                                 std::to_string(limits::kMaxImagePixels / 1000000) +
+                                 " Mpixel (e.g. 8192 x 8192): downscale it first";
+    // Each side first: a text header (PNM, Radiance) may declare sides whose product overflows.
+    if (header.width > limits::kMaxDimension || header.height > limits::kMaxDimension)
         throw Error(ErrorCategory::ResourceLimit,
-                    "'" + what + "' declares " + size + " pixels (" +
-                        std::to_string(pixels / 1000000) + " Mpixel); the largest image " +
-                        "ConvScope opens is " + std::to_string(limits::kMaxImagePixels / 1000000) +
-                        " Mpixel (e.g. 8192 x 8192): downscale it first");
+                    "'" + what + "' declares " + size + " pixels" + tooLarge);
+    const std::int64_t pixels = header.width * header.height;  // < 2^62: each side < 2^31
+    if (pixels > limits::kMaxImagePixels)
+        throw Error(ErrorCategory::ResourceLimit, "'" + what + "' declares " + size + " pixels (" +
+                                                      std::to_string(pixels / 1000000) +
+                                                      " Mpixel)" + tooLarge);
     // The decoder's pixels, then the float tensor of 3 channels.
     limits::checkMemory(header.decodedBytes() + pixels * 3 * std::int64_t(sizeof(float)),
                         "decoding '" + what + "' (" + size + ")", "downscale it first");

@@ -13,6 +13,7 @@
 #include <sstream>
 
 #include "base/limits.h"
+#include "io/darknet_cfg.h"
 #include "io/onnx_import.h"
 #include "io/read_file.h"
 #include "layers/activation.h"
@@ -773,11 +774,35 @@ ImportedModel importModel(const std::string& model, const std::string& config, i
     const std::string prototxtText =
         caffe ? readFile(prototxt, kMaxPrototxtBytes, "a Caffe network description") : "";
 
+    DarknetInput darknet;
+    if (result.format == "darknet") {
+        // OpenCV's Darknet reader trusts the cfg's numbers (a zero divides, an index reads out
+        // of bounds): checked first, with the weights file's length.
+        const bool cfgFirst = extensionOf(model) == ".cfg";
+        const std::string cfg = cfgFirst ? model : config, weights = cfgFirst ? config : model;
+        if (!cfg.empty() && extensionOf(cfg) == ".cfg") {
+            const std::string text = readFile(cfg, kMaxPrototxtBytes, "a Darknet network description");
+            std::int64_t weightsBytes = -1;
+            std::string header;
+            if (!weights.empty()) {
+                weightsBytes = regularFileSize(weights, "a Darknet weights file");
+                std::ifstream in(weights, std::ios::binary);
+                header.resize(8);
+                if (!in.read(header.data(), 8)) header.clear();
+            }
+            darknet = checkDarknetModel(text, cfg, weightsBytes, header, weights);
+        }
+    }
+
     cv::dnn::Net net;
     try {
         net = cv::dnn::readNet(model, config);
     } catch (const cv::Exception& e) {
         throw Error(ErrorCategory::Io, readFailure(model, config, prototxt, e));
+    } catch (const std::exception& e) {  // OpenCV's readers use std::vector::at, std::stoi
+        throw Error(ErrorCategory::Io, "could not read model '" + model + "'" +
+                                           (config.empty() ? "" : " with '" + config + "'") +
+                                           ": it is corrupt or not a model (" + e.what() + ")");
     }
     if (net.empty())
         throw Error(ErrorCategory::Io,
@@ -788,6 +813,7 @@ ImportedModel importModel(const std::string& model, const std::string& config, i
     int c = 0, h = 0, w = 0;
     std::string inputProblem;
     if (caffe) caffeDeclaredInput(prototxtText, c, h, w, inputProblem);
+    if (result.format == "darknet") c = darknet.channels, h = darknet.height, w = darknet.width;
     result.declaredHeight = h;
     result.declaredWidth = w;
     if (c <= 0) {

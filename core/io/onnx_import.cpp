@@ -1444,6 +1444,91 @@ void checkWindowAttributes(const pb::GraphProto& graph, const std::string& path)
     }
 }
 
+// The shapes known before any inference: graph inputs with a shape, initializers, Constant
+// nodes' values. A dimension without a value is -1.
+std::map<std::string, std::vector<std::int64_t>> declaredShapes(const pb::GraphProto& graph) {
+    std::map<std::string, std::vector<std::int64_t>> known;
+    for (const pb::ValueInfoProto& v : graph.input()) {
+        if (!v.type().has_tensor_type() || !v.type().tensor_type().has_shape()) continue;
+        std::vector<std::int64_t> d;
+        for (const auto& dim : v.type().tensor_type().shape().dim())
+            d.push_back(dim.has_dim_value() ? dim.dim_value() : -1);
+        known[v.name()] = d;
+    }
+    for (const pb::TensorProto& t : graph.initializer())
+        known[t.name()] = {t.dims().begin(), t.dims().end()};
+    for (const pb::NodeProto& node : graph.node()) {
+        if (node.op_type() != "Constant" || node.output_size() != 1) continue;
+        for (const pb::AttributeProto& a : node.attribute())
+            if (a.name() == "value" && a.has_t()) known[node.output(0)] = {a.t().dims().begin(), a.t().dims().end()};
+    }
+    return known;
+}
+
+// The weights input of a convolution node (QLinearConv's comes after x's scale and zero point).
+int convWeightsInput(const pb::NodeProto& node) {
+    if (node.op_type() == "Conv" || node.op_type() == "ConvTranspose" || node.op_type() == "ConvInteger")
+        return 1;
+    if (node.op_type() == "QLinearConv") return 3;
+    return -1;
+}
+
+// A convolution's weights have the input's rank, at least 3 (filters x channels x kernel). The
+// checker does not look at ranks, and ONNX 1.12's shape inference reads the kernel's sides from
+// the weights past their end (a SEGV) when they have fewer axes than the input, or more.
+void checkConvWeightRanks(const pb::GraphProto& graph, const std::string& path) {
+    const auto known = declaredShapes(graph);
+    auto rank = [&](const std::string& name) -> std::int64_t {
+        const auto it = known.find(name);
+        return it == known.end() ? -1 : std::int64_t(it->second.size());
+    };
+    for (const pb::NodeProto& node : graph.node()) {
+        const int wi = convWeightsInput(node);
+        if (wi < 0 || node.input_size() <= wi) continue;
+        const std::int64_t x = rank(node.input(0)), w = rank(node.input(wi));
+        if (w < 0 || (w >= 3 && (x < 0 || x == w))) continue;
+        const std::string name = node.name().empty()
+                                     ? (node.output_size() ? node.output(0) : node.op_type())
+                                     : node.name();
+        throw Error(ErrorCategory::InvalidConfig,
+                    "'" + path + "': node '" + name + "' (" + node.op_type() + ") has weights '" +
+                        node.input(wi) + "' of shape " + dimsText(known.at(node.input(wi))) +
+                        (w < 3 ? "; a convolution's weights have at least 3 axes (filters, "
+                                 "channels, kernel)"
+                               : " for an input of " + std::to_string(x) +
+                                     " axes; the weights must have as many") +
+                        ". The model file is corrupt or was exported wrongly");
+    }
+}
+
+// Makes the copy given to ONNX's shape inference safe for its convolutions: each gets its
+// kernel_shape from its weights (so inference never reads the weights' axes against the
+// input's), and a convolution whose weights' shape is not known before inference (computed
+// weights) is left out, with everything computed from it uninferred.
+void prepareConvsForInference(pb::GraphProto& graph) {
+    const auto known = declaredShapes(graph);
+    pb::GraphProto kept;
+    for (pb::NodeProto& node : *graph.mutable_node()) {
+        const int wi = convWeightsInput(node);
+        if (wi >= 0 && node.input_size() > wi) {
+            const auto it = known.find(node.input(wi));
+            if (it == known.end() || it->second.size() < 3 ||
+                std::count(it->second.begin() + 2, it->second.end(), -1))
+                continue;
+            const bool has = std::any_of(node.attribute().begin(), node.attribute().end(),
+                                         [](const pb::AttributeProto& a) { return a.name() == "kernel_shape"; });
+            if (!has) {
+                pb::AttributeProto* a = node.add_attribute();
+                a->set_name("kernel_shape");
+                a->set_type(pb::AttributeProto::INTS);
+                for (std::size_t k = 2; k < it->second.size(); ++k) a->add_ints(it->second[k]);
+            }
+        }
+        *kept.add_node() = std::move(node);
+    }
+    graph.mutable_node()->Swap(kept.mutable_node());
+}
+
 }  // namespace
 
 ImportedModel importOnnx(const std::string& path, const OnnxOptions& options) {
@@ -1497,6 +1582,7 @@ ImportedModel importOnnx(const std::string& path, const OnnxOptions& options) {
     }
     // Before ONNX's shape inference, which divides by strides (SIGFPE on a stride of 0).
     checkWindowAttributes(model.graph(), path);
+    checkConvWeightRanks(model.graph(), path);
 
     ImportedModel result;
     result.modelPath = path;
@@ -1596,6 +1682,7 @@ ImportedModel importOnnx(const std::string& path, const OnnxOptions& options) {
                 *c = t;
             }
         }
+        prepareConvsForInference(*graph);
         std::size_t k = 0;
         for (pb::ValueInfoProto& v : *sized.mutable_graph()->mutable_input()) {
             if (initializers.count(v.name()) || givenConstants.count(v.name())) continue;

@@ -462,6 +462,10 @@ private slots:
             << QByteArray(
                    R"({"convscope": "session", "version": 1, "state": {"roi": [2147483647, 0, 8, 8]}})")
             << "'roi' must be whole numbers";
+        QTest::newRow("weights shape beyond int")
+            << QByteArray(R"({"convscope": "session", "version": 1, "state": {"layer": {},
+                  "weights": {"shape": [3.11111e+52, 3, 3, 3], "values": []}}})")
+            << "'weights.shape' must hold whole numbers from 1 to 64";
         QTest::newRow("model block without a model")
             << QByteArray(
                    R"({"convscope": "session", "version": 1, "state": {"model": {"layer": "conv1"}}})")

@@ -114,6 +114,18 @@ public:
         return std::vector<float>(v.begin(), v.end());
     }
 
+    // numbers() that are each a whole number from min to max, checked as doubles before the
+    // conversion (3e52 converted to int would be undefined behaviour).
+    std::vector<int> integers(const char* key, int length, int min, int max) {
+        const std::vector<double> v = numbers(key, length);
+        for (double x : v)
+            if (x != std::floor(x) || x < min || x > max) {
+                fail(key, QStringLiteral("must hold whole numbers from %1 to %2").arg(min).arg(max));
+                return {};
+            }
+        return std::vector<int>(v.begin(), v.end());
+    }
+
 private:
     QJsonObject m_o;
     QString m_path;
@@ -237,12 +249,13 @@ bool fromJson(const QJsonObject& json, AppState& out, QString* error) {
                                 int(core::kernelPresets().size()) - 1);
     if (r.has("weights")) {
         Reader rw(r.object("weights"), QStringLiteral("weights"), error);
-        const std::vector<double> shape = rw.numbers("shape", 4);
+        const std::vector<int> shape = rw.integers(
+            "shape", 4, 1, std::max(kMaxTeachingFilters, core::limits::kMaxKernelSide));
         const int channels = s.layer.rgb ? 3 : 1;
         if (shape.size() == 4 && r.ok()) {
             const core::Shape expect{s.layer.filters, channels / std::max(1, p.groups), p.kernelH,
                                      p.kernelW};
-            const core::Shape got{int(shape[0]), int(shape[1]), int(shape[2]), int(shape[3])};
+            const core::Shape got{shape[0], shape[1], shape[2], shape[3]};
             if (got != expect)
                 rw.fail("shape", QStringLiteral("is %1 but the layer needs %2 (filters × channels "
                                                 "per group × kernel h × kernel w)")

@@ -153,6 +153,20 @@ TEST(ImageHeader, AnImageAtTheLimitStillOpens) {
                 "8193 x 8192");
 }
 
+TEST(ImageHeader, SidesWhoseProductOverflowsAreRefused) {
+    // A text header may declare any number; 165555555555 x 555555555555 overflowed the pixel
+    // count (UBSan, found by fuzz_image) before the sides were checked one by one.
+    io::ImageHeader h;
+    h.format = "PNM";
+    h.width = 165555555555;
+    h.height = 555555555555;
+    h.channels = 1;
+    expectError([&] { io::checkImageHeader(h, "huge.pbm"); }, ErrorCategory::ResourceLimit,
+                "declares 165555555555 x 555555555555 pixels; the largest image");
+    expectError([&] { io::loadImage(write("huge.pbm", "P4\n165555555555 555555555555\n")); },
+                ErrorCategory::ResourceLimit, "the largest image");
+}
+
 TEST(ImageHeader, ZeroSidesAreCorrupt) {
     expectError([&] { io::loadImage(write("zero.png", png(0, 10, 8, 2, 0))); }, ErrorCategory::Io,
                 "its header is corrupt (it declares 0 x 10 pixels)");

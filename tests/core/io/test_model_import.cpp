@@ -344,6 +344,89 @@ TEST(ModelImportErrors, MismatchedInputSizeNamesTheDeclaredSize) {
                 ErrorCategory::ShapeMismatch, "the model declares 11x13 inputs");
 }
 
+// Darknet: a cfg and weights written here (conv with batch norm and leaky ReLU, max pool, 1x1
+// conv). The weights file: major 0, minor 2, revision 0, 64-bit images seen, then per conv its
+// biases, [scales, means, variances], weights.
+const char* const kDarknetCfg =
+    "[net]\nwidth=8\nheight=8\nchannels=3\n\n"
+    "[convolutional]\nbatch_normalize=1\nfilters=2\nsize=3\nstride=1\npad=1\nactivation=leaky\n\n"
+    "[maxpool]\nsize=2\nstride=2\n\n"
+    "[convolutional]\nfilters=4\nsize=1\nstride=1\npad=0\nactivation=linear\n";
+constexpr int kDarknetWeights = 2 + 3 * 2 + 2 * 3 * 9 + 4 + 4 * 2;
+
+struct DarknetFiles {
+    std::string cfg, weights;
+};
+
+DarknetFiles writeDarknet(const std::string& name, const std::string& cfg, int floats) {
+    const DarknetFiles f{testing::TempDir() + name + ".cfg", testing::TempDir() + name + ".weights"};
+    convscope::test::writeFile(f.cfg, cfg);
+    std::string bytes;
+    const std::int32_t header[3] = {0, 2, 0};
+    const std::int64_t seen = 0;
+    bytes.append(reinterpret_cast<const char*>(header), sizeof header);
+    bytes.append(reinterpret_cast<const char*>(&seen), sizeof seen);
+    for (int i = 0; i < floats; ++i) {
+        // Variances (the 7th and 8th values) must be positive; every value is.
+        const float v = 0.25f + 0.05f * float(i % 7);
+        bytes.append(reinterpret_cast<const char*>(&v), sizeof v);
+    }
+    convscope::test::writeFile(f.weights, bytes);
+    return f;
+}
+
+TEST(ModelImport, DarknetNetMatchesOpenCv) {
+    const DarknetFiles f = writeDarknet("darknet_ok", kDarknetCfg, kDarknetWeights);
+    io::ImportedModel m = io::importModel(f.weights, f.cfg);
+    ASSERT_TRUE(m.runnable()) << m.problem;
+    const Tensor input = randomTensor(Shape{1, 3, 8, 8}, 7);
+    std::vector<std::string> failures;
+    const Difference d = againstOpenCv(m, input, false, &failures);
+    EXPECT_LE(d.maxRel, 1e-4) << "max abs " << d.maxAbs;
+}
+
+TEST(ModelImportErrors, ImpossibleDarknetSettingsNameTheLineAndTheValue) {
+    // Each crashed OpenCV 4.6's reader (a division by zero, an index out of bounds) or had it
+    // read garbage; found by fuzz_model_import or by reading the reader.
+    const std::string net = "[net]\nwidth=8\nheight=8\nchannels=3\n";
+    const std::string conv = "[convolutional]\nfilters=2\nsize=3\n";
+    const struct {
+        std::string cfg, phrase;
+    } cases[] = {
+        {net + conv + "groups=lutional]\n", "line 8 (layer 0, [convolutional]): groups is 'lutional]', not a whole number"},
+        {net + conv + "groups=0\n", "groups is 0; it must be at least 1"},
+        {net + conv + "groups=2\n", "groups is 2 but its input has 3 channels"},
+        {net + conv + "stride=0\n", "stride is 0; it must be at least 1"},
+        {net + "[convolutional]\nfilters=2\nsize=9\n", "size 9 is larger than its 8 x 8 input"},
+        {net + "[convolutional]\nfilters=100000\nsize=1\n", "filters is 100000; it must be at most 65536"},
+        {net + "[maxpool]\nsize=2\nstride=0\n", "(layer 0, [maxpool]): stride is 0"},
+        {net + conv + "[route]\nlayers=3\n", "layers refers to layer 3; it must be an earlier layer, 0 to 0"},
+        {net + conv + "[route]\nlayers=-1,,0\n", "layers is '-1,,0'; it must be whole numbers"},
+        {net + conv + "[shortcut]\nfrom=-5\n", "from refers to layer -5 (-4)"},
+        {net + "[dropout]\n", "it has no layer before it"},
+        {net + conv + "[reorg]\nstride=16\n", "stride 16 is larger than its 6 x 6 input"},
+        {net + conv + "[yolo]\nclasses=1\nnum=1\nanchors=10,14\nmask=3\n", "mask names anchor 3; there are 1"},
+        {"[net]\nwidth=0\n", "([net]): width is 0; it must be at least 1"},
+    };
+    for (const auto& c : cases) {
+        SCOPED_TRACE(c.cfg);
+        const DarknetFiles f = writeDarknet("darknet_bad", c.cfg, 1000);
+        expectError([&] { io::importModel(f.weights, f.cfg); }, ErrorCategory::InvalidConfig, c.phrase);
+    }
+}
+
+TEST(ModelImportErrors, ShortDarknetWeightsAreRefused) {
+    // OpenCV reads as many weights as the cfg asks for and keeps whatever a short read left.
+    const DarknetFiles f = writeDarknet("darknet_short", kDarknetCfg, kDarknetWeights - 1);
+    expectError([&] { io::importModel(f.weights, f.cfg); }, ErrorCategory::Io,
+                "holds " + std::to_string(kDarknetWeights - 1) + " weights but '" + f.cfg + "' needs " +
+                    std::to_string(kDarknetWeights));
+    const DarknetFiles g = writeDarknet("darknet_header", kDarknetCfg, 0);
+    convscope::test::writeFile(g.weights, "abc");
+    expectError([&] { io::importModel(g.weights, g.cfg); }, ErrorCategory::Io,
+                "too short for a Darknet weights file's header");
+}
+
 TEST(Labels, ShorterThanTheOutputIsAnError) {
     const std::string path = testing::TempDir() + "labels.txt";
     convscope::test::writeFile(path, "cat\ndog\r\n\n");

@@ -156,6 +156,42 @@ TEST(OnnxImport, AGraphOutputNothingProducesIsRefusedBeforeTheVersionConverter) 
     }
 }
 
+// Found by the fuzzer: ONNX 1.12's shape inference read a convolution's kernel sides from its
+// weights past their end (SEGV) when the weights had fewer or more axes than the input.
+TEST(OnnxImport, ConvolutionWeightsOfAnotherRankAreRefusedBeforeShapeInference) {
+    for (const char* op : {"Conv", "ConvTranspose"}) {
+        SCOPED_TRACE(op);
+        {
+            Builder b;
+            b.floats("w2", {2, 3}, 1);
+            b.node(op, {"x", "w2"}, {"y"});
+            b.output("y");
+            expectError([&] { io::importOnnx(b.save("conv_w_rank2.onnx")); }, ErrorCategory::InvalidConfig,
+                        std::string("node 'y_node' (") + op + ") has weights 'w2' of shape [2, 3]; a "
+                        "convolution's weights have at least 3 axes");
+        }
+        {
+            Builder b;
+            b.floats("w5", {2, 2, 3, 3, 3}, 1);
+            b.node(op, {"x", "w5"}, {"y"});
+            b.output("y");
+            expectError([&] { io::importOnnx(b.save("conv_w_rank5.onnx")); }, ErrorCategory::InvalidConfig,
+                        "has weights 'w5' of shape [2, 2, 3, 3, 3] for an input of 4 axes");
+        }
+        {
+            // The input's rank is known only from inference (a Flatten's output): the copy given
+            // to inference carries kernel_shape from the weights, and the engine refuses the node.
+            Builder b;
+            b.floats("w", {3, 2, 3, 3}, 1);
+            b.node("Flatten", {"x"}, {"flat"});
+            b.node(op, {"flat", "w"}, {"y"});
+            b.output("y");
+            const io::ImportedModel m = io::importOnnx(b.save("conv_after_flatten.onnx"));
+            EXPECT_FALSE(m.runnable());
+        }
+    }
+}
+
 TEST(OnnxImport, GroupsAndKernelShapeMustAgreeWithTheWeights) {
     {
         Builder b;
