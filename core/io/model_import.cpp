@@ -187,6 +187,7 @@ public:
         for (const auto& [k, v] : m_items) out += (out.empty() ? "" : ", ") + k + " " + v;
         return out;
     }
+    const std::string& type() const { return m_type; }  // "InnerProduct"; empty when unknown
     // The first value of `key` as a whole number, or -1 when absent or not one.
     long long integer(const std::string& key) const {
         for (const auto& [k, v] : m_items) {
@@ -226,8 +227,10 @@ private:
             if (j < block.size() && block[j] == ':') {
                 ++j;
                 while (j < block.size() && std::isspace(static_cast<unsigned char>(block[j]))) ++j;
-                if (j < block.size() && block[j] == '"') {  // a string: skipped
+                if (j < block.size() && block[j] == '"') {  // a string: skipped, but the type
                     const std::size_t q = block.find('"', j + 1);
+                    if (key == "type" && q != std::string::npos && m_type.empty())
+                        m_type = block.substr(j + 1, q - j - 1);
                     i = q == std::string::npos ? block.size() : q + 1;
                     continue;
                 }
@@ -242,6 +245,7 @@ private:
     }
 
     std::vector<std::pair<std::string, std::string>> m_items;
+    std::string m_type;
 };
 
 // What a layer OpenCV could not create (Net::getLayer builds layers lazily and asserts on their
@@ -328,20 +332,28 @@ private:
         m_building = false;
     }
 
+    // A layer that cannot be created: listed, and the model stops there.
+    void uncreatable(const std::string& name, const std::string& type, const std::string& note,
+                     const std::string& problem) {
+        ModelLayer info;
+        info.name = name;
+        info.type = type.empty() ? "?" : type;
+        info.supported = false;
+        info.note = note;
+        m_model.layers.push_back(info);
+        stop(problem);
+        m_blobs[name] = Blob{};
+    }
+
     void visit(const std::string& name) {
         const int id = m_net.getLayerId(name);
+        const CaffeLayerText given(m_prototxt, name);
         cv::Ptr<cv::dnn::Layer> layer;
         try {
             layer = m_net.getLayer(id);  // OpenCV creates the layer here, and asserts on its params
         } catch (const cv::Exception& e) {
-            ModelLayer info;
-            info.name = name;
-            info.type = "?";
-            info.supported = false;
-            info.note = "OpenCV cannot create it: " + firstLine(e.err);
-            m_model.layers.push_back(info);
-            stop(createFailure(name, e, CaffeLayerText(m_prototxt, name)));
-            m_blobs[name] = Blob{};
+            uncreatable(name, given.type(), "OpenCV cannot create it: " + firstLine(e.err),
+                        createFailure(name, e, given));
             return;
         }
         ModelLayer info;
@@ -809,6 +821,18 @@ ImportedModel importModel(const std::string& model, const std::string& config, i
                     "'" + (caffe ? prototxt : model) + "' declares no layers" +
                         (caffe ? " (an empty or wrong network description for '" + model + "')"
                                : std::string()));
+
+    // Before any layer is created: OpenCV creates a layer on the first access to it or to a
+    // layer reading it, and its InnerProduct divides the weights' count by num_output there
+    // (SIGFPE on 0; found by fuzz_model_import).
+    if (caffe)
+        for (const cv::String& name : net.getLayerNames())
+            if (const CaffeLayerText given(prototxtText, name);
+                given.type() == "InnerProduct" && given.integer("num_output") == 0)
+                throw Error(ErrorCategory::InvalidConfig,
+                            "'" + prototxt + "': layer '" + name +
+                                "' (InnerProduct) has num_output 0; it must be the number of "
+                                "outputs, at least 1. Fix the network description");
 
     int c = 0, h = 0, w = 0;
     std::string inputProblem;

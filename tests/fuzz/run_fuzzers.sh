@@ -6,6 +6,9 @@
 #
 #   tests/fuzz/run_fuzzers.sh BUILD_DIR [SECONDS] [HARNESS...]     (default 60 s, all harnesses)
 #
+# FUZZ_SEED=N makes a run repeatable: libFuzzer's mutations start from seed N, so a run of S
+# seconds tries a prefix of what a longer run with the same seed tries (CI uses FUZZ_SEED=1; a
+# clean local run of 2 S with it says CI's S will be clean). Without it every run explores anew.
 # FUZZ_FLAGS adds libFuzzer flags: FUZZ_FLAGS='-fork=1 -ignore_crashes=1 -ignore_timeouts=1
 # -ignore_ooms=1' keeps a long run going past a finding (each is still saved, and still fails).
 #
@@ -61,8 +64,9 @@ run_one() {  # run_one HARNESS: fuzzes it; writes its log and a one-line summary
     done
     dict_for "$h" >"$work/dicts/$h.dict"
     [ -s "$work/dicts/$h.dict" ] && dict=(-dict="$work/dicts/$h.dict")
-    local rc=0
-    "$bin/fuzz_$h" "$corpus" "${dict[@]}" -max_total_time="$seconds" -timeout=10 \
+    local rc=0 seed=()
+    [ -n "${FUZZ_SEED:-}" ] && seed=(-seed="$FUZZ_SEED")
+    "$bin/fuzz_$h" "$corpus" "${dict[@]}" "${seed[@]}" -max_total_time="$seconds" -timeout=10 \
         -rss_limit_mb=2048 -print_final_stats=1 -artifact_prefix="$findings/" ${FUZZ_FLAGS:-} \
         >"$work/logs/$h.log" 2>&1 || rc=$?
     local log=$work/logs/$h.log execs cov ft result

@@ -255,6 +255,13 @@ TEST(ModelImportErrors, ImpossibleCaffeParametersNameTheLayerAndTheValue) {
     }
 }
 
+// OpenCV divided by it when creating the layer (SIGFPE; found by fuzz_model_import).
+TEST(ModelImportErrors, AnInnerProductOfNoOutputsIsRefusedBeforeOpenCvCreatesIt) {
+    const WrittenModel w = editedModel("ip0", "num_output: 5", "num_output: 0");
+    expectError([&] { io::importModel(w.caffemodel, w.prototxt); }, ErrorCategory::InvalidConfig,
+                "layer 'ip1' (InnerProduct) has num_output 0; it must be the number of outputs");
+}
+
 TEST(ModelImportErrors, CaffeFilesAreNamedWhenMissingEmptyOrAlone) {
     const WrittenModel w = writeModel("alone");
     expectError([&] { io::importModel(w.caffemodel, ""); }, ErrorCategory::Io,
