@@ -121,7 +121,9 @@ ImageHeader bmp(const Bytes& b) {
         const std::uint32_t bpp = b.le(28, 2), compression = b.le(30, 4);
         if ((compression == 0 || compression == 3) && bpp > 0 && bpp <= 32 && h.width > 0) {
             const std::int64_t stride = (h.width * bpp + 31) / 32 * 4;
-            h.truncated = std::int64_t(b.le(10, 4)) + stride * h.height > b.fileSize;
+            // offset + stride * height > fileSize, without the product (2^33 x 2^31 overflows).
+            const std::int64_t room = b.fileSize - std::int64_t(b.le(10, 4));
+            h.truncated = room < 0 || h.height > room / stride;
         }
     }
     h.channels = 4;

@@ -167,6 +167,20 @@ TEST(ImageHeader, SidesWhoseProductOverflowsAreRefused) {
                 ErrorCategory::ResourceLimit, "the largest image");
 }
 
+TEST(ImageHeader, ABmpWhoseRowsOverflowIsRefusedNotMultiplied) {
+    // 2147483647 x 2147483647 at 32 bits: the truncation check multiplied the row stride by the
+    // height (UBSan, found by fuzz_image); the sides are refused now.
+    std::string bmp = "BM" + le32(0) + le32(0) + le32(54) + le32(40) + le32(0x7fffffff) +
+                      le32(0x7fffffff) + le16(1) + le16(32) + le32(0);
+    bmp.resize(64, '\0');
+    const io::ImageHeader h = io::readImageHeader(reinterpret_cast<const unsigned char*>(bmp.data()),
+                                                  bmp.size());
+    EXPECT_EQ(h.width, 0x7fffffff);
+    EXPECT_TRUE(h.truncated);
+    expectError([&] { io::checkImageHeader(h, "rows.bmp"); }, ErrorCategory::ResourceLimit,
+                "the largest image");
+}
+
 TEST(ImageHeader, ZeroSidesAreCorrupt) {
     expectError([&] { io::loadImage(write("zero.png", png(0, 10, 8, 2, 0))); }, ErrorCategory::Io,
                 "its header is corrupt (it declares 0 x 10 pixels)");
