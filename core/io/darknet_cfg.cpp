@@ -48,8 +48,6 @@ public:
     Reader(const Section& s, const std::string& path, int index)
         : m_s(s), m_path(path), m_index(index) {}
 
-    bool has(const char* key) const { return m_s.params.count(key) != 0; }
-
     std::int64_t integer(const char* key, std::int64_t fallback) const {
         const auto it = m_s.params.find(key);
         if (it == m_s.params.end()) return fallback;

@@ -332,28 +332,21 @@ private:
         m_building = false;
     }
 
-    // A layer that cannot be created: listed, and the model stops there.
-    void uncreatable(const std::string& name, const std::string& type, const std::string& note,
-                     const std::string& problem) {
-        ModelLayer info;
-        info.name = name;
-        info.type = type.empty() ? "?" : type;
-        info.supported = false;
-        info.note = note;
-        m_model.layers.push_back(info);
-        stop(problem);
-        m_blobs[name] = Blob{};
-    }
-
     void visit(const std::string& name) {
         const int id = m_net.getLayerId(name);
-        const CaffeLayerText given(m_prototxt, name);
         cv::Ptr<cv::dnn::Layer> layer;
         try {
             layer = m_net.getLayer(id);  // OpenCV creates the layer here, and asserts on its params
         } catch (const cv::Exception& e) {
-            uncreatable(name, given.type(), "OpenCV cannot create it: " + firstLine(e.err),
-                        createFailure(name, e, given));
+            const CaffeLayerText given(m_prototxt, name);
+            ModelLayer info;
+            info.name = name;
+            info.type = given.type().empty() ? "?" : given.type();
+            info.supported = false;
+            info.note = "OpenCV cannot create it: " + firstLine(e.err);
+            m_model.layers.push_back(info);
+            stop(createFailure(name, e, given));
+            m_blobs[name] = Blob{};
             return;
         }
         ModelLayer info;

@@ -1446,8 +1446,9 @@ void checkWindowAttributes(const pb::GraphProto& graph, const std::string& path)
 
 // The shapes known before any inference: graph inputs with a shape, initializers, Constant
 // nodes' values. A dimension without a value is -1.
-std::map<std::string, std::vector<std::int64_t>> declaredShapes(const pb::GraphProto& graph) {
-    std::map<std::string, std::vector<std::int64_t>> known;
+using DeclaredShapes = std::map<std::string, std::vector<std::int64_t>>;
+DeclaredShapes declaredShapes(const pb::GraphProto& graph) {
+    DeclaredShapes known;
     for (const pb::ValueInfoProto& v : graph.input()) {
         if (!v.type().has_tensor_type() || !v.type().tensor_type().has_shape()) continue;
         std::vector<std::int64_t> d;
@@ -1476,8 +1477,8 @@ int convWeightsInput(const pb::NodeProto& node) {
 // A convolution's weights have the input's rank, at least 3 (filters x channels x kernel). The
 // checker does not look at ranks, and ONNX 1.12's shape inference reads the kernel's sides from
 // the weights past their end (a SEGV) when they have fewer axes than the input, or more.
-void checkConvWeightRanks(const pb::GraphProto& graph, const std::string& path) {
-    const auto known = declaredShapes(graph);
+void checkConvWeightRanks(const pb::GraphProto& graph, const DeclaredShapes& known,
+                          const std::string& path) {
     auto rank = [&](const std::string& name) -> std::int64_t {
         const auto it = known.find(name);
         return it == known.end() ? -1 : std::int64_t(it->second.size());
@@ -1505,8 +1506,7 @@ void checkConvWeightRanks(const pb::GraphProto& graph, const std::string& path) 
 // kernel_shape from its weights (so inference never reads the weights' axes against the
 // input's), and a convolution whose weights' shape is not known before inference (computed
 // weights) is left out, with everything computed from it uninferred.
-void prepareConvsForInference(pb::GraphProto& graph) {
-    const auto known = declaredShapes(graph);
+void prepareConvsForInference(pb::GraphProto& graph, const DeclaredShapes& known) {
     pb::GraphProto kept;
     for (pb::NodeProto& node : *graph.mutable_node()) {
         const int wi = convWeightsInput(node);
@@ -1582,7 +1582,8 @@ ImportedModel importOnnx(const std::string& path, const OnnxOptions& options) {
     }
     // Before ONNX's shape inference, which divides by strides (SIGFPE on a stride of 0).
     checkWindowAttributes(model.graph(), path);
-    checkConvWeightRanks(model.graph(), path);
+    const DeclaredShapes declared = declaredShapes(model.graph());
+    checkConvWeightRanks(model.graph(), declared, path);
 
     ImportedModel result;
     result.modelPath = path;
@@ -1682,7 +1683,7 @@ ImportedModel importOnnx(const std::string& path, const OnnxOptions& options) {
                 *c = t;
             }
         }
-        prepareConvsForInference(*graph);
+        prepareConvsForInference(*graph, declared);  // the copy's inputs are not sized yet
         std::size_t k = 0;
         for (pb::ValueInfoProto& v : *sized.mutable_graph()->mutable_input()) {
             if (initializers.count(v.name()) || givenConstants.count(v.name())) continue;

@@ -169,7 +169,8 @@ TEST(ImageHeader, SidesWhoseProductOverflowsAreRefused) {
 
 TEST(ImageHeader, ABmpWhoseRowsOverflowIsRefusedNotMultiplied) {
     // 2147483647 x 2147483647 at 32 bits: the truncation check multiplied the row stride by the
-    // height (UBSan, found by fuzz_image); the sides are refused now.
+    // height, a signed overflow found by fuzz_image. It fails under UBSan (scripts/run.sh
+    // sanitize, and the fuzz replay of regressions/image/bmp_row_stride_times_height_overflow.bmp).
     std::string bmp = "BM" + le32(0) + le32(0) + le32(54) + le32(40) + le32(0x7fffffff) +
                       le32(0x7fffffff) + le16(1) + le16(32) + le32(0);
     bmp.resize(64, '\0');
