@@ -148,6 +148,31 @@ ImageHeader webp(const Bytes& b) {
     return h;
 }
 
+// A bare VP8L or VP8 bitstream, without the RIFF container: libwebp's WebPGetFeatures takes one,
+// so OpenCV's WebP decoder does (found by fuzz_image: 35 bytes declaring 8459 x 10713 pixels were
+// decoded before the size was known).
+bool bareVp8l(const Bytes& b) {  // VP8LCheckSignature: the 0x2F signature, version bits 0
+    return b.has(0, 5) && b.at(0) == 0x2F && (b.at(4) >> 5) == 0;
+}
+bool bareVp8(const Bytes& b) {  // a key frame's tag, then the start code 9D 01 2A
+    return b.has(0, 10) && (b.at(0) & 1) == 0 && b.at(3) == 0x9D && b.at(4) == 0x01 &&
+           b.at(5) == 0x2A;
+}
+ImageHeader bareWebp(const Bytes& b) {
+    ImageHeader h;
+    h.format = "WebP";
+    h.channels = 4;
+    if (bareVp8l(b)) {  // 14 bits each of (side - 1) after the signature
+        const std::uint32_t bits = b.le(1, 4);
+        h.width = std::int64_t(bits & 0x3FFF) + 1;
+        h.height = std::int64_t((bits >> 14) & 0x3FFF) + 1;
+    } else {  // 14-bit sides after the start code
+        h.width = b.le(6, 2) & 0x3FFF;
+        h.height = b.le(8, 2) & 0x3FFF;
+    }
+    return h;
+}
+
 ImageHeader tiff(const Bytes& b) {
     ImageHeader h;
     h.format = "TIFF";
@@ -254,6 +279,7 @@ ImageHeader readImageHeader(const unsigned char* bytes, std::size_t size, std::i
         return pnm(b);
     if (b.be(0, 4) == 0x59A66A95) return sunRaster(b);
     if (b.startsWith(0, "#?RADIANCE") || b.startsWith(0, "#?RGBE")) return radiance(b);
+    if (bareVp8l(b) || bareVp8(b)) return bareWebp(b);
     return {};
 }
 

@@ -98,6 +98,10 @@ TEST(ImageHeader, EachFormatsDeclaredSize) {
          65536, 10000},
         {"WebP", "RIFF" + le32(30) + "WEBPVP8L" + le32(10) + "\x2F" + le32(0x3FFF | 0x3FFF << 14),
          16384, 16384},
+        // Bare bitstreams, which libwebp decodes without the container (a fuzz_image finding).
+        {"WebP", "\x2F" + le32(8458 | 10712 << 14), 8459, 10713},
+        {"WebP", bin({0x10, 0x02, 0x00, 0x9D, 0x01, 0x2A}) + le16(16000) + le16(12000), 16000,
+         12000},
         {"TIFF", tiffLe, 70000, 50000},
         {"TIFF", tiffBe, 1234, 0},
         {"PNM", "P6\n# a comment\n40000 30000\n65535\n", 40000, 30000},
@@ -138,6 +142,17 @@ TEST(ImageHeader, BombsAreRefusedBeforeDecoding) {
         expectError([&] { io::checkImageFile(path); }, ErrorCategory::ResourceLimit, "declares");
         EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(2));
     }
+}
+
+// fuzz_image's finding: 34 bytes of a bare VP8L stream declaring 8459 x 10713 pixels were decoded
+// (4 s, 0.7 GB) before the pixel count was checked.
+TEST(ImageHeader, ABareWebpBitstreamIsRefusedBeforeDecoding) {
+    const std::string vp8l = "\x2F" + le32(8458 | 10712 << 14) + std::string(29, '\xC8');
+    const std::string path = write("bare.webp", vp8l);
+    const auto start = std::chrono::steady_clock::now();
+    expectError([&] { io::loadImage(path); }, ErrorCategory::ResourceLimit, "8459 x 10713");
+    expectError([&] { io::checkImageFile(path); }, ErrorCategory::ResourceLimit, "declares");
+    EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(1));
 }
 
 TEST(ImageHeader, AnImageAtTheLimitStillOpens) {
