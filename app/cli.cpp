@@ -141,13 +141,14 @@ expansion factor. Nothing large is allocated unless --out asks to render the mat
 const char* kRunUsage =
     R"(usage: convscope run --model F [--config F] --image I [--size WxH] [--scale S]
                      [--mean A,B,C] [--swap-rb] [--crop] [--labels L] [--top K]
-                     [--compare opencv] [--per-layer] [--threads T] [--fold-bn] [--json]
+                     [--compare opencv] [--per-layer] [--threads T] [--method M] [--fold-bn]
+                     [--json]
        convscope run --model F [--config F] --input-npy X.npy [--output-npy Y.npy]
                      [--labels L] [--top K] [--compare opencv] [--per-layer] [--threads T]
-                     [--fold-bn] [--json]
+                     [--method M] [--fold-bn] [--json]
 
-Runs a trained model on one image in the engine (im2col + GEMM) and prints the top-K classes;
-or on a given input tensor, written out as .npy, to compare the engine with another framework.
+Runs a trained model on one image in the engine and prints the top-K classes; or on a given
+input tensor, written out as .npy, to compare the engine with another framework.
 
   --model F         ONNX (.onnx), Caffe (.caffemodel, with --config net.prototxt), TensorFlow
                     (.pb, optional --config .pbtxt) or Darknet (.weights with --config .cfg)
@@ -166,6 +167,9 @@ or on a given input tensor, written out as .npy, to compare the engine with anot
   --top K           how many classes to print (default 5; per image of a batch)
   --compare opencv  run the same file and input in OpenCV dnn: largest absolute and relative
                     difference of the output; --per-layer: of every layer's output too
+  --method M        how convolutions run: auto (default: per layer the fastest method, timed
+                    once per layer shape on this machine and remembered), or one method for
+                    every layer (`convscope bench --help` lists them)
   --fold-bn         ONNX: fold each BatchNormalization that alone follows a Conv into its
                     weights (inference engines do; the listing says which were folded)
   --json            JSON instead of text
@@ -240,7 +244,7 @@ std::vector<std::int64_t> outputDims(const Shape& s) {
 int run(const std::vector<std::string>& args) {
     const Arguments a(args, {"json", "help", "swap-rb", "crop", "per-layer", "fold-bn"},
                       {"model", "config", "image", "size", "scale", "mean", "labels", "top",
-                       "compare", "threads", "input-npy", "output-npy"});
+                       "compare", "threads", "input-npy", "output-npy", "method"});
     if (a.has("help")) {
         std::cout << kRunUsage;
         return 0;
@@ -264,6 +268,8 @@ int run(const std::vector<std::string>& args) {
     const io::Preprocessing preprocessing =
         preprocessingOptions(a);  // its errors before any reading
     const int k = a.integer("top", 5, 1, 100000);
+    const ConvMethod method = Arguments::convMethod(
+        a.text("method", std::string(core::methodInfo(core::kDefaultConvMethod).name)));
 
     Tensor input;
     if (fromNpy) input = npyInput(a.text("input-npy", ""));
@@ -315,6 +321,7 @@ int run(const std::vector<std::string>& args) {
                                   " infinite values: --scale and --mean overflow float on its "
                                   "pixels; use a scale such as 0.0039 (1/255)");
     ForwardContext ctx;
+    ctx.convMethod = method;
     const Tensor& output = net.forward(input, ctx);
     // A non-finite output is refused, naming the first layer that produced such values.
     if (const int layer = countNonFinite(output.span()) > 0 ? net.firstNonFiniteBlob() : -1;

@@ -10,6 +10,7 @@
 #include "base/isa.h"
 #include "base/runtime.h"
 #include "cli.h"
+#include "conv/methods/auto_choice.h"
 #include "shell/main_window.h"
 #include "shot_command.h"
 
@@ -23,6 +24,8 @@ int main(int argc, char** argv) {
     }
     if (const std::string warning = convscope::core::isaWarning(); !warning.empty())
         std::cerr << "convscope: " << warning << "\n";
+    // --method auto's choices, kept per machine (conv/methods/auto_choice.h).
+    convscope::core::setConvMethodChoiceFile(convscope::core::defaultConvMethodChoiceFile());
     if (convscope::app::isCliInvocation(args)) return convscope::app::runCli(args);
     if (!args.empty() && (args[0] == "shot" || args[0] == "render")) {
         // Headless: render with the window's code on Qt's offscreen platform.

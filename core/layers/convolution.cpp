@@ -3,6 +3,7 @@
 
 #include <algorithm>
 
+#include "base/runtime.h"
 #include "base/timing.h"
 
 namespace convscope::core {
@@ -77,30 +78,53 @@ std::string ConvolutionLayer::describe() const {
     return s;
 }
 
-void ConvolutionLayer::prepare(ConvMethod method) {
+void ConvolutionLayer::prepare(ConvMethod method, std::span<const Shape> inputs,
+                               const std::function<bool()>& cancelled) {
+    std::shared_ptr<const ConvMethodChoice> choice;
+    if (methodInfo(method).chooses) {
+        expectInputs(inputs);
+        choice = chooseConvMethod(data(), inputs[0], cancelled);
+        method = choice->method;
+    }
     // Made first, then recorded: if packing throws (out of memory), the layer keeps what it had.
     const ConvMethodInfo& info = methodInfo(method);
     std::unique_ptr<const PreparedWeights> prepared = info.prepare ? info.prepare(data()) : nullptr;
     m_prepared = std::move(prepared);
     m_preparedFor = method;
+    if (choice) m_autoInput = {1, inputs[0].c, inputs[0].h, inputs[0].w};
+    m_auto = std::move(choice);
 }
 
 bool ConvolutionLayer::isPreparedFor(ConvMethod method) const {
     const ConvMethodInfo& info = methodInfo(method);
+    if (info.chooses)
+        return m_auto && m_auto->isa == activeIsa() && m_auto->threads == threadCount() &&
+               isPreparedFor(m_auto->method);
     return !info.prepare || (m_prepared && methodInfo(m_preparedFor).prepare == info.prepare &&
                              m_prepared->isa == activeIsa());
 }
 
 void ConvolutionLayer::forward(std::span<const Tensor* const> inputs, Tensor& output,
                                ForwardContext& ctx) const {
-    const ConvMethodInfo& method = methodInfo(ctx.convMethod);
+    ConvMethod id = ctx.convMethod;
+    if (methodInfo(id).chooses) {
+        // The choice prepare made for this input, or one made (or remembered) now.
+        const Shape& in = inputs[0]->shape();
+        const bool sameInput = m_autoInput.c == in.c && m_autoInput.h == in.h &&
+                               m_autoInput.w == in.w;
+        ctx.conv.choice = isPreparedFor(id) && sameInput
+                              ? m_auto
+                              : chooseConvMethod(data(), in, ctx.cancelled);
+        id = ctx.conv.choice->method;
+    }
+    ctx.conv.method = id;
+    const ConvMethodInfo& method = methodInfo(id);
     const ConvLayerData layer = data();
     // Blocked and implicit GEMM share one packing: prepared for one, the layer is for the other.
     std::unique_ptr<PreparedWeights> forThisRun;
     const PreparedWeights* prepared = nullptr;
     if (method.prepare)
-        prepared = isPreparedFor(ctx.convMethod) ? m_prepared.get()
-                                                 : (forThisRun = method.prepare(layer)).get();
+        prepared = isPreparedFor(id) ? m_prepared.get() : (forThisRun = method.prepare(layer)).get();
     if (method.direct) {
         const Stopwatch watch;
         method.run(layer, prepared, *inputs[0], output, ctx);

@@ -1,6 +1,7 @@
 // Convolution layer: checks its weights and input, infers its output, and runs forward by the
 // conv method ForwardContext::convMethod names (conv/methods/registry.h: im2col + Eigen GEMM by
-// default, the Caffe way; the direct reference, the blocked GEMM, implicit GEMM, direct-simd).
+// default, the Caffe way; the direct reference, the blocked GEMM, implicit GEMM, direct-simd, or
+// auto: per layer the fastest of them, conv/methods/auto_choice.h).
 // prepare(method) packs or reorders the weights for a method once, as Caffe's Reshape and ncnn's
 // create_pipeline do; Network prepares its layers before a forward with another method.
 #pragma once
@@ -9,6 +10,7 @@
 #include <vector>
 
 #include "conv/conv_geometry.h"
+#include "conv/methods/auto_choice.h"
 #include "conv/methods/method.h"
 #include "conv/reference.h"
 #include "layers/layer.h"
@@ -32,12 +34,21 @@ public:
     GemmShape gemmShape(std::span<const Shape> inputs) const override;
     std::string describe() const override;
 
-    // Prepares the weights for `method` (a no-op for methods that use them as stored). A forward
-    // by a method the layer is not prepared for prepares a copy for that run only.
-    void prepare(ConvMethod method) override;
+    // Prepares the weights for `method` (a no-op for methods that use them as stored); for auto,
+    // first chooses the method on `inputs` (auto_choice.h) and prepares that one. A forward by a
+    // method the layer is not prepared for prepares a copy for that run only (and under auto,
+    // chooses for that input).
+    void prepare(ConvMethod method, std::span<const Shape> inputs,
+                 const std::function<bool()>& cancelled = {}) override;
+    // The same, for an input of c x h x w: the shape the layer would see.
+    void prepare(ConvMethod method, const Shape& input) {
+        prepare(method, std::span<const Shape>(&input, 1));
+    }
     // True when a forward by `method` on the active kernel variant uses prepared weights (always
-    // for methods that prepare nothing).
+    // for methods that prepare nothing; for auto, when a choice was made and its method is).
     bool isPreparedFor(ConvMethod method) const;
+    // The choice the last prepare(auto) made; null before one.
+    const ConvMethodChoice* autoChoice() const { return m_auto.get(); }
 
     const WindowParams& params() const { return m_params; }
     const Tensor& weights() const { return m_weights; }
@@ -53,8 +64,10 @@ private:
     WindowParams m_params;
     Tensor m_weights;
     std::vector<float> m_bias;
-    ConvMethod m_preparedFor = kDefaultConvMethod;
+    ConvMethod m_preparedFor = kTeachingConvMethod;
     std::unique_ptr<const PreparedWeights> m_prepared;  // null: nothing prepared
+    std::shared_ptr<const ConvMethodChoice> m_auto;     // prepare(auto)'s choice
+    Shape m_autoInput;                                  // ... for one image of this shape
 };
 
 // One output map of a conv layer: filter m (weights M x C/groups x kh x kw, bias M values or empty)

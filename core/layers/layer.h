@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
@@ -21,6 +22,8 @@ enum class LayerCategory { Conv, FullyConnected, Pool, Norm, Activation, Other }
 const char* toString(LayerCategory category);
 
 // The GEMM a layer performs, in the vocabulary of im2col.h (per group; 0 when none).
+struct ConvMethodChoice;
+
 struct GemmShape {
     int M = 0, N = 0, K = 0, groups = 0;
 };
@@ -32,6 +35,8 @@ struct ConvStats {
     double im2colSeconds = 0, gemmSeconds = 0;
     std::int64_t colBytes = 0;  // col buffer actually allocated (a tile when tiled)
     int tiles = 0;              // GEMM column tiles (1 = untiled, 0 = no im2col)
+    ConvMethod method = kTeachingConvMethod;  // the method that ran (auto's choice under auto)
+    std::shared_ptr<const ConvMethodChoice> choice;  // under auto: the choice and its times
 };
 
 // State shared by the layers of one forward pass: options, scratch buffers reused across layers,
@@ -39,7 +44,7 @@ struct ConvStats {
 struct ForwardContext {
     static constexpr std::int64_t kDefaultColLimit = std::int64_t(512) << 20;
 
-    ConvMethod convMethod = kDefaultConvMethod;
+    ConvMethod convMethod = kTeachingConvMethod;
     // Largest col buffer a conv may allocate; above it the conv runs over column tiles.
     std::int64_t colMemoryLimit = kDefaultColLimit;
     // Polled between layers and between GEMM tiles; when it returns true, forward throws
@@ -79,8 +84,12 @@ public:
     // ShapeMismatch) naming this layer and the numbers.
     virtual Shape outputShape(std::span<const Shape> inputs) const = 0;
     // Sets the layer up for a conv method: packs or reorders what that method needs, once, before
-    // forwards by it (Caffe's Reshape, ncnn's create_pipeline). Only conv layers have work here.
-    virtual void prepare(ConvMethod method) { (void)method; }
+    // forwards by it (Caffe's Reshape, ncnn's create_pipeline); for auto, times the candidates on
+    // `inputs` (conv/methods/auto_choice.h), polling `cancelled`. Only conv layers have work here.
+    virtual void prepare(ConvMethod method, std::span<const Shape> inputs,
+                         const std::function<bool()>& cancelled = {}) {
+        (void)method, (void)inputs, (void)cancelled;
+    }
     // Runs the layer. `output` is already allocated with outputShape(inputs).
     virtual void forward(std::span<const Tensor* const> inputs, Tensor& output,
                          ForwardContext& ctx) const = 0;

@@ -49,11 +49,12 @@ BenchResult runBench(Network& net, const BenchOptions& options) {
                                                           std::to_string(rung + 1) + " of " +
                                                           std::to_string(rungs) + ")");
             });
-        // The default path: the rung the peer and the category charts are read against.
+        // The teaching path (im2col + GEMM): the rung the peer and the category charts are read
+        // against.
         const auto it =
             std::find_if(result.ladder.begin(), result.ladder.end(), [](const NetworkProfile& p) {
-                return p.method == kDefaultConvMethod &&
-                       p.methodLabel == toString(kDefaultConvMethod);
+                return p.method == kTeachingConvMethod &&
+                       p.methodLabel == toString(kTeachingConvMethod);
             });
         result.profile = it != result.ladder.end() ? *it : result.ladder.front();
     } else {

@@ -16,7 +16,7 @@ namespace convscope::core::io {
 
 namespace {
 // The rung whose non-conv layer times the outside rungs take (they time conv layers only).
-constexpr ConvMethod kNonConvTimesFrom = kDefaultConvMethod;
+constexpr ConvMethod kNonConvTimesFrom = kTeachingConvMethod;
 const char* kOneDnn = "onednn (peer)";
 const char* kFft = "fft (OpenCV dft)";
 }  // namespace
@@ -38,7 +38,8 @@ NetworkProfile externalRung(const Network& net, NetworkProfile rung, const std::
 
 std::vector<std::string> ladderRungs() {
     std::vector<std::string> labels;
-    for (const ConvMethodInfo& m : convMethods()) labels.push_back(std::string(m.label));
+    for (const ConvMethodInfo& m : convMethods())
+        if (!m.chooses) labels.push_back(std::string(m.label));  // auto is no rung: it picks one
 #ifdef CONVSCOPE_HAVE_ONEDNN
     labels.push_back(kOneDnn);
 #endif
@@ -58,6 +59,7 @@ std::vector<NetworkProfile> profileLadder(Network& net, const ProfileOptions& op
     std::vector<NetworkProfile> ladder;
     int rung = 0;
     for (const ConvMethodInfo& info : convMethods()) {
+        if (info.chooses) continue;
         const ConvMethod m = info.id;
         begin(rung++);
         ProfileOptions o = options;

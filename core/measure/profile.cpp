@@ -69,8 +69,14 @@ NetworkProfile profileNetwork(Network& net, const ProfileOptions& options) {
     ctx.convMethod = options.method;
     ctx.colMemoryLimit = options.colMemoryLimit;
     ctx.cancelled = options.cancelled;
-    // Set up before the clock starts: the first run is the cold one, not the one that packs.
-    net.prepare(options.method);
+    // Set up before the clock starts: the first run is the cold one, not the one that packs (or,
+    // under auto, times the candidates).
+    const Stopwatch setup;
+    net.prepare(options.method, options.cancelled, options.batch);
+    result.prepareMs = setup.ms();
+    std::vector<bool> isConv(static_cast<std::size_t>(L));
+    for (int i = 0; i < L; ++i)
+        isConv[std::size_t(i)] = dynamic_cast<const ConvolutionLayer*>(&net.layer(i)) != nullptr;
 
     // Run 0 is the cold one: untimed, like the warm-up runs, but its times are kept apart.
     const auto perLayer = [L] { return std::vector<std::vector<double>>(std::size_t(L)); };
@@ -81,7 +87,11 @@ NetworkProfile profileNetwork(Network& net, const ProfileOptions& options) {
         [&](int run) {
             net.forward(input, ctx, [&](int i, double seconds, const ForwardContext& c) {
                 LayerProfile& p = result.layers[std::size_t(i)];
-                if (run == 0) p.firstMs = seconds * 1e3;
+                if (run == 0) {
+                    p.firstMs = seconds * 1e3;
+                    if (isConv[std::size_t(i)]) p.method = toString(c.conv.method);
+                    if (c.conv.choice) p.methodWhy = c.conv.choice->why();
+                }
                 p.colBytes = std::max(p.colBytes, c.conv.colBytes);
                 p.tiles = c.conv.tiles;
                 if (run < untimed) return;

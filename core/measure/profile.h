@@ -25,6 +25,8 @@ struct LayerProfile {
     double im2colMs = 0, gemmMs = 0;            // medians; conv (and fc: gemm) only
     std::int64_t colBytes = 0;                  // col buffer this layer needed (a tile when tiled)
     int tiles = 0;
+    std::string method;     // conv layers: the method that ran (under auto, its choice)
+    std::string methodWhy;  // under auto: the times behind the choice (ConvMethodChoice::why)
     double gflops() const { return medianMs > 0 ? double(flops) / (medianMs * 1e6) : 0.0; }
 };
 
@@ -35,6 +37,7 @@ struct NetworkProfile {
     std::string methodLabel;  // toString(method), or a peer's name in the method ladder
     Isa isa = Isa::Generic;   // the kernel variant the run used (cpu/isa.h)
     std::vector<LayerProfile> layers;
+    double prepareMs = 0;      // setting the layers up before the first run (auto: timing them)
     double firstTotalMs = 0;   // total of the cold first run
     double medianTotalMs = 0;  // median over runs of the whole forward
     double minTotalMs = 0, maxTotalMs = 0;

@@ -4,6 +4,7 @@
 #include <limits>
 
 #include "base/limits.h"
+#include "base/runtime.h"
 #include "base/timing.h"
 
 namespace convscope::core {
@@ -92,10 +93,16 @@ std::vector<Shape> Network::inferShapes(int batch) const {
     return shapes;
 }
 
-void Network::prepare(ConvMethod method) {
-    for (Node& node : m_nodes) node.layer->prepare(method);
+void Network::prepare(ConvMethod method, const std::function<bool()>& cancelled, int batch) {
+    // Auto times each conv on its input (one image of it); the other methods need no shapes.
+    const bool chooses = methodInfo(method).chooses;
+    const std::vector<Shape> shapes = chooses ? inferShapes(batch) : std::vector<Shape>{};
+    for (int i = 0; i < size(); ++i)
+        m_nodes[std::size_t(i)].layer->prepare(
+            method, chooses ? inputShapes(i, shapes, batch) : std::vector<Shape>{}, cancelled);
     m_preparedFor = method;
     m_preparedIsa = activeIsa();
+    m_preparedThreads = threadCount();
 }
 
 const Tensor& Network::forward(const Tensor& input, ForwardContext& ctx,
@@ -164,7 +171,10 @@ const Tensor& Network::forward(std::span<const Tensor* const> inputs, ForwardCon
         for (const Shape& s : shapes) m_blobs.emplace_back(s);
         m_shapes = shapes;
     }
-    if (m_preparedFor != ctx.convMethod || m_preparedIsa != activeIsa()) prepare(ctx.convMethod);
+    // Auto's choices hold for one thread count; packed weights for any.
+    if (m_preparedFor != ctx.convMethod || m_preparedIsa != activeIsa() ||
+        (methodInfo(ctx.convMethod).chooses && m_preparedThreads != threadCount()))
+        prepare(ctx.convMethod, ctx.cancelled, batch);
     std::vector<const Tensor*> ins;
     for (int i = 0; i < size(); ++i) {
         ctx.throwIfCancelled();

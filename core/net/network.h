@@ -58,9 +58,11 @@ public:
     // batch and the fix. forward() runs it before it allocates blobs for a new shape.
     void checkMemory(int batch, std::int64_t colLimit = ForwardContext::kDefaultColLimit) const;
 
-    // Sets every layer up for a conv method (Layer::prepare: packed weights). forward() calls it
-    // when asked for another method, or another kernel variant is active, than last prepared.
-    void prepare(ConvMethod method);
+    // Sets every layer up for a conv method (Layer::prepare: packed weights; for auto, each conv's
+    // method timed on one image of its input, the shapes inferred at `batch`, polling
+    // `cancelled`). forward() calls it when asked for another method, or another kernel variant
+    // (or, for auto, thread count) is active, than last prepared.
+    void prepare(ConvMethod method, const std::function<bool()>& cancelled = {}, int batch = 1);
 
     // Called after each layer with its index and wall time; ctx.conv holds its conv statistics.
     using LayerCallback = std::function<void(int layer, double seconds, const ForwardContext& ctx)>;
@@ -96,6 +98,7 @@ private:
     std::vector<Shape> m_shapes;  // shapes the blobs were allocated for
     std::optional<ConvMethod> m_preparedFor;
     Isa m_preparedIsa = Isa::Generic;
+    int m_preparedThreads = 0;
 };
 
 }  // namespace convscope::core

@@ -74,7 +74,11 @@ ChartData profileChart(const NetworkProfile& p, const ReportContext& ctx, Profil
         case ProfileChartKind::LayerTime: {
             d.unit = "ms";
             // The direct methods count their whole convolution where the GEMM would be.
-            d.series = {"im2col", isDirect(p.method) ? "direct conv" : "GEMM", "other"};
+            d.series = {"im2col",
+                        methodInfo(p.method).chooses ? "GEMM or direct conv"
+                        : isDirect(p.method)         ? "direct conv"
+                                                     : "GEMM",
+                        "other"};
             if (!ctx.peerLayerMs.empty())
                 d.companionLabel = ctx.peerName + " (its own profile; fused layers read 0)";
             for (const LayerProfile& l : p.layers) {

@@ -63,28 +63,38 @@ std::string profileTable(const NetworkProfile& p, const ReportContext& ctx) {
         "warm-up\n",
         p.network.c_str(), p.batch, p.threads, toString(p.method),
         std::string(isaName(p.isa)).c_str(), p.repeat, p.warmup);
-    // The direct methods count their whole convolution where the GEMM would be (ConvStats).
-    const bool direct = isDirect(p.method);
-    out += format("%-8s %-12s %-16s %-22s %9s %9s %8s %6s %6s %9s %9s %9s\n", "layer", "type",
+    // The direct methods count their whole convolution where the GEMM would be (ConvStats); auto
+    // mixes both, and says per layer which method ran.
+    const bool chooses = methodInfo(p.method).chooses;
+    out += format("%-8s %-12s %-16s %-22s %9s %9s %8s %6s %6s %9s %9s %9s%s\n", "layer", "type",
                   "output", "GEMM MxNxK", "MFLOP", "ms", "GFLOP/s", "%peak", "%time", "im2col ms",
-                  direct ? "conv ms" : "GEMM ms", "col MB");
+                  chooses ? "GEMM/conv" : isDirect(p.method) ? "conv ms" : "GEMM ms", "col MB",
+                  chooses ? "  method" : "");
     const double sum = p.layerSumMs();
     for (const LayerProfile& l : p.layers) {
         const bool gemm = l.gemm.M > 0;
         out += format(
-            "%-8s %-12s %-16s %-22s %9.1f %9.3f %8.1f %6s %6.1f %9s %9s %9s\n", l.name.c_str(),
+            "%-8s %-12s %-16s %-22s %9.1f %9.3f %8.1f %6s %6.1f %9s %9s %9s%s\n", l.name.c_str(),
             l.type.c_str(), l.output.toString().c_str(), gemmText(l.gemm).c_str(),
             double(l.flops) / 1e6, l.medianMs, l.gflops(),
             ctx.peakGflops > 0 ? format("%.1f", 100 * l.gflops() / ctx.peakGflops).c_str() : "-",
             sum > 0 ? 100 * l.medianMs / sum : 0.0,
             l.category == LayerCategory::Conv ? format("%.3f", l.im2colMs).c_str() : "-",
             gemm ? format("%.3f", l.gemmMs).c_str() : "-",
-            l.colBytes ? format("%.1f", double(l.colBytes) / 1e6).c_str() : "-");
+            l.colBytes ? format("%.1f", double(l.colBytes) / 1e6).c_str() : "-",
+            chooses ? ("  " + (l.method.empty() ? std::string("-") : l.method)).c_str() : "");
     }
     out += format(
         "total: %.3f ms median (min %.3f, max %.3f), first run %.3f ms, %.2f GFLOP, %.1f GFLOP/s\n",
         p.medianTotalMs, p.minTotalMs, p.maxTotalMs, p.firstTotalMs, double(p.totalFlops()) / 1e9,
         p.medianTotalMs > 0 ? double(p.totalFlops()) / (p.medianTotalMs * 1e6) : 0.0);
+    if (chooses) {
+        out += format("auto: each conv's method timed at set-up (%.0f ms, remembered by shape):\n",
+                      p.prepareMs);
+        for (const LayerProfile& l : p.layers)
+            if (!l.methodWhy.empty())
+                out += format("  %-8s %s\n", l.name.c_str(), l.methodWhy.c_str());
+    }
     out += "by category:";
     for (LayerCategory c : kCategories) {
         const double ms = p.categoryMs(c);
@@ -125,7 +135,8 @@ std::string profileJson(const NetworkProfile& p, const ReportContext& ctx) {
     j.field("median_ms", p.medianTotalMs)
         .field("min_ms", p.minTotalMs)
         .field("max_ms", p.maxTotalMs);
-    j.field("first_ms", p.firstTotalMs).field("flops", p.totalFlops());
+    j.field("first_ms", p.firstTotalMs).field("prepare_ms", p.prepareMs);
+    j.field("flops", p.totalFlops());
     j.field("gflops", p.medianTotalMs > 0 ? double(p.totalFlops()) / (p.medianTotalMs * 1e6) : 0.0);
     j.endObject();
     const double sum = p.layerSumMs();
@@ -170,6 +181,8 @@ std::string profileJson(const NetworkProfile& p, const ReportContext& ctx) {
         j.field("percent_of_total", sum > 0 ? 100 * l.medianMs / sum : 0.0);
         j.field("im2col_ms", l.im2colMs).field("gemm_ms", l.gemmMs);
         j.field("col_bytes", l.colBytes).field("tiles", l.tiles);
+        if (!l.method.empty()) j.field("method", l.method);
+        if (!l.methodWhy.empty()) j.field("method_why", l.methodWhy);
         if (const double peer = ctx.peerMs(l.name); peer >= 0) j.field("peer_ms", peer);
         j.endObject();
     }

@@ -508,14 +508,17 @@ void ProfilePanel::showResult() {
                     .arg(ctx.peerMaxAbsDiff, 0, 'g', 2);
     m_summary->setText(text);
 
-    // The direct methods have no GEMM: their conv time sits in that column (core::ConvStats).
-    const bool direct = core::isDirect(p.method);
-    const QStringList headers = {tr("Layer"),      tr("Type"),
-                                 tr("Median ms"),  tr("First ms"),
-                                 tr("Min ms"),     tr("Max ms"),
-                                 tr("% of time"),  tr("GFLOP/s"),
-                                 tr("im2col ms"),  direct ? tr("Direct conv ms") : tr("GEMM ms"),
-                                 tr("GEMM M×N×K"), tr("OpenCV ms")};
+    // The direct methods have no GEMM: their conv time sits in that column (core::ConvStats);
+    // auto mixes both and names each layer's method.
+    const bool chooses = core::methodInfo(p.method).chooses;
+    const QString convColumn = chooses                     ? tr("GEMM or direct conv ms")
+                               : core::isDirect(p.method) ? tr("Direct conv ms")
+                                                          : tr("GEMM ms");
+    const QStringList headers = {tr("Layer"),      tr("Type"),       tr("Method"),
+                                 tr("Median ms"),  tr("First ms"),   tr("Min ms"),
+                                 tr("Max ms"),     tr("% of time"),  tr("GFLOP/s"),
+                                 tr("im2col ms"),  convColumn,       tr("GEMM M×N×K"),
+                                 tr("OpenCV ms")};
     m_table->clear();
     m_table->setColumnCount(int(headers.size()));
     m_table->setHorizontalHeaderLabels(headers);
@@ -526,6 +529,7 @@ void ProfilePanel::showResult() {
         const QStringList cells = {
             QString::fromStdString(l.name),
             QString::fromStdString(l.type),
+            QString::fromStdString(l.method),
             QString::number(l.medianMs, 'f', 3),
             QString::number(l.firstMs, 'f', 3),
             QString::number(l.minMs, 'f', 3),
@@ -539,7 +543,10 @@ void ProfilePanel::showResult() {
             peer >= 0 ? QString::number(peer, 'f', 3) : QString()};
         for (int c = 0; c < int(cells.size()); ++c) {
             auto* item = new QTableWidgetItem(cells[c]);
-            if (c >= 2) item->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
+            if (c >= 3) item->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
+            // Why auto chose it: every candidate's time.
+            if (c == 2 && !l.methodWhy.empty())
+                item->setToolTip(QString::fromStdString(l.methodWhy));
             m_table->setItem(i, c, item);
         }
     }

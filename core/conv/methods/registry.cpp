@@ -11,23 +11,27 @@ using namespace methods;
 constexpr ConvMethodInfo kMethods[] = {
     {ConvMethod::Direct, "direct", "direct",
      "the nested-loop reference (slow; every method is checked against it)",
-     true, nullptr, runDirect},
+     true, false, nullptr, runDirect},
     {ConvMethod::Im2colGemm, "im2col", "im2col+gemm",
      "im2col + one Eigen GEMM per group, the way Caffe computes it",
-     false, nullptr, runIm2colGemm},
+     false, false, nullptr, runIm2colGemm},
     {ConvMethod::Im2colBlocked, "blocked", "im2col+blocked",
      "im2col + the in-tree blocked GEMM (gemm/blocked_gemm.h)",
-     false, prepareBlocked, runIm2colBlocked},
+     false, false, prepareBlocked, runIm2colBlocked},
     {ConvMethod::Implicit, "implicit", "implicit-gemm",
      "implicit GEMM: the blocked GEMM packs B straight from the image; no col matrix",
-     false, prepareBlocked, runImplicit},
+     false, false, prepareBlocked, runImplicit},
     {ConvMethod::DirectSimd, "direct-simd", "direct-simd",
      "direct conv vectorised over output channels, the way oneDNN computes it; no col matrix",
-     true, prepareDirectSimd, runDirectSimd},
+     true, false, prepareDirectSimd, runDirectSimd},
     {ConvMethod::Depthwise, "depthwise", "depthwise",
      "depthwise layers row by row, vectorised over pixels (no GEMM: M = 1 per group); "
      "other layers run direct-simd",
-     true, prepareDepthwise, runDepthwise},
+     true, false, prepareDepthwise, runDepthwise},
+    {ConvMethod::Auto, "auto", "auto",
+     "per conv layer the fastest of the methods above, timed once on its shape on this machine "
+     "when the network is set up (the per-layer table shows each choice)",
+     false, true, nullptr, nullptr},
 };
 // clang-format on
 constexpr bool inEnumOrder() {

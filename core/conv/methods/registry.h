@@ -28,10 +28,16 @@ enum class ConvMethod {
     // Depthwise layers (groups == C) row by row, vectorised over pixels (conv/depthwise_conv.h),
     // where im2col + GEMM has M = 1 per group; other layers run DirectSimd.
     Depthwise,
+    // Not a way of its own: per layer the fastest of the others, timed once on its shape when a
+    // network is set up (conv/methods/auto_choice.h). Not a rung of the ladder.
+    Auto,
 };
 
-// The method the engine, the CLI and the GUI use unless told otherwise.
-inline constexpr ConvMethod kDefaultConvMethod = ConvMethod::Im2colGemm;
+// What whole-network runs use unless told otherwise: bench, run, the Profile tab.
+inline constexpr ConvMethod kDefaultConvMethod = ConvMethod::Auto;
+// What the teaching views and a ForwardContext use unless told otherwise: im2col + GEMM, the
+// computation they show.
+inline constexpr ConvMethod kTeachingConvMethod = ConvMethod::Im2colGemm;
 
 struct ConvMethodInfo {
     ConvMethod id;
@@ -41,6 +47,9 @@ struct ConvMethodInfo {
     // No im2col and no GEMM: ConvStats counts the whole convolution as gemmSeconds and charts
     // label it "direct conv".
     bool direct;
+    // Picks another method per layer (Auto): it has no prepare or run of its own, the conv layer
+    // resolves it first (ConvolutionLayer), and the ladder leaves it out.
+    bool chooses;
     // Makes what the method needs from the weights (packed, reordered) once, when a layer is set up
     // for the method (Layer::prepare); nullptr when it runs on the weights as stored.
     std::unique_ptr<PreparedWeights> (*prepare)(const ConvLayerData& layer);

@@ -55,7 +55,8 @@ TEST(ConvMethods, RegistryListsEveryMethodOnceInEnumOrder) {
         EXPECT_TRUE(names.insert(std::string(m.name)).second) << m.name;
         EXPECT_TRUE(labels.insert(std::string(m.label)).second) << m.label;
         EXPECT_FALSE(m.summary.empty()) << m.name;
-        EXPECT_NE(m.run, nullptr) << m.name;
+        // Auto runs another method: it has no run of its own.
+        EXPECT_EQ(m.run == nullptr, m.chooses) << m.name;
     }
     EXPECT_EQ(methodInfo(ConvMethod::Direct).name, "direct");
     EXPECT_TRUE(isDirect(ConvMethod::Direct));
@@ -74,7 +75,7 @@ TEST(ConvMethods, NamesAndLabelsResolveAndUnknownNamesDoNot) {
     EXPECT_EQ(convMethodFromName("fft"), std::nullopt);
     EXPECT_EQ(convMethodFromName(""), std::nullopt);
     EXPECT_EQ(convMethodFromName("IM2COL"), std::nullopt);
-    EXPECT_EQ(all, "direct, im2col, blocked, implicit, direct-simd or depthwise");
+    EXPECT_EQ(all, "direct, im2col, blocked, implicit, direct-simd, depthwise or auto");
 }
 
 // Prepared for the method it runs, for another one, or not at all: the same numbers.
@@ -88,8 +89,8 @@ TEST(ConvMethods, PreparedOrNotEveryMethodMatchesTheReference) {
             const std::string what = std::string(m.name) + ", " + conv.describe();
             const Tensor unprepared = run(conv, in, m.id);
             EXPECT_TRUE(tensorsClose(unprepared, expected, 1e-4, 1e-4, what + ", unprepared"));
-            EXPECT_EQ(conv.isPreparedFor(m.id), m.prepare == nullptr) << what;
-            conv.prepare(m.id);
+            EXPECT_EQ(conv.isPreparedFor(m.id), m.prepare == nullptr && !m.chooses) << what;
+            conv.prepare(m.id, in.shape());
             EXPECT_TRUE(conv.isPreparedFor(m.id)) << what;
             EXPECT_TRUE(tensorsClose(run(conv, in, m.id), unprepared, 0, 0, what + ", prepared"));
             for (const ConvMethodInfo& other : convMethods())

@@ -191,6 +191,7 @@ TEST(Profile, ReportsEveryLayerWithSaneFigures) {
     ProfileOptions options;
     options.repeat = 3;
     options.batch = 2;
+    options.method = ConvMethod::Im2colGemm;  // the figures below are im2col's
     int progressCalls = 0;
     options.progress = [&](int done, int total) {
         ++progressCalls;
@@ -206,6 +207,9 @@ TEST(Profile, ReportsEveryLayerWithSaneFigures) {
     EXPECT_EQ(conv2.gemm.K, 500);
     EXPECT_EQ(conv2.gemm.N, 64);
     EXPECT_EQ(conv2.colBytes, 500 * 64 * 2 * 4);  // both images in one GEMM
+    EXPECT_EQ(conv2.method, "im2col+gemm");
+    EXPECT_EQ(conv2.methodWhy, "");  // told the method, not chosen
+    EXPECT_EQ(p.layers[4].method, "");  // not a conv
     EXPECT_GT(conv2.medianMs, 0);
     EXPECT_LE(conv2.minMs, conv2.medianMs);
     EXPECT_GE(conv2.maxMs, conv2.medianMs);
@@ -253,6 +257,7 @@ TEST(ProfileChart, RowsAddUpToTheProfile) {
     auto net = makeLeNet();
     ProfileOptions options;
     options.repeat = 3;
+    options.method = ConvMethod::Im2colGemm;  // its GEMM series
     const NetworkProfile p = profileNetwork(*net, options);
     ReportContext ctx;
     ctx.peakGflops = 100;
@@ -278,6 +283,15 @@ TEST(ProfileChart, RowsAddUpToTheProfile) {
     const NetworkProfile direct = profileNetwork(*net, options);
     const ChartData directTime = profileChart(direct, ctx, ProfileChartKind::LayerTime);
     EXPECT_EQ(directTime.series[1], "direct conv");
+    // Auto mixes the two, and the table names each conv's method.
+    options.method = ConvMethod::Auto;
+    const NetworkProfile mixed = profileNetwork(*net, options);
+    EXPECT_EQ(profileChart(mixed, ctx, ProfileChartKind::LayerTime).series[1],
+              "GEMM or direct conv");
+    const std::string table = profileTable(mixed, ctx);
+    EXPECT_NE(table.find("auto: each conv's method timed at set-up"), std::string::npos) << table;
+    EXPECT_NE(table.find("conv2    fastest of"), std::string::npos) << table;
+    EXPECT_NE(profileJson(mixed, ctx).find("\"method_why\": \"fastest of"), std::string::npos);
     EXPECT_GT(directTime.rows[2].segments[1], 0);
     EXPECT_EQ(directTime.rows[2].segments[0], 0);  // no im2col
 
