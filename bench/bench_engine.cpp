@@ -2,11 +2,13 @@
 // Pairs to read together: AlexNet/ConvScope vs AlexNet/OpenCV (whole forward),
 // Conv/<layer>/ConvScope vs Conv/<layer>/OpenCV (each AlexNet conv alone), and the 256x1152x192
 // GEMM of "Why GEMM is at the heart of deep learning"; Dw_<method>/<layer>: MobileNet-v2 depthwise
-// layers by every conv method. Counters: GFLOP/s. Threads:
+// layers by every conv method; Conv_oneDNN, Conv_XNNPACK, Dw_oneDNN, Dw_XNNPACK: the same layers
+// by the outside libraries built in. Counters: GFLOP/s. Threads:
 // CONVSCOPE_THREADS (default all cores).
 #include <benchmark/benchmark.h>
 
 #include <cstdlib>
+#include <functional>
 
 #include "base/isa.h"
 #include "base/runtime.h"
@@ -19,6 +21,12 @@
 #include "peers/opencv_reference.h"
 #if defined(CONVSCOPE_HAVE_OPENBLAS)
 #include "peers/blas_gemm.h"
+#endif
+#if defined(CONVSCOPE_HAVE_ONEDNN)
+#include "peers/onednn_conv.h"
+#endif
+#if defined(CONVSCOPE_HAVE_XNNPACK)
+#include "peers/xnnpack_conv.h"
 #endif
 
 using namespace convscope::core;
@@ -98,26 +106,60 @@ struct DepthwiseShape {
 constexpr DepthwiseShape kDepthwiseShapes[] = {
     {"dw32x112s1", 32, 112, 1}, {"dw144x56s2", 144, 56, 2}, {"dw576x14s1", 576, 14, 1}};
 
-void depthwiseWith(benchmark::State& state, const DepthwiseShape& d, ConvMethod method) {
-    setThreadCount(threads());
+std::unique_ptr<Network> depthwiseNet(const DepthwiseShape& d) {
     WindowParams p = WindowParams::square(3);
     p.strideH = p.strideW = d.stride;
     p.padTop = p.padBottom = p.padLeft = p.padRight = 1;
     p.groups = d.channels;
     Tensor w(d.channels, 1, 3, 3);
     fillUniform(w, 5);
-    Network net(d.name);
-    net.setInput("data", d.channels, d.size, d.size);
-    net.add(std::make_unique<ConvolutionLayer>(d.name, p, std::move(w),
-                                               std::vector<float>(std::size_t(d.channels), 0.1f)));
-    const Shape in = net.inputShape(1);
+    auto net = std::make_unique<Network>(d.name);
+    net->setInput("data", d.channels, d.size, d.size);
+    net->add(std::make_unique<ConvolutionLayer>(d.name, p, std::move(w),
+                                                std::vector<float>(std::size_t(d.channels), 0.1f)));
+    return net;
+}
+
+void depthwiseWith(benchmark::State& state, const DepthwiseShape& d, ConvMethod method) {
+    setThreadCount(threads());
+    const std::unique_ptr<Network> net = depthwiseNet(d);
+    const Shape in = net->inputShape(1);
     Tensor input(in);
     fillUniform(input, 3);
     ForwardContext ctx;
     ctx.convMethod = method;
-    net.prepare(method);
-    for (auto _ : state) benchmark::DoNotOptimize(net.forward(input, ctx).data());
-    setFlops(state, net.layer(0).flops(std::span<const Shape>(&in, 1)));
+    net->prepare(method);
+    for (auto _ : state) benchmark::DoNotOptimize(net->forward(input, ctx).data());
+    setFlops(state, net->layer(0).flops(std::span<const Shape>(&in, 1)));
+}
+
+// The conv layer of a one-layer network run by an outside library (oneDNN, XNNPACK): its
+// primitive alone per iteration, the data already in its layouts.
+template <class Peer>
+void convByPeer(benchmark::State& state, const Network& net) {
+    setThreadCount(threads());
+    const auto& conv = dynamic_cast<const ConvolutionLayer&>(net.layer(0));
+    const Shape in = net.inputShape(1);
+    Peer peer(in, conv.params(), conv.weights(), conv.bias());
+    for (auto _ : state) benchmark::DoNotOptimize(peer.timeMs(0, 1));
+    setFlops(state, conv.flops(std::span<const Shape>(&in, 1)));
+}
+
+// Registers <prefix>_<peer>/<name> for every outside conv library built in.
+void registerConvPeers(const std::string& prefix, const std::string& name,
+                       const std::function<std::unique_ptr<Network>()>& make) {
+    const auto add = [&](const char* peer, auto run) {
+        benchmark::RegisterBenchmark((prefix + "_" + peer + "/" + name).c_str(),
+                                     [make, run](benchmark::State& state) { run(state, *make()); })
+            ->Unit(benchmark::kMillisecond);
+    };
+#if defined(CONVSCOPE_HAVE_ONEDNN)
+    add("oneDNN", convByPeer<peers::OneDnnConv>);
+#endif
+#if defined(CONVSCOPE_HAVE_XNNPACK)
+    add("XNNPACK", convByPeer<peers::XnnpackConv>);
+#endif
+    (void)add;
 }
 
 void Conv_OpenCV(benchmark::State& state, const std::string& name) {
@@ -285,6 +327,11 @@ int main(int argc, char** argv) {
             ("Conv_OpenCV/" + std::string(layer)).c_str(),
             [name = std::string(layer)](benchmark::State& state) { Conv_OpenCV(state, name); })
             ->Unit(benchmark::kMillisecond);
+        registerConvPeers("Conv", layer, [name = std::string(layer)] {
+            Shape in;
+            std::int64_t flops = 0;
+            return singleConv(name, in, flops);
+        });
     }
     // MobileNet-v2's depthwise layers by every method (the direct loops too: they are small):
     // Dw_<method>/<layer>.
@@ -294,6 +341,8 @@ int main(int argc, char** argv) {
                 ("Dw_" + std::string(m.name) + "/" + d.name).c_str(),
                 [method = m.id, &d](benchmark::State& state) { depthwiseWith(state, d, method); })
                 ->Unit(benchmark::kMillisecond);
+    for (const DepthwiseShape& d : kDepthwiseShapes)
+        registerConvPeers("Dw", d.name, [&d] { return depthwiseNet(d); });
     benchmark::RunSpecifiedBenchmarks();
     benchmark::Shutdown();
     return 0;

@@ -15,6 +15,7 @@
 #include <exception>
 #include <functional>
 
+#include <immintrin.h>
 #include <omp.h>
 
 #include "base/error.h"
@@ -65,6 +66,38 @@ private:
     std::exception_ptr m_failure;  // written by thread 0 only
 };
 
+// One input row of W floats split into its even and odd columns: evens[i] = src[2i], odds[i] =
+// src[2i + 1], with vector shuffles (a scalar strided copy was ~80% of a stride-2 depthwise layer:
+// MobileNet's dw144x56s2 took 0.48 ms on Zen 4 against XNNPACK's 0.074).
+inline void splitEvenOdd(const float* src, int W, float* evens, float* odds) {
+    int x = 0;
+#if defined(__AVX512F__)
+    const __m512i even = _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
+    const __m512i odd = _mm512_setr_epi32(1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31);
+    for (; x + 32 <= W; x += 32) {
+        const __m512 a = _mm512_loadu_ps(src + x), b = _mm512_loadu_ps(src + x + 16);
+        _mm512_storeu_ps(evens + x / 2, _mm512_permutex2var_ps(a, even, b));
+        _mm512_storeu_ps(odds + x / 2, _mm512_permutex2var_ps(a, odd, b));
+    }
+#elif defined(__AVX2__)
+    for (; x + 16 <= W; x += 16) {
+        const __m256 a = _mm256_loadu_ps(src + x), b = _mm256_loadu_ps(src + x + 8);
+        // Per 128-bit lane: a0 a2 b0 b2 | a4 a6 b4 b6; then the 64-bit pairs put in order.
+        const __m256 e = _mm256_shuffle_ps(a, b, _MM_SHUFFLE(2, 0, 2, 0));
+        const __m256 o = _mm256_shuffle_ps(a, b, _MM_SHUFFLE(3, 1, 3, 1));
+        _mm256_storeu_ps(evens + x / 2, _mm256_castpd_ps(_mm256_permute4x64_pd(
+                                            _mm256_castps_pd(e), _MM_SHUFFLE(3, 1, 2, 0))));
+        _mm256_storeu_ps(odds + x / 2, _mm256_castpd_ps(_mm256_permute4x64_pd(
+                                           _mm256_castps_pd(o), _MM_SHUFFLE(3, 1, 2, 0))));
+    }
+#endif
+    for (; x + 1 < W; x += 2) {
+        evens[x / 2] = src[x];
+        odds[x / 2] = src[x + 1];
+    }
+    if (x < W) evens[x / 2] = src[x];
+}
+
 // One input plane (H x W) zero-padded as p says, each padded row stored as `phases` runs of
 // ceil(Wp / phases) floats, run q holding columns q, q + phases, ... (phases 1: the padded row).
 inline void copyPadded(const float* from, int H, int W, const WindowParams& p, int phases,
@@ -82,6 +115,18 @@ inline void copyPadded(const float* from, int H, int W, const WindowParams& p, i
     // test per float cost more than the depthwise kernel's FMAs at stride 2.
     const std::int64_t rowLen = std::int64_t(phases) * run;
     std::fill(to, to + Hp * rowLen, 0.0f);
+    if (phases == 2) {
+        // Input column x is padded column x + padLeft: run (x + padLeft) % 2, entry
+        // (x + padLeft) / 2. So the even columns go to one run from entry padLeft / 2, the odd
+        // ones to the other from entry (padLeft + 1) / 2.
+        const int pl = p.padLeft;
+        for (int y = 0; y < H; ++y) {
+            float* row = to + std::int64_t(y + p.padTop) * rowLen;
+            splitEvenOdd(from + std::int64_t(y) * W, W, row + std::int64_t(pl % 2) * run + pl / 2,
+                         row + std::int64_t((pl + 1) % 2) * run + (pl + 1) / 2);
+        }
+        return;
+    }
     for (int y = 0; y < H; ++y) {
         const float* src = from + std::int64_t(y) * W;
         float* row = to + std::int64_t(y + p.padTop) * rowLen;

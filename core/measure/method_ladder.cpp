@@ -11,6 +11,9 @@
 #ifdef CONVSCOPE_HAVE_ONEDNN
 #include "peers/onednn_conv.h"
 #endif
+#ifdef CONVSCOPE_HAVE_XNNPACK
+#include "peers/xnnpack_conv.h"
+#endif
 
 namespace convscope::core::io {
 
@@ -18,6 +21,7 @@ namespace {
 // The rung whose non-conv layer times the outside rungs take (they time conv layers only).
 constexpr ConvMethod kNonConvTimesFrom = kTeachingConvMethod;
 const char* kOneDnn = "onednn (peer)";
+const char* kXnnpack = "xnnpack (peer)";
 const char* kFft = "fft (OpenCV dft)";
 }  // namespace
 
@@ -42,6 +46,9 @@ std::vector<std::string> ladderRungs() {
         if (!m.chooses) labels.push_back(std::string(m.label));  // auto is no rung: it picks one
 #ifdef CONVSCOPE_HAVE_ONEDNN
     labels.push_back(kOneDnn);
+#endif
+#ifdef CONVSCOPE_HAVE_XNNPACK
+    labels.push_back(kXnnpack);
 #endif
     labels.push_back(kFft);
     return labels;
@@ -98,6 +105,15 @@ std::vector<NetworkProfile> profileLadder(Network& net, const ProfileOptions& op
                                   checked([&](const ConvolutionLayer& conv, const Shape& in) {
                                       peers::OneDnnConv peer(in, conv.params(), conv.weights(),
                                                              conv.bias());
+                                      return peer.timeMs(options.warmup + 1, options.repeat);
+                                  })));
+#endif
+#ifdef CONVSCOPE_HAVE_XNNPACK
+    begin(rung++);
+    ladder.push_back(externalRung(net, like, kXnnpack, options.batch,
+                                  checked([&](const ConvolutionLayer& conv, const Shape& in) {
+                                      peers::XnnpackConv peer(in, conv.params(), conv.weights(),
+                                                              conv.bias());
                                       return peer.timeMs(options.warmup + 1, options.repeat);
                                   })));
 #endif
