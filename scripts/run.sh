@@ -16,12 +16,13 @@ mode=${1:-}
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 jobs=$(nproc 2>/dev/null || echo 2)
 
-# To build and start the app (the ONNX library reads .onnx files). oneDNN (a peer of the method
-# ladder) is optional; its CMake package needs the OpenCL headers, only a Recommends of libdnnl-dev.
+# To build and start the app (the ONNX library reads .onnx files). oneDNN and XNNPACK (peers of
+# the method ladder) are optional; oneDNN's CMake package needs the OpenCL headers, only a
+# Recommends of libdnnl-dev, and xnnpack.h needs pthreadpool.h, which libxnnpack-dev lacks.
 packages=(build-essential cmake ninja-build pkg-config
           qt6-base-dev qt6-svg-dev libgl-dev libeigen3-dev libopencv-dev libgif-dev
           libonnx-dev libprotobuf-dev protobuf-compiler
-          libdnnl-dev ocl-icd-opencl-dev xvfb xauth)
+          libdnnl-dev ocl-icd-opencl-dev libxnnpack-dev libpthreadpool-dev xvfb xauth)
 # To run every test as well: gtest, benchmarks, the ONNX node tests, images, emulated CPUs for the
 # kernel variants (qemu-user); OpenBLAS, the blocked GEMM's peer (bench, test_blas_gemm); file,
 # for CPack to compute the .deb's dependencies; PyTorch, torchvision, ONNX and NumPy for the
