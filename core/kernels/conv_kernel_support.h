@@ -100,12 +100,14 @@ inline void splitEvenOdd(const float* src, int W, float* evens, float* odds) {
 
 // One input plane (H x W) zero-padded as p says, each padded row stored as `phases` runs of
 // ceil(Wp / phases) floats, run q holding columns q, q + phases, ... (phases 1: the padded row).
+// padsZero: `to` already holds a plane of this geometry (its padding is zero; only the image's
+// pixels are written), as when one buffer takes plane after plane.
 inline void copyPadded(const float* from, int H, int W, const WindowParams& p, int phases,
-                       float* to) {
+                       float* to, bool padsZero = false) {
     const int Hp = H + p.padTop + p.padBottom, Wp = W + p.padLeft + p.padRight;
     const int run = (Wp + phases - 1) / phases;
     if (phases == 1) {  // rows copied whole: an element loop cost ~5-10% of conv2-conv5
-        std::fill(to, to + std::int64_t(Hp) * Wp, 0.0f);
+        if (!padsZero) std::fill(to, to + std::int64_t(Hp) * Wp, 0.0f);
         for (int y = 0; y < H; ++y)
             std::copy(from + std::int64_t(y) * W, from + std::int64_t(y + 1) * W,
                       to + std::int64_t(y + p.padTop) * Wp + p.padLeft);
@@ -114,7 +116,7 @@ inline void copyPadded(const float* from, int H, int W, const WindowParams& p, i
     // Zero everything, then one strided copy per (row, phase): the element loop with a bounds
     // test per float cost more than the depthwise kernel's FMAs at stride 2.
     const std::int64_t rowLen = std::int64_t(phases) * run;
-    std::fill(to, to + Hp * rowLen, 0.0f);
+    if (!padsZero) std::fill(to, to + Hp * rowLen, 0.0f);
     if (phases == 2) {
         // Input column x is padded column x + padLeft: run (x + padLeft) % 2, entry
         // (x + padLeft) / 2. So the even columns go to one run from entry padLeft / 2, the odd

@@ -140,12 +140,14 @@ void convolveDepthwise(const Tensor& input, const Tensor& weights, const std::ve
     TaskProgress gate(tasks, cancelled, progress);
 #pragma omp parallel num_threads(threads)
     {
+        // Zeroed once: the padding and the slack (read, never stored) stay zero, each channel
+        // writes only its pixels (zeroing the plane per channel was 10% of a MobileNet layer).
         float* src = planes + omp_get_thread_num() * planeFloats;
-        std::fill(src + plane, src + planeFloats, 0.0f);  // the slack: read, never stored
+        std::fill(src, src + planeFloats, 0.0f);
 #pragma omp for schedule(static)
         for (std::int64_t t = 0; t < tasks; ++t) {
             if (!gate.proceed(t)) continue;
-            copyPadded(input.data() + t * H * W, H, W, p, s, src);
+            copyPadded(input.data() + t * H * W, H, W, p, s, src, /*padsZero=*/true);
             const int b = int(t / C), c = int(t % C);
             for (int j = 0; j < mult; ++j) {
                 const int m = c * mult + j;
