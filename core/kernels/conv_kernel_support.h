@@ -79,6 +79,15 @@ inline void splitEvenOdd(const float* src, int W, float* evens, float* odds) {
         _mm512_storeu_ps(evens + x / 2, _mm512_permutex2var_ps(a, even, b));
         _mm512_storeu_ps(odds + x / 2, _mm512_permutex2var_ps(a, odd, b));
     }
+    if (const int rest = W - x; rest > 0) {  // the last 1..31 under masks (a 56-wide row: 24)
+        const auto mask = [](int n) { return __mmask16(n >= 16 ? 0xFFFF : (1u << n) - 1); };
+        const __m512 a = _mm512_maskz_loadu_ps(mask(rest), src + x);
+        const __m512 b = _mm512_maskz_loadu_ps(mask(std::max(0, rest - 16)), src + x + 16);
+        _mm512_mask_storeu_ps(evens + x / 2, mask((rest + 1) / 2),
+                              _mm512_permutex2var_ps(a, even, b));
+        _mm512_mask_storeu_ps(odds + x / 2, mask(rest / 2), _mm512_permutex2var_ps(a, odd, b));
+        return;
+    }
 #elif defined(__AVX2__)
     for (; x + 16 <= W; x += 16) {
         const __m256 a = _mm256_loadu_ps(src + x), b = _mm256_loadu_ps(src + x + 8);

@@ -62,45 +62,74 @@ struct Simd {  // plain arrays the compiler may vectorise
     }
 };
 #endif
-// Pixels of one row held in registers: 8 vectors (128 pixels with AVX-512: a 112-wide MobileNet
-// row in one tile) + the broadcast weight + the loaded input.
-constexpr int kMaxVectors = 8;
+// Pixels of one row held in registers: up to 8 vectors (128 pixels with AVX-512: a 112-wide
+// MobileNet row in one tile), for up to 4 rows at once (each tap's weight broadcast once for
+// them: one row at a time, the broadcasts, the call and the stores were as many instructions as
+// the FMAs on 14- and 28-pixel rows). kMaxAccumulators leaves registers for the weight and the
+// loaded input.
+constexpr int kMaxVectors = 8, kMaxRows = 4;
+#if defined(__AVX512F__)
+constexpr int kMaxAccumulators = 24;
+#elif defined(__AVX2__)
+constexpr int kMaxAccumulators = 12;
+#else
+constexpr int kMaxAccumulators = 8;
+#endif
 
-// out[x] = bias + Σ_t w[t] · src[offsets[t] + x] for x < count (NV vectors, the last partial).
-// Lanes past `count` read the slack after the row (never stored).
-template <int NV>
-void rowTile(const float* src, const std::int64_t* offsets, int taps, const float* w, float bias,
-             float* out, int count) {
+// For rows r < R: out[r * outRow + x] = bias + Σ_t w[t] · src[r * srcRow + offsets[t] + x] for
+// x < count (NV vectors, the last partial). Lanes past `count` read the slack after the row
+// (never stored).
+template <int NV, int R>
+void rowTile(const float* src, std::int64_t srcRow, const std::int64_t* offsets, int taps,
+             const float* w, float bias, float* out, std::int64_t outRow, int count) {
     using V = Simd::V;
-    V acc[NV];
+    V acc[R][NV];
+#pragma GCC unroll 4
+    for (int r = 0; r < R; ++r)
 #pragma GCC unroll 8
-    for (int v = 0; v < NV; ++v) acc[v] = Simd::set1(bias);
+        for (int v = 0; v < NV; ++v) acc[r][v] = Simd::set1(bias);
     for (int t = 0; t < taps; ++t) {
         const float* s = src + offsets[t];
         const V wt = Simd::set1(w[t]);
+#pragma GCC unroll 4
+        for (int r = 0; r < R; ++r)
 #pragma GCC unroll 8
-        for (int v = 0; v < NV; ++v)
-            acc[v] = Simd::fma(Simd::loadu(s + v * Simd::lanes), wt, acc[v]);
+            for (int v = 0; v < NV; ++v)
+                acc[r][v] = Simd::fma(Simd::loadu(s + r * srcRow + v * Simd::lanes), wt, acc[r][v]);
     }
+#pragma GCC unroll 4
+    for (int r = 0; r < R; ++r)
 #pragma GCC unroll 8
-    for (int v = 0; v < NV; ++v) {
-        const int left = count - v * Simd::lanes;
-        if (left >= Simd::lanes)
-            Simd::storeu(out + v * Simd::lanes, acc[v]);
-        else if (left > 0)
-            Simd::storeFirst(out + v * Simd::lanes, acc[v], left);
-    }
+        for (int v = 0; v < NV; ++v) {
+            const int left = count - v * Simd::lanes;
+            float* o = out + r * outRow + v * Simd::lanes;
+            if (left >= Simd::lanes)
+                Simd::storeu(o, acc[r][v]);
+            else if (left > 0)
+                Simd::storeFirst(o, acc[r][v], left);
+        }
 }
 
-using RowTileFn = void (*)(const float*, const std::int64_t*, int, const float*, float, float*,
-                           int);
-template <std::size_t... I>
-constexpr std::array<RowTileFn, kMaxVectors> tilesFor(std::index_sequence<I...>) {
-    return {&rowTile<int(I) + 1>...};
+using RowTileFn = void (*)(const float*, std::int64_t, const std::int64_t*, int, const float*,
+                           float, float*, std::int64_t, int);
+// Only tiles that fit the registers are instantiated.
+template <int NV, int R>
+constexpr RowTileFn tileIfFits() {
+    if constexpr (NV * R <= kMaxAccumulators)
+        return &rowTile<NV, R>;
+    else
+        return nullptr;
 }
-// kTiles[vectors - 1]
-constexpr std::array<RowTileFn, kMaxVectors> kTiles =
-    tilesFor(std::make_index_sequence<kMaxVectors>());
+template <int R, std::size_t... I>
+constexpr std::array<RowTileFn, kMaxVectors> tilesFor(std::index_sequence<I...>) {
+    return {tileIfFits<int(I) + 1, R>()...};
+}
+// kTiles[rows - 1][vectors - 1]
+constexpr std::array<std::array<RowTileFn, kMaxVectors>, kMaxRows> kTiles = {
+    tilesFor<1>(std::make_index_sequence<kMaxVectors>()),
+    tilesFor<2>(std::make_index_sequence<kMaxVectors>()),
+    tilesFor<3>(std::make_index_sequence<kMaxVectors>()),
+    tilesFor<4>(std::make_index_sequence<kMaxVectors>())};
 
 }  // namespace
 
@@ -131,6 +160,9 @@ void convolveDepthwise(const Tensor& input, const Tensor& weights, const std::ve
     const int vectors = (OW + Simd::lanes - 1) / Simd::lanes;
     const int rowTiles = (vectors + kMaxVectors - 1) / kMaxVectors;
     const int perTile = (vectors + rowTiles - 1) / rowTiles;
+    // As many rows per tile as the registers hold for that width.
+    const int rowsPerTile = std::clamp(kMaxAccumulators / perTile, 1, kMaxRows);
+    const std::int64_t inRow = std::int64_t(p.strideH) * rowLen;
 
     // One allocation, here (an exception cannot leave an OpenMP region): a plane per thread.
     const int threads = threadCount();
@@ -154,13 +186,15 @@ void convolveDepthwise(const Tensor& input, const Tensor& weights, const std::ve
                 const float* w = weights.data() + std::int64_t(m) * taps;
                 const float add = bias.empty() ? 0.0f : bias[std::size_t(m)];
                 float* out = output.data() + (std::int64_t(b) * M + m) * OH * OW;
-                for (int y = 0; y < OH; ++y) {
-                    const float* in = src + std::int64_t(y) * p.strideH * rowLen;
+                for (int y = 0; y < OH; y += rowsPerTile) {
+                    const int rows = std::min(rowsPerTile, OH - y);
+                    const float* in = src + std::int64_t(y) * inRow;
                     for (int v0 = 0; v0 < vectors; v0 += perTile) {
                         const int nv = std::min(perTile, vectors - v0), x0 = v0 * Simd::lanes;
-                        kTiles[std::size_t(nv - 1)](in + x0, offsets.data(), taps, w, add,
-                                                    out + std::int64_t(y) * OW + x0,
-                                                    std::min(nv * Simd::lanes, OW - x0));
+                        kTiles[std::size_t(rows - 1)][std::size_t(nv - 1)](
+                            in + x0, inRow, offsets.data(), taps, w, add,
+                            out + std::int64_t(y) * OW + x0, OW,
+                            std::min(nv * Simd::lanes, OW - x0));
                     }
                 }
             }
