@@ -488,13 +488,13 @@ void ProfilePanel::showResult() {
                                          p.categoryMs(core::LayerCategory::FullyConnected)) /
                                         sum
                                   : 0;
-    QString text = tr("<b>%1</b>: %2 ms per forward (batch %3, %4 threads, %5, kernels %8); conv + "
+    QString text = tr("<b>%1</b>: %2 ms per forward (batch %3, %4, %5, kernels %8); conv + "
                       "fc = <b>%6%</b> of the layer time. FMA peak measured here: %7 GFLOP/s on "
-                      "%4 threads.")
+                      "%4.")
                        .arg(QString::fromStdString(p.network))
                        .arg(p.medianTotalMs, 0, 'f', 2)
                        .arg(p.batch)
-                       .arg(p.threads)
+                       .arg(p.threads == 1 ? tr("1 thread") : tr("%1 threads").arg(p.threads))
                        .arg(QString::fromUtf8(core::toString(p.method)))
                        .arg(convFc, 0, 'f', 1)
                        .arg(ctx.peakGflops, 0, 'f', 0)
@@ -506,12 +506,16 @@ void ProfilePanel::showResult() {
                     .arg(ctx.peerTotalMs, 0, 'f', 2)
                     .arg(p.medianTotalMs / ctx.peerTotalMs, 0, 'f', 2)
                     .arg(ctx.peerMaxAbsDiff, 0, 'g', 2);
+    if (core::methodInfo(p.method).chooses)
+        text += tr(" Auto timed each conv's methods once at set-up (%1 ms; the Method column's "
+                   "tooltips give the times).")
+                    .arg(p.prepareMs, 0, 'f', 0);
     m_summary->setText(text);
 
     // The direct methods have no GEMM: their conv time sits in that column (core::ConvStats);
     // auto mixes both and names each layer's method.
     const bool chooses = core::methodInfo(p.method).chooses;
-    const QString convColumn = chooses                     ? tr("GEMM or direct conv ms")
+    const QString convColumn = chooses                     ? tr("GEMM or conv ms")
                                : core::isDirect(p.method) ? tr("Direct conv ms")
                                                           : tr("GEMM ms");
     const QStringList headers = {tr("Layer"),      tr("Type"),       tr("Method"),
