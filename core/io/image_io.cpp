@@ -1,10 +1,13 @@
 // Image decoding via OpenCV with size checks and clear errors.
 #include "io/image_io.h"
 
+#include <cstring>
+
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <cstdlib>
+#include <cstring>
 #include <fstream>
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
@@ -82,6 +85,18 @@ void limitOpenCvDecoders() {
     (void)once;
 }
 
+// Formats OpenCV's decoders would take but that are not opened, with why; the article and name
+// of the one `bytes` holds, or null. No teaching image needs them.
+const char* refusedFormat(const unsigned char* bytes, std::size_t size) {
+    // OpenEXR: inside imdecode it allocates what a header claims and can take minutes on a
+    // damaged file.
+    if (size >= 4 && std::memcmp(bytes, "\x76\x2f\x31\x01", 4) == 0) return "an OpenEXR image";
+    // DICOM ("DICM" after a 128-byte preamble): OpenCV's GDCM decoder aborts the process on a
+    // damaged file (an assert in gdcm::Reader, found by fuzz_image).
+    if (size >= 132 && std::memcmp(bytes + 128, "DICM", 4) == 0) return "a DICOM file";
+    return nullptr;
+}
+
 std::string truncationWarning(const ImageHeader& h, const std::string& what) {
     if (!h.truncated) return {};
     return "'" + what + "' ends before its " + h.format +
@@ -105,12 +120,10 @@ Tensor decodeImage(const unsigned char* bytes, std::size_t size, const ImageOpti
         checkFileBytes(std::int64_t(size), what);
         const ImageHeader header = readImageHeader(bytes, size);
         checkImageHeader(header, what);
-        // OpenEXR, inside imdecode, allocates what a header claims and can take minutes on a
-        // damaged file; no teaching image needs it.
-        if (size >= 4 && bytes[0] == 0x76 && bytes[1] == 0x2f && bytes[2] == 0x31 && bytes[3] == 0x01)
-            throw Error(ErrorCategory::Io,
-                        "'" + what + "' is an OpenEXR image, which ConvScope does not open; "
-                                     "convert it to PNG, TIFF or PFM first");
+        if (const char* format = refusedFormat(bytes, size))
+            throw Error(ErrorCategory::Io, "'" + what + "' is " + format +
+                                               ", which ConvScope does not open; convert it to "
+                                               "PNG, TIFF or PFM first");
         limitOpenCvDecoders();
         const cv::Mat buffer(1, int(size), CV_8U, const_cast<unsigned char*>(bytes));
         cv::Mat decoded;

@@ -14,6 +14,7 @@
 #include "base/limits.h"
 #include "io/image_header.h"
 #include "io/image_io.h"
+#include "io/kernel_files.h"
 #include "test_util.h"
 
 using namespace convscope::core;
@@ -255,4 +256,14 @@ TEST(ImageHeader, OpenExrAndNonFinitePixelsAreRefused) {
     pfm.append(reinterpret_cast<const char*>(values), sizeof values);
     expectError([&] { io::loadImage(write("nan.pfm", pfm)); }, ErrorCategory::Io,
                 "holds NaN or infinite pixel values");
+}
+
+// Found by the hour-long fuzz_image run: OpenCV's DICOM decoder (GDCM) aborted the process (an
+// assert in gdcm::Reader) on a 134-byte file with "DICM" after the 128-byte preamble.
+TEST(ImageHeader, DicomIsRefusedBeforeOpenCvSeesIt) {
+    const std::string dicom = std::string(128, '(') + "DICMG\r";
+    const std::string path = write("x.dcm", dicom);
+    expectError([&] { io::loadImage(path); }, ErrorCategory::Io,
+                "is a DICOM file, which ConvScope does not open; convert it to PNG");
+    expectError([&] { io::loadKernelImage(path, false); }, ErrorCategory::Io, "a DICOM file");
 }
