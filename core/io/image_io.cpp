@@ -143,25 +143,28 @@ Tensor decodeImage(const unsigned char* bytes, std::size_t size, const ImageOpti
     });
 }
 
+ImageHeader readImageFileHeader(const std::string& path) {
+    const std::int64_t size = regularFileSize(path, "an image");
+    checkFileBytes(size, path);
+    // The first 64 KiB (a TIFF's directory may be further: then the whole first MiB) and the
+    // last 4 KiB for the end marker.
+    std::ifstream in(path, std::ios::binary);
+    const std::int64_t head = std::min<std::int64_t>(size, 1 << 20);
+    std::string bytes(std::size_t(head), '\0');
+    in.read(bytes.data(), std::streamsize(head));
+    if (size > head) {
+        const std::size_t at = bytes.size();
+        bytes.resize(at + 4096);
+        in.seekg(size - 4096);
+        in.read(bytes.data() + at, 4096);
+    }
+    if (!in) throw Error(ErrorCategory::Io, "'" + path + "' could not be read");
+    return readImageHeader(reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size(), size);
+}
+
 std::string checkImageFile(const std::string& path) {
     return guardedParse(path, [&] {
-        const std::int64_t size = regularFileSize(path, "an image");
-        checkFileBytes(size, path);
-        // The first 64 KiB (a TIFF's directory may be further: then the whole first MiB) and the
-        // last 4 KiB for the end marker.
-        std::ifstream in(path, std::ios::binary);
-        const std::int64_t head = std::min<std::int64_t>(size, 1 << 20);
-        std::string bytes(std::size_t(head), '\0');
-        in.read(bytes.data(), std::streamsize(head));
-        if (size > head) {
-            const std::size_t at = bytes.size();
-            bytes.resize(at + 4096);
-            in.seekg(size - 4096);
-            in.read(bytes.data() + at, 4096);
-        }
-        if (!in) throw Error(ErrorCategory::Io, "'" + path + "' could not be read");
-        const ImageHeader header =
-            readImageHeader(reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size(), size);
+        const ImageHeader header = readImageFileHeader(path);
         checkImageHeader(header, path);
         return truncationWarning(header, path);
     });

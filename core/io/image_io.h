@@ -6,6 +6,7 @@
 
 #include "base/limits.h"
 #include "base/tensor.h"
+#include "io/image_header.h"
 
 namespace convscope::core::io {
 
@@ -47,5 +48,9 @@ Tensor decodeImage(const unsigned char* bytes, std::size_t size, const ImageOpti
 // GUI's Qt reader): the file's size, its header against the limits. Returns a warning for a
 // truncated file ("" if none). Throws as loadImage.
 std::string checkImageFile(const std::string& path);
+
+// What the file's header declares (image_header.h), read from its head and tail without decoding;
+// format "" when not a format it knows. Throws Error(Io) for a missing, empty or unreadable file.
+ImageHeader readImageFileHeader(const std::string& path);
 
 }  // namespace convscope::core::io

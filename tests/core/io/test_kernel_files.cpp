@@ -143,6 +143,20 @@ TEST(KernelFiles, ByExtensionAndImages) {
     expectError([&] { loadKernelFile(junk); }, ErrorCategory::Io, "not an image");
 }
 
+// Found by the hour-long fuzz_image run: an image far larger than any kernel was decoded in full
+// (a 40-byte bare WebP declaring 1779 x 15471 pixels: 6 s under ASan) before its size was refused.
+// Now its header is.
+TEST(KernelFiles, AnImageLargerThanAKernelIsRefusedByItsHeader) {
+    // Decoded, this one would fail as short (an Io error); by its header it is too large.
+    const std::string huge = tempFile("huge.pgm", std::string("P5\n5000 5000\n255\n") + "abcd");
+    expectError([&] { loadKernelImage(huge, false); }, ErrorCategory::InvalidConfig,
+                "the limit for a teaching kernel");
+    const std::string wide = tempFile("wide.pgm", std::string("P5\n1000 2\n255\n") + "abcd");
+    expectError([&] { loadKernelImage(wide, false); }, ErrorCategory::InvalidConfig,
+                "is a 2x1000 kernel; the largest side is 64");
+    expectError([&] { loadKernelFile(wide); }, ErrorCategory::InvalidConfig, "the largest side is 64");
+}
+
 // Finite weights whose sum over a window of 8-bit pixels is not: refused by size, not shown as inf.
 TEST(KernelFiles, WeightsThatWouldOverflowFloatAreRefused) {
     const std::string big = tempFile("big.csv", "3e38 3e38\n3e38 3e38\n");
