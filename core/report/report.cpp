@@ -91,9 +91,20 @@ std::string profileTable(const NetworkProfile& p, const ReportContext& ctx) {
     if (chooses) {
         out += format("auto: each conv's method timed at set-up (%.0f ms, remembered by shape):\n",
                       p.prepareMs);
-        for (const LayerProfile& l : p.layers)
-            if (!l.methodWhy.empty())
+        // A layer of a shape already listed (a ResNet's repeated blocks) names that layer.
+        std::vector<std::pair<std::string, std::string>> listed;  // why, the first layer's name
+        for (const LayerProfile& l : p.layers) {
+            if (l.methodWhy.empty()) continue;
+            const auto same = std::find_if(listed.begin(), listed.end(),
+                                           [&](const auto& w) { return w.first == l.methodWhy; });
+            if (same != listed.end()) {
+                out += format("  %-8s %s (the shape of %s)\n", l.name.c_str(), l.method.c_str(),
+                              same->second.c_str());
+            } else {
                 out += format("  %-8s %s\n", l.name.c_str(), l.methodWhy.c_str());
+                listed.emplace_back(l.methodWhy, l.name);
+            }
+        }
     }
     out += "by category:";
     for (LayerCategory c : kCategories) {
