@@ -32,11 +32,14 @@ COLUMNS = ["name", "opset", "input_shape", "output_shape", "onnx_bytes", "input_
 
 # name, opset, input side. Most at opset 11; a few at 13 and 17 so the importer sees them:
 # convnext_tiny at 17, where torch 1.13 can emit LayerNormalization natively (the manifest's
-# note says whether it did); mobilenet_v2 at 11, where ReLU6 becomes Clip with min/max inputs.
+# note says whether it did); mobilenet_v2 at 11, where ReLU6 becomes Clip with min/max inputs,
+# and again at 10 (Clip with attributes), which OpenCV 4.6 reads: the depthwise network beside a
+# peer (bench/zoo_table.py). A name's "_opsetN" suffix only names the export.
 ZOO = [
     ("alexnet", 11, 224),
     ("vgg11", 11, 224),
     ("resnet18", 13, 224),
+    ("resnet50", 11, 224),
     ("resnext50_32x4d", 11, 224),
     ("wide_resnet50_2", 11, 224),
     ("squeezenet1_1", 11, 224),
@@ -44,6 +47,7 @@ ZOO = [
     ("googlenet", 11, 224),
     ("inception_v3", 11, 299),
     ("mobilenet_v2", 11, 224),
+    ("mobilenet_v2_opset10", 10, 224),
     ("mobilenet_v3_small", 13, 224),
     ("mnasnet0_5", 11, 224),
     ("shufflenet_v2_x0_5", 13, 224),
@@ -110,7 +114,7 @@ def build_model(name):
         # No auxiliary heads (eval ignores them anyway); PyTorch's default initialisation instead
         # of the truncated-normal pass, which is slow and warns when left unset.
         kwargs.update(aux_logits=False, init_weights=False)
-    return getattr(tvm, name)(**kwargs)
+    return getattr(tvm, name.split("_opset")[0])(**kwargs)
 
 
 def trained_like(model, generator):
