@@ -117,6 +117,55 @@ TEST(Pooling, AverageCountIncludePadBothWays) {
     for (float v : exclude.span()) EXPECT_FLOAT_EQ(v, 1.0f);
 }
 
+// The layer's fast paths (max: a -inf-padded plane, tap by tap over rows; average: the inside
+// windows without checks) against the obvious loops, over strides, pads, dilations, ceil mode and
+// both divisors, on planes narrow and wide enough for the vector loops' tails.
+TEST(Pooling, EveryGeometryMatchesTheObviousLoops) {
+    struct Case {
+        int h, w, k, s, pad, dil;
+        bool ceil;
+    } cases[] = {{7, 9, 3, 1, 1, 1, true},  {14, 14, 3, 1, 1, 1, true}, {13, 17, 3, 2, 0, 1, true},
+                 {12, 33, 2, 2, 0, 1, false}, {9, 8, 3, 2, 1, 2, false}, {6, 6, 5, 3, 2, 1, true},
+                 {5, 40, 3, 1, 0, 1, false}, {3, 3, 3, 1, 1, 1, false}};
+    std::uint32_t seed = 5;
+    for (const Case& t : cases)
+        for (PoolMethod method : {PoolMethod::Max, PoolMethod::Average})
+            for (bool includePad : {false, true}) {
+                WindowParams p = WindowParams::square(t.k, t.s, t.pad, t.dil);
+                p.ceilMode = t.ceil;
+                const Tensor in = randomTensor({2, 3, t.h, t.w}, seed++);
+                const Tensor out = run(PoolingLayer("pool", method, p, includePad), {&in});
+                const int H = t.h, W = t.w;
+                for (int n = 0; n < 2; ++n)
+                    for (int c = 0; c < 3; ++c)
+                        for (int oy = 0; oy < out.h(); ++oy)
+                            for (int ox = 0; ox < out.w(); ++ox) {
+                                float best = -INFINITY;
+                                double sum = 0;
+                                int inside = 0, padded = 0;
+                                for (int ki = 0; ki < t.k; ++ki)
+                                    for (int kj = 0; kj < t.k; ++kj) {
+                                        const int y = oy * t.s - t.pad + ki * t.dil;
+                                        const int x = ox * t.s - t.pad + kj * t.dil;
+                                        padded += y >= -t.pad && y < H + t.pad && x >= -t.pad &&
+                                                  x < W + t.pad;
+                                        if (y < 0 || y >= H || x < 0 || x >= W) continue;
+                                        best = std::max(best, in.at(n, c, y, x));
+                                        sum += in.at(n, c, y, x);
+                                        ++inside;
+                                    }
+                                const float expected =
+                                    method == PoolMethod::Max
+                                        ? best
+                                        : float(sum / (includePad ? padded : inside));
+                                ASSERT_EQ(out.at(n, c, oy, ox), expected)
+                                    << "k" << t.k << " s" << t.s << " pad " << t.pad << " dil "
+                                    << t.dil << (t.ceil ? " ceil" : "") << " at " << oy << ","
+                                    << ox << (method == PoolMethod::Max ? " max" : " average");
+                            }
+            }
+}
+
 TEST(Pooling, GlobalAverage) {
     const Tensor in = randomTensor({2, 3, 5, 4}, 1);
     const Tensor out = run(*PoolingLayer::global("gap", PoolMethod::Average), {&in});
