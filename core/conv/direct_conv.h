@@ -67,10 +67,11 @@ void convolveDirectSimd(const Tensor& input, const DirectConvWeights& weights, i
                         const std::function<void(double)>& progress = {});
 
 // Few filters per group (up to kFewFilters, e.g. one teaching kernel, or one map of a layer): a
-// 32-channel block would be mostly zeros, so direct-simd turns around and puts 16 consecutive
-// output pixels in a vector instead, up to 4 filters x 24 vectors per register tile, reading a
+// 32-channel block would be mostly zeros, so direct-simd turns around and puts 16 (AVX2: 8)
+// consecutive output pixels in a vector instead, up to 4 filters x 24 (AVX2: 4 x 2, 1 x 10)
+// vectors per register tile, reading a
 // copy of the padded input whose rows are split by stride phase (so a stride-s row's pixels are
-// consecutive too), and writes NCHW rows directly. directSimdByPixels says when (AVX-512 builds).
+// consecutive too), and writes NCHW rows directly. directSimdByPixels says when (AVX-512 and AVX2).
 inline constexpr int kFewFilters = 8;
 bool directSimdByPixels(const WindowParams& p, int outChannels);
 // output = conv(input) + bias; weights M x C/groups x kh x kw as stored (no packing).

@@ -145,44 +145,78 @@ void storeChannel(const float* column, int count, float add, float* out) {
     for (; x < count; ++x) out[x] = column[x * OCB] + add;
 }
 
+#if defined(__AVX512F__) || (defined(__AVX2__) && defined(__FMA__))
+// The by-pixels kernel's vectors: 16 pixels a zmm with AVX-512, 8 a ymm with AVX2.
+struct PixelSimd {
 #if defined(__AVX512F__)
+    using V = __m512;
+    static constexpr int lanes = 16;
+    static V zero() { return _mm512_setzero_ps(); }
+    static V set1(float x) { return _mm512_set1_ps(x); }
+    static V loadu(const float* p) { return _mm512_loadu_ps(p); }
+    static V fma(V a, V b, V c) { return _mm512_fmadd_ps(a, b, c); }
+    static V add(V a, V b) { return _mm512_add_ps(a, b); }
+    static void storeu(float* p, V v) { _mm512_storeu_ps(p, v); }
+    static void storeFirst(float* p, V v, int n) {
+        _mm512_mask_storeu_ps(p, __mmask16((1u << n) - 1), v);
+    }
+#else
+    using V = __m256;
+    static constexpr int lanes = 8;
+    static V zero() { return _mm256_setzero_ps(); }
+    static V set1(float x) { return _mm256_set1_ps(x); }
+    static V loadu(const float* p) { return _mm256_loadu_ps(p); }
+    static V fma(V a, V b, V c) { return _mm256_fmadd_ps(a, b, c); }
+    static V add(V a, V b) { return _mm256_add_ps(a, b); }
+    static void storeu(float* p, V v) { _mm256_storeu_ps(p, v); }
+    static void storeFirst(float* p, V v, int n) {
+        const __m256i mask =
+            _mm256_cmpgt_epi32(_mm256_set1_epi32(n), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
+        _mm256_maskstore_ps(p, mask, v);
+    }
+#endif
+};
 // The by-pixels kernel (few filters): out[m][y][x0 + i] (+ bias) for i < count, m < MB, from NV
-// vectors of 16 consecutive output pixels per filter. src points at the tile's first pixel in
-// the phase-split input (below), so every tap's 16 pixels are 16 consecutive floats.
-constexpr int kPixelAccumulators = 24;  // MB x NV zmm, + MB weights + 1 input vector
+// vectors of PixelSimd::lanes consecutive output pixels per filter. src points at the tile's first
+// pixel in the phase-split input (below), so every tap's pixels are consecutive floats.
+#if defined(__AVX512F__)
+constexpr int kPixelAccumulators = 24;  // MB x NV zmm, + MB weights + 1 input vector of 32
+#else
+constexpr int kPixelAccumulators = 10;  // MB x NV ymm, + MB weights + 1 input vector of 16
+#endif
 constexpr int kFilterBlock = 4, kMaxPixelVectors = kPixelAccumulators;
 
 template <int MB, int NV>
 void pixelTile(const float* src, const std::int64_t* offsets, int taps, const float* w,
                std::int64_t ldw, const float* bias, float* out, std::int64_t ldo, int count) {
-    __m512 acc[MB][NV];
+    PixelSimd::V acc[MB][NV];
 #pragma GCC unroll 4
     for (int m = 0; m < MB; ++m)
 #pragma GCC unroll 24
-        for (int v = 0; v < NV; ++v) acc[m][v] = _mm512_setzero_ps();
+        for (int v = 0; v < NV; ++v) acc[m][v] = PixelSimd::zero();
     for (int k = 0; k < taps; ++k) {
         const float* s = src + offsets[k];
-        __m512 wm[MB];
+        PixelSimd::V wm[MB];
 #pragma GCC unroll 4
-        for (int m = 0; m < MB; ++m) wm[m] = _mm512_set1_ps(w[m * ldw + k]);
+        for (int m = 0; m < MB; ++m) wm[m] = PixelSimd::set1(w[m * ldw + k]);
 #pragma GCC unroll 24
         for (int v = 0; v < NV; ++v) {
-            const __m512 x = _mm512_loadu_ps(s + 16 * v);
+            const PixelSimd::V x = PixelSimd::loadu(s + PixelSimd::lanes * v);
 #pragma GCC unroll 4
-            for (int m = 0; m < MB; ++m) acc[m][v] = _mm512_fmadd_ps(wm[m], x, acc[m][v]);
+            for (int m = 0; m < MB; ++m) acc[m][v] = PixelSimd::fma(wm[m], x, acc[m][v]);
         }
     }
 #pragma GCC unroll 4
     for (int m = 0; m < MB; ++m) {
-        const __m512 b = _mm512_set1_ps(bias ? bias[m] : 0.0f);
+        const PixelSimd::V b = PixelSimd::set1(bias ? bias[m] : 0.0f);
 #pragma GCC unroll 24
         for (int v = 0; v < NV; ++v) {
-            const int left = count - 16 * v;
-            if (left >= 16)
-                _mm512_storeu_ps(out + m * ldo + 16 * v, _mm512_add_ps(acc[m][v], b));
+            const int left = count - PixelSimd::lanes * v;
+            float* o = out + m * ldo + PixelSimd::lanes * v;
+            if (left >= PixelSimd::lanes)
+                PixelSimd::storeu(o, PixelSimd::add(acc[m][v], b));
             else if (left > 0)
-                _mm512_mask_storeu_ps(out + m * ldo + 16 * v, __mmask16((1u << left) - 1),
-                                      _mm512_add_ps(acc[m][v], b));
+                PixelSimd::storeFirst(o, PixelSimd::add(acc[m][v], b), left);
         }
     }
 }
@@ -310,7 +344,7 @@ void convolveDirectSimd(const Tensor& input, const DirectConvWeights& weights, i
 }
 
 bool directSimdByPixels(const WindowParams& p, int outChannels) {
-#if defined(__AVX512F__)
+#if defined(__AVX512F__) || (defined(__AVX2__) && defined(__FMA__))
     return outChannels / p.groups <= kFewFilters;
 #else
     (void)p, (void)outChannels;
@@ -323,7 +357,7 @@ void convolveDirectSimdByPixels(const Tensor& input, const Tensor& weights,
                                 Tensor& output, Scratch& scratch,
                                 const std::function<bool()>& cancelled,
                                 const std::function<void(double)>& progress) {
-#if defined(__AVX512F__)
+#if defined(__AVX512F__) || (defined(__AVX2__) && defined(__FMA__))
     const int B = input.n(), C = input.c(), H = input.h(), W = input.w();
     const int G = p.groups, Cg = C / G, M = weights.n(), Mg = M / G;
     const int OH = output.h(), OW = output.w(), s = p.strideW;
@@ -344,10 +378,10 @@ void convolveDirectSimdByPixels(const Tensor& input, const Tensor& weights,
                 offsets.push_back(c * plane + std::int64_t(ki) * p.dilationH * rowLen +
                                   std::int64_t(dx % s) * run + dx / s);
             }
-    // A row of OW pixels as vectors of 16, in tiles as even as possible of at most
-    // 24 / filters vectors.
+    // A row of OW pixels as vectors of PixelSimd::lanes, in tiles as even as possible of at most
+    // kPixelAccumulators / filters vectors.
     const int filterBlocks = (Mg + kFilterBlock - 1) / kFilterBlock;
-    const int vectors = (OW + 15) / 16;
+    const int vectors = (OW + PixelSimd::lanes - 1) / PixelSimd::lanes;
     const std::int64_t tasks = std::int64_t(B) * G * filterBlocks * OH;
     TaskProgress gate(tasks, cancelled, progress);
 #pragma omp parallel num_threads(threadCount())
@@ -374,11 +408,11 @@ void convolveDirectSimdByPixels(const Tensor& input, const Tensor& weights,
             float* out =
                 output.data() + (std::int64_t(b) * M + m0) * OH * OW + std::int64_t(y) * OW;
             for (int v0 = 0; v0 < vectors; v0 += perTile) {
-                const int nv = std::min(perTile, vectors - v0), x0 = 16 * v0;
+                const int nv = std::min(perTile, vectors - v0), x0 = PixelSimd::lanes * v0;
                 kPixelTiles[std::size_t(mb - 1)][std::size_t(nv - 1)](
                     in + x0, offsets.data(), taps, weights.data() + std::int64_t(m0) * taps, taps,
                     bias.empty() ? nullptr : bias.data() + m0, out + x0, std::int64_t(OH) * OW,
-                    std::min(16 * nv, OW - x0));
+                    std::min(PixelSimd::lanes * nv, OW - x0));
             }
         }
     }
@@ -386,7 +420,7 @@ void convolveDirectSimdByPixels(const Tensor& input, const Tensor& weights,
 #else
     (void)input, (void)weights, (void)bias, (void)p, (void)output, (void)scratch, (void)cancelled,
         (void)progress;
-    throw Error(ErrorCategory::InvalidConfig, "the by-pixels direct conv needs AVX-512");
+    throw Error(ErrorCategory::InvalidConfig, "the by-pixels direct conv needs AVX2 or AVX-512");
 #endif
 }
 

@@ -78,7 +78,7 @@ const Case kCases[] = {
 };
 
 // Caffe's geometry (conv_geometry.h): padding equal to or past the effective kernel, so some
-// windows lie wholly in the padding. Few filters (direct-simd by pixels on AVX-512) and many
+// windows lie wholly in the padding. Few filters (direct-simd by pixels on AVX-512 and AVX2) and many
 // (channel blocks), 13 channels, 9x7 images, stride, dilation, groups, asymmetric pads.
 const Case kPaddingCases[] = {
     {1, 13, 9, 7, 5, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1},    // SqueezeNet v1.0 conv10: 1x1 pad 1
