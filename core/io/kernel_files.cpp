@@ -329,8 +329,11 @@ KernelFile loadKernelImage(const std::string& path, bool color) {
     // A kernel's sides are checked on the header first: a 40-byte WebP declaring 1779 x 15471
     // pixels took 6 s to decode (under ASan) only to be refused as a kernel after.
     if (const ImageHeader h = guardedParse(path, [&] { return readImageFileHeader(path); });
-        h.known() && h.width > 0 && h.height > 0)
-        kernelShape({color ? 3 : 1, h.height, h.width}, path);
+        h.known() && (h.width > limits::kMaxKernelSide || h.height > limits::kMaxKernelSide))
+        bad(path, "declares " + std::to_string(h.width) + " x " + std::to_string(h.height) +
+                      " pixels; a kernel image is at most " +
+                      std::to_string(limits::kMaxKernelSide) + " x " +
+                      std::to_string(limits::kMaxKernelSide) + " (resize or crop it)");
     Tensor t = loadImage(path, o);
     const Shape s = kernelShape({t.c(), t.h(), t.w()}, path);
     KernelFile k;

@@ -20,6 +20,7 @@ import random
 import re
 import shutil
 import signal
+import struct
 import sys
 import threading
 import time
@@ -150,6 +151,10 @@ def image_files(s):
     add("bomb_100000x100000.pgm", g.pgm_bytes(100000, 100000, data_len=64),
         both(dims("100000x100000"), big))
     add("bomb_png_named.jpg", g.png_header_only(30000, 30000), both(dims("30000x30000"), big))
+    # A bare VP8L bitstream (no RIFF container), which libwebp decodes (a fuzz_image finding).
+    add("bomb_bare_vp8l_16384x16384.webp",
+        b"\x2f" + struct.pack("<I", 16383 | 16383 << 14) + bytes(40),
+        both(dims("16384x16384"), big))
     # Broken and not-images: the message says which and names the file.
     trunc = r"(truncated|premature|incomplete|ends? (early|before)|cut short|corrupt)"
 
@@ -176,6 +181,8 @@ def image_files(s):
     add("garbage.png", bytes(random.Random(1).randrange(256) for _ in range(4096)), dec)
     add("text.png", b"this is not an image\n" * 10, dec)
     add("empty.png", b"", r"is empty")
+    # DICOM: OpenCV's GDCM decoder aborted the process on a damaged one (a fuzz_image finding).
+    add("damaged.dcm", b"(" * 128 + b"DICMG\r" + bytes(range(64)), rf"DICOM|{dec}")
     os.makedirs(d("a_directory.png"), exist_ok=True)
     items.append((d("a_directory.png"), r"is a (directory|folder)|not a (regular )?file",
                   "all"))
