@@ -104,8 +104,10 @@ void UnaryLayer::forward(std::span<const Tensor* const> inputs, Tensor& output,
                 return 0.5f * x * (1 + std::erf(x * 0.70710678118654752f));
             });
         case UnaryOp::Clip:
-            // NaN stays NaN (std::clamp would return a bound): the NaN check downstream sees it.
-            return mapElements(s, d, n, [a, b](float x) { return x < a ? a : (x > b ? b : x); });
+            // NaN stays NaN (std::max and std::min return their first argument when unordered;
+            // std::clamp would return a bound): the NaN check downstream sees it. Written as
+            // max then min, the loop vectorises.
+            return mapElements(s, d, n, [a, b](float x) { return std::min(std::max(x, a), b); });
         case UnaryOp::Elu:
             return mapElements(s, d, n,
                                [a](float x) { return x < 0 ? a * (std::exp(x) - 1) : x; });

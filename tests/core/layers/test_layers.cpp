@@ -6,6 +6,7 @@
 
 #include "gemm/gemm.h"
 #include "layers/activation.h"
+#include "layers/elementwise.h"
 #include "layers/fully_connected.h"
 #include "layers/normalization.h"
 #include "layers/pooling.h"
@@ -87,6 +88,34 @@ TEST(FullyConnected, InputSizeMismatchIsAnError) {
     FullyConnectedLayer fc("fc6", Tensor(4, 10, 1, 1), {});
     const Tensor in(1, 3, 2, 2);
     expectError([&] { run(fc, {&in}); }, ErrorCategory::ShapeMismatch, "has 12 values per image");
+}
+
+// ReLU (Caffe's max + slope * min) and Clip (max then min), written so they vectorise, against
+// their definitions: NaN stays NaN (the non-finite check downstream must see it), bounds hold,
+// on more floats than one vector and a tail.
+TEST(Activations, ReluAndClipKeepNaNAndMatchTheirDefinitions) {
+    Tensor in(1, 1, 1, 37);
+    for (int i = 0; i < 37; ++i) in.data()[i] = float(i - 18) * 0.5f;
+    in.data()[3] = NAN, in.data()[30] = INFINITY, in.data()[31] = -INFINITY;
+    for (float slope : {0.0f, 0.1f}) {
+        const Tensor out = run(ReluLayer("relu", slope), {&in});
+        for (int i = 0; i < 37; ++i) {
+            // -inf * 0 is NaN in the definition too.
+            const float x = in.data()[i], y = out.data()[i], want = x > 0 ? x : x * slope;
+            if (std::isnan(want))
+                EXPECT_TRUE(std::isnan(y)) << "ReLU slope " << slope << " of " << x;
+            else
+                EXPECT_EQ(y, want) << "ReLU slope " << slope << " of " << x;
+        }
+    }
+    const Tensor clip = run(UnaryLayer("relu6", UnaryOp::Clip, 0.0f, 6.0f), {&in});
+    for (int i = 0; i < 37; ++i) {
+        const float x = in.data()[i], y = clip.data()[i];
+        if (std::isnan(x))
+            EXPECT_TRUE(std::isnan(y)) << "Clip of NaN at " << i;
+        else
+            EXPECT_EQ(y, x < 0 ? 0.0f : x > 6 ? 6.0f : x) << "Clip of " << x;
+    }
 }
 
 TEST(Pooling, MaxHandWorkedWithCeilMode) {
