@@ -130,25 +130,31 @@ ImageHeader bmp(const Bytes& b) {
     return h;
 }
 
-ImageHeader webp(const Bytes& b) {
+// The WebP chunk at `at` ("VP8 ", "VP8L", "VP8X"; "ALPH" and "ICCP" chunks before it skipped),
+// as in a RIFF file (at 12) or bare: libwebp takes a first chunk without the container too.
+ImageHeader webp(const Bytes& b, std::size_t at = 12) {
     ImageHeader h;
     h.format = "WebP";
     h.channels = 4;
-    if (b.startsWith(12, "VP8 ")) {  // lossy: 14-bit sides after the frame tag and start code
-        h.width = b.le(26, 2) & 0x3FFF;
-        h.height = b.le(28, 2) & 0x3FFF;
-    } else if (b.startsWith(12, "VP8L")) {  // lossless: 14 bits each of (side - 1)
-        const std::uint32_t bits = b.le(21, 4);
+    for (int chunks = 0; chunks < 16 && b.has(at, 8) && (b.startsWith(at, "ALPH") ||
+                                                        b.startsWith(at, "ICCP"));
+         ++chunks)
+        at += 8 + (std::size_t(b.le(at + 4, 4)) + 1) / 2 * 2;  // chunks are padded to even sizes
+    if (b.startsWith(at, "VP8 ")) {  // lossy: 14-bit sides after the frame tag and start code
+        h.width = b.le(at + 14, 2) & 0x3FFF;
+        h.height = b.le(at + 16, 2) & 0x3FFF;
+    } else if (b.startsWith(at, "VP8L")) {  // lossless: 14 bits each of (side - 1)
+        const std::uint32_t bits = b.le(at + 9, 4);
         h.width = std::int64_t(bits & 0x3FFF) + 1;
         h.height = std::int64_t((bits >> 14) & 0x3FFF) + 1;
-    } else if (b.startsWith(12, "VP8X")) {  // extended: 24 bits each of (canvas side - 1)
-        h.width = std::int64_t(b.le(24, 3)) + 1;
-        h.height = std::int64_t(b.le(27, 3)) + 1;
+    } else if (b.startsWith(at, "VP8X")) {  // extended: 24 bits each of (canvas side - 1)
+        h.width = std::int64_t(b.le(at + 12, 3)) + 1;
+        h.height = std::int64_t(b.le(at + 15, 3)) + 1;
     }
     return h;
 }
 
-// A bare VP8L or VP8 bitstream, without the RIFF container: libwebp's WebPGetFeatures takes one,
+// A bare VP8L or VP8 bitstream, without even a chunk header: libwebp's WebPGetFeatures takes one,
 // so OpenCV's WebP decoder does (found by fuzz_image: 35 bytes declaring 8459 x 10713 pixels were
 // decoded before the size was known).
 bool bareVp8l(const Bytes& b) {  // VP8LCheckSignature: the 0x2F signature, version bits 0
@@ -280,6 +286,9 @@ ImageHeader readImageHeader(const unsigned char* bytes, std::size_t size, std::i
     if (b.be(0, 4) == 0x59A66A95) return sunRaster(b);
     if (b.startsWith(0, "#?RADIANCE") || b.startsWith(0, "#?RGBE")) return radiance(b);
     if (bareVp8l(b) || bareVp8(b)) return bareWebp(b);
+    // A WebP chunk without the RIFF container, which libwebp also decodes.
+    for (const char* chunk : {"VP8 ", "VP8L", "VP8X", "ALPH"})
+        if (b.startsWith(0, chunk)) return webp(b, 0);
     return {};
 }
 

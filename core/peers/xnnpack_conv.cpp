@@ -90,6 +90,11 @@ XnnpackConv::~XnnpackConv() = default;
 
 Tensor XnnpackConv::forward(const Tensor& input) {
     Impl& d = *m_impl;
+    // The operator was set up on d.src's buffer: another shape would move it.
+    if (input.shape() != d.input)
+        throw Error(ErrorCategory::ShapeMismatch,
+                    "XNNPACK was set up for " + d.input.toString() + ", not " +
+                        input.shape().toString());
     toNhwc(input, d.src);
     if (const xnn_status s = xnn_run_operator(d.op, d.pool); s != xnn_status_success)
         rejected("run", s);

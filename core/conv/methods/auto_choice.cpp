@@ -42,6 +42,17 @@ ChoiceKey keyOf(const ConvLayerData& layer, const Shape& in) {
             layer.bias.empty()};
 }
 
+// autoCandidates for a layer that is depthwise (weights.c() == 1) or not.
+std::vector<ConvMethod> candidatesFor(bool depthwise) {
+    std::vector<ConvMethod> out;
+    for (const ConvMethodInfo& m : convMethods()) {
+        if (m.id == ConvMethod::Direct || m.chooses) continue;
+        if (m.id == ConvMethod::Depthwise && !depthwise) continue;
+        out.push_back(m.id);
+    }
+    return out;
+}
+
 std::mutex g_mutex;
 std::map<ChoiceKey, std::shared_ptr<const ConvMethodChoice>>& choices() {
     static std::map<ChoiceKey, std::shared_ptr<const ConvMethodChoice>> c;
@@ -81,14 +92,17 @@ const std::string& cpuTag() {
     return tag;
 }
 
-// One line of the file: "v1 CPU <19 key numbers> <method time>..." (fastest first).
-constexpr const char* kFileVersion = "v1";
+// One line of the file: "v2 CPU <19 key numbers> <method time>... end" (fastest first). The
+// version also stands for the kernels' speed: bump it when a kernel change makes old choices
+// wrong (they are timed again; lines of another version are ignored).
+constexpr const char* kFileVersion = "v2";
 
 std::string fileLine(const ChoiceKey& key, const ConvMethodChoice& c) {
     std::ostringstream line;
     line << kFileVersion << ' ' << cpuTag();
     std::apply([&](auto... v) { ((line << ' ' << int(v)), ...); }, key);
     for (const MethodTime& t : c.times) line << ' ' << methodInfo(t.method).name << ' ' << t.ms;
+    line << " end";  // a line cut short (a full disk, a killed process) has none
     return line.str();
 }
 
@@ -108,14 +122,24 @@ std::optional<std::pair<ChoiceKey, ConvMethodChoice>> parseLine(const std::strin
     c.isa = Isa(isa);
     c.threads = std::get<16>(key);
     if (!cpuSupports(c.isa) || c.threads < 1) return {};
-    std::string name;
+    std::string name, rest;
     double ms = 0;
-    while (line >> name >> ms) {
+    bool ended = false;
+    while (line >> name) {
+        if (name == "end") {
+            ended = !(line >> rest);  // nothing after the marker
+            break;
+        }
         const std::optional<ConvMethod> m = convMethodFromName(name);
-        if (!m || methodInfo(*m).chooses || !std::isfinite(ms) || ms < 0) return {};
+        if (!m || !(line >> ms) || !std::isfinite(ms) || ms < 0) return {};
         c.times.push_back({*m, ms});
     }
-    if (c.times.empty() || !line.eof()) return {};
+    // Every candidate of such a layer once (weights.c() is key 17), in any order.
+    std::vector<ConvMethod> got, want = candidatesFor(std::get<17>(key) == 1);
+    for (const MethodTime& t : c.times) got.push_back(t.method);
+    std::sort(got.begin(), got.end());
+    std::sort(want.begin(), want.end());
+    if (!ended || got != want) return {};
     c.method = c.times.front().method;
     return std::make_pair(key, std::move(c));
 }
@@ -163,13 +187,7 @@ std::string ConvMethodChoice::why() const {
 }
 
 std::vector<ConvMethod> autoCandidates(const ConvLayerData& layer) {
-    std::vector<ConvMethod> out;
-    for (const ConvMethodInfo& m : convMethods()) {
-        if (m.id == ConvMethod::Direct || m.id == ConvMethod::Auto) continue;
-        if (m.id == ConvMethod::Depthwise && !layer.depthwise()) continue;
-        out.push_back(m.id);
-    }
-    return out;
+    return candidatesFor(layer.depthwise());
 }
 
 std::shared_ptr<const ConvMethodChoice> chooseConvMethod(const ConvLayerData& layer,
@@ -221,7 +239,7 @@ void setConvMethodChoiceFile(const std::string& path) {
     std::error_code ec;
     std::filesystem::create_directories(std::filesystem::path(path).parent_path(), ec);
     std::ifstream file(path);
-    // A line longer than any choice's is not one (and is not read whole).
+    // A line longer than any choice's is not one.
     constexpr std::size_t kMaxLine = 4096;
     for (std::string line; std::getline(file, line);)
         if (line.size() <= kMaxLine)

@@ -10,6 +10,8 @@
 #include <sstream>
 #include <string>
 
+#include <unistd.h>
+
 #include "base/error.h"
 #include "base/isa.h"
 #include "base/runtime.h"
@@ -46,12 +48,12 @@ ConvData layer(int filters, int channels, const WindowParams& p, std::uint32_t s
 
 // A choice file of the test's own, removed after.
 struct TempFile {
+    // Of this process (two builds' tests may run at once) and removed first.
     std::string path = (std::filesystem::temp_directory_path() /
-                        ("convscope_auto_" + std::to_string(::testing::UnitTest::GetInstance()
-                                                                ->random_seed()) +
-                         "_" + ::testing::UnitTest::GetInstance()->current_test_info()->name() +
-                         ".txt"))
+                        ("convscope_auto_" + std::to_string(getpid()) + "_" +
+                         ::testing::UnitTest::GetInstance()->current_test_info()->name() + ".txt"))
                            .string();
+    TempFile() { std::filesystem::remove(path); }
     ~TempFile() {
         setConvMethodChoiceFile("");
         std::filesystem::remove(path);
@@ -231,10 +233,14 @@ TEST_F(AutoChoice, TheChoiceFileKeepsChoicesAcrossProcessesAndIgnoresWhatIsNotOn
         with(18, "0"),                                   // zero threads
         with(21, "auto"),                                // auto is no candidate
         with(21, "fft"),                                 // not a method
+        with(21, "direct"),                              // the reference is no candidate
+        with(23, f[21]),                                 // a method twice
         with(22, "nan"),                                 // not a time
         with(22, "-1"),                                  // a negative time
         line.substr(0, line.size() / 2),                 // cut short
-        line + " blocked",                               // a method without its time
+        line.substr(0, line.size() - 6),                 // cut in the last time
+        line.substr(0, line.find(f[25]) - 1) + " end",   // a candidate missing
+        line + " blocked",                               // after the end marker
         std::string(100000, '7'),                        // a very long line
         std::string("v1 ") + std::string(3000, ' ') + "\x01\xff",
     };

@@ -103,6 +103,13 @@ TEST(ImageHeader, EachFormatsDeclaredSize) {
         {"WebP", "\x2F" + le32(8458 | 10712 << 14), 8459, 10713},
         {"WebP", bin({0x10, 0x02, 0x00, 0x9D, 0x01, 0x2A}) + le16(16000) + le16(12000), 16000,
          12000},
+        // ... and WebP chunks without the RIFF container (libwebp decodes those too).
+        {"WebP", "VP8L" + le32(24) + "\x2F" + le32(7999 | 7999 << 14) + std::string(19, '\0'),
+         8000, 8000},
+        {"WebP",
+         "ALPH" + le32(3) + std::string(4, '\0') + "VP8 " + le32(20) +
+             bin({0x10, 0x02, 0x00, 0x9D, 0x01, 0x2A}) + le16(9000) + le16(7000),
+         9000, 7000},
         {"TIFF", tiffLe, 70000, 50000},
         {"TIFF", tiffBe, 1234, 0},
         {"PNM", "P6\n# a comment\n40000 30000\n65535\n", 40000, 30000},
@@ -150,10 +157,8 @@ TEST(ImageHeader, BombsAreRefusedBeforeDecoding) {
 TEST(ImageHeader, ABareWebpBitstreamIsRefusedBeforeDecoding) {
     const std::string vp8l = "\x2F" + le32(8458 | 10712 << 14) + std::string(29, '\xC8');
     const std::string path = write("bare.webp", vp8l);
-    const auto start = std::chrono::steady_clock::now();
     expectError([&] { io::loadImage(path); }, ErrorCategory::ResourceLimit, "8459 x 10713");
     expectError([&] { io::checkImageFile(path); }, ErrorCategory::ResourceLimit, "declares");
-    EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(1));
 }
 
 TEST(ImageHeader, AnImageAtTheLimitStillOpens) {
