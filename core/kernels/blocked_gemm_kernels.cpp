@@ -23,9 +23,9 @@ constexpr int NC = NR * 64;  // B block 384 x 3072 x 4 = 4.5 MiB in L3
 #elif defined(__AVX2__) && defined(__FMA__)
 // BLIS's blocking for the same 6 x 16 tile on Zen (sgemm MC 144, KC 256, NC 4080): the B sliver
 // 256 x 16 x 4 = 16 KiB, half of a 32 KiB L1, and the A block 144 x 256 x 4 = 144 KiB, a third
-// of Zen 3's 512 KiB L2 (the AVX-512 sizes, 288 KiB of A with 24 KiB slivers, left Zen 3's L2
-// and L1 crowded). On Zen 4 with AVX2 forced the two measure the same (1.06-1.19 ms for the
-// article's GEMM, 1 thread, in one run).
+// of Zen 3's 512 KiB L2 (the AVX-512 sizes would take 288 KiB of A and 24 KiB slivers). On Zen 4
+// with AVX2 forced the two measured the same (1.06-1.19 ms for the article's GEMM, 1 thread, one
+// run on a loaded machine); Zen 3 itself is still to be measured.
 constexpr int MR = 6, NR = 16;
 constexpr int MC = MR * 24;
 constexpr int KC = 256;

@@ -12,6 +12,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cstdint>
+#include <cstring>
 #include <exception>
 #include <functional>
 
@@ -66,14 +67,74 @@ private:
     std::exception_ptr m_failure;  // written by thread 0 only
 };
 
+// Vectors of consecutive pixels, for the kernels that put a row's pixels in the lanes (depthwise,
+// direct-simd's few-filters path): 16 a zmm with AVX-512, 8 a ymm with AVX2, 4 plain floats the
+// compiler may vectorise otherwise. Loads are unaligned: a tap's pixels start wherever its kernel
+// column falls; storeFirst stores the first n lanes of a row's last vector.
+#if defined(__AVX512F__)
+struct PixelSimd {
+    using V = __m512;
+    static constexpr int lanes = 16;
+    static V zero() { return _mm512_setzero_ps(); }
+    static V set1(float x) { return _mm512_set1_ps(x); }
+    static V loadu(const float* p) { return _mm512_loadu_ps(p); }
+    static V fma(V a, V b, V c) { return _mm512_fmadd_ps(a, b, c); }
+    static V add(V a, V b) { return _mm512_add_ps(a, b); }
+    static void storeu(float* p, V v) { _mm512_storeu_ps(p, v); }
+    static void storeFirst(float* p, V v, int n) {
+        _mm512_mask_storeu_ps(p, __mmask16((1u << n) - 1), v);
+    }
+};
+#elif defined(__AVX2__) && defined(__FMA__)
+struct PixelSimd {
+    using V = __m256;
+    static constexpr int lanes = 8;
+    static V zero() { return _mm256_setzero_ps(); }
+    static V set1(float x) { return _mm256_set1_ps(x); }
+    static V loadu(const float* p) { return _mm256_loadu_ps(p); }
+    static V fma(V a, V b, V c) { return _mm256_fmadd_ps(a, b, c); }
+    static V add(V a, V b) { return _mm256_add_ps(a, b); }
+    static void storeu(float* p, V v) { _mm256_storeu_ps(p, v); }
+    static void storeFirst(float* p, V v, int n) {
+        const __m256i mask =
+            _mm256_cmpgt_epi32(_mm256_set1_epi32(n), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
+        _mm256_maskstore_ps(p, mask, v);
+    }
+};
+#else
+struct PixelSimd {
+    struct V {
+        float v[4];
+    };
+    static constexpr int lanes = 4;
+    static V zero() { return {}; }
+    static V set1(float x) { return {{x, x, x, x}}; }
+    static V loadu(const float* p) { return {{p[0], p[1], p[2], p[3]}}; }
+    static V fma(V a, V b, V c) {
+        for (int i = 0; i < 4; ++i) c.v[i] += a.v[i] * b.v[i];
+        return c;
+    }
+    static V add(V a, V b) {
+        for (int i = 0; i < 4; ++i) a.v[i] += b.v[i];
+        return a;
+    }
+    static void storeu(float* p, V v) { std::memcpy(p, v.v, sizeof v.v); }
+    static void storeFirst(float* p, V v, int n) {
+        std::memcpy(p, v.v, sizeof(float) * std::size_t(n));
+    }
+};
+#endif
+
 // One input row of W floats split into its even and odd columns: evens[i] = src[2i], odds[i] =
 // src[2i + 1], with vector shuffles (a scalar strided copy was ~80% of a stride-2 depthwise layer:
-// MobileNet's dw144x56s2 took 0.48 ms on Zen 4 against XNNPACK's 0.074).
+// MobileNet's dw144x56s2 took 0.48 ms on Zen 4, AVX-512, 1 thread, against XNNPACK's 0.074).
 inline void splitEvenOdd(const float* src, int W, float* evens, float* odds) {
     int x = 0;
 #if defined(__AVX512F__)
-    const __m512i even = _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
-    const __m512i odd = _mm512_setr_epi32(1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31);
+    const __m512i even =
+        _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
+    const __m512i odd =
+        _mm512_setr_epi32(1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31);
     for (; x + 32 <= W; x += 32) {
         const __m512 a = _mm512_loadu_ps(src + x), b = _mm512_loadu_ps(src + x + 16);
         _mm512_storeu_ps(evens + x / 2, _mm512_permutex2var_ps(a, even, b));

@@ -16,52 +16,6 @@ namespace convscope::core::CONVSCOPE_ISA_NS {
 
 namespace {
 
-// The vector operations of a row tile, for the instruction set compiled for. Loads are unaligned:
-// a tap's pixels start wherever its kernel column falls.
-#if defined(__AVX512F__)
-struct Simd {
-    using V = __m512;
-    static constexpr int lanes = 16;
-    static V set1(float x) { return _mm512_set1_ps(x); }
-    static V loadu(const float* p) { return _mm512_loadu_ps(p); }
-    static V fma(V a, V b, V c) { return _mm512_fmadd_ps(a, b, c); }
-    static void storeu(float* p, V v) { _mm512_storeu_ps(p, v); }
-    static void storeFirst(float* p, V v, int n) {
-        _mm512_mask_storeu_ps(p, __mmask16((1u << n) - 1), v);
-    }
-};
-#elif defined(__AVX2__) && defined(__FMA__)
-struct Simd {
-    using V = __m256;
-    static constexpr int lanes = 8;
-    static V set1(float x) { return _mm256_set1_ps(x); }
-    static V loadu(const float* p) { return _mm256_loadu_ps(p); }
-    static V fma(V a, V b, V c) { return _mm256_fmadd_ps(a, b, c); }
-    static void storeu(float* p, V v) { _mm256_storeu_ps(p, v); }
-    static void storeFirst(float* p, V v, int n) {
-        const __m256i mask =
-            _mm256_cmpgt_epi32(_mm256_set1_epi32(n), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
-        _mm256_maskstore_ps(p, mask, v);
-    }
-};
-#else
-struct Simd {  // plain arrays the compiler may vectorise
-    struct V {
-        float v[4];
-    };
-    static constexpr int lanes = 4;
-    static V set1(float x) { return {{x, x, x, x}}; }
-    static V loadu(const float* p) { return {{p[0], p[1], p[2], p[3]}}; }
-    static V fma(V a, V b, V c) {
-        for (int i = 0; i < 4; ++i) c.v[i] += a.v[i] * b.v[i];
-        return c;
-    }
-    static void storeu(float* p, V v) { std::memcpy(p, v.v, sizeof v.v); }
-    static void storeFirst(float* p, V v, int n) {
-        std::memcpy(p, v.v, sizeof(float) * std::size_t(n));
-    }
-};
-#endif
 // Pixels of one row held in registers: up to 8 vectors (128 pixels with AVX-512: a 112-wide
 // MobileNet row in one tile), for up to 4 rows at once (each tap's weight broadcast once for
 // them: one row at a time, the broadcasts, the call and the stores were as many instructions as
@@ -82,31 +36,32 @@ constexpr int kMaxAccumulators = 8;
 template <int NV, int R>
 void rowTile(const float* src, std::int64_t srcRow, const std::int64_t* offsets, int taps,
              const float* w, float bias, float* out, std::int64_t outRow, int count) {
-    using V = Simd::V;
+    using V = PixelSimd::V;
     V acc[R][NV];
 #pragma GCC unroll 4
     for (int r = 0; r < R; ++r)
 #pragma GCC unroll 8
-        for (int v = 0; v < NV; ++v) acc[r][v] = Simd::set1(bias);
+        for (int v = 0; v < NV; ++v) acc[r][v] = PixelSimd::set1(bias);
     for (int t = 0; t < taps; ++t) {
         const float* s = src + offsets[t];
-        const V wt = Simd::set1(w[t]);
+        const V wt = PixelSimd::set1(w[t]);
 #pragma GCC unroll 4
         for (int r = 0; r < R; ++r)
 #pragma GCC unroll 8
             for (int v = 0; v < NV; ++v)
-                acc[r][v] = Simd::fma(Simd::loadu(s + r * srcRow + v * Simd::lanes), wt, acc[r][v]);
+                acc[r][v] = PixelSimd::fma(PixelSimd::loadu(s + r * srcRow + v * PixelSimd::lanes),
+                                           wt, acc[r][v]);
     }
 #pragma GCC unroll 4
     for (int r = 0; r < R; ++r)
 #pragma GCC unroll 8
         for (int v = 0; v < NV; ++v) {
-            const int left = count - v * Simd::lanes;
-            float* o = out + r * outRow + v * Simd::lanes;
-            if (left >= Simd::lanes)
-                Simd::storeu(o, acc[r][v]);
+            const int left = count - v * PixelSimd::lanes;
+            float* o = out + r * outRow + v * PixelSimd::lanes;
+            if (left >= PixelSimd::lanes)
+                PixelSimd::storeu(o, acc[r][v]);
             else if (left > 0)
-                Simd::storeFirst(o, acc[r][v], left);
+                PixelSimd::storeFirst(o, acc[r][v], left);
         }
 }
 
@@ -147,7 +102,7 @@ void convolveDepthwise(const Tensor& input, const Tensor& weights, const std::ve
     const std::int64_t rowLen = std::int64_t(s) * run, plane = Hp * rowLen;
     // + a tile's worth of slack, rounded to whole cache lines: the last vector of a row may read
     // past the plane's end.
-    const std::int64_t planeFloats = (plane + Simd::lanes * kMaxVectors + 15) / 16 * 16;
+    const std::int64_t planeFloats = (plane + PixelSimd::lanes * kMaxVectors + 15) / 16 * 16;
     const int taps = p.kernelH * p.kernelW;
     std::vector<std::int64_t> offsets;
     for (int ki = 0; ki < p.kernelH; ++ki)
@@ -157,7 +112,7 @@ void convolveDepthwise(const Tensor& input, const Tensor& weights, const std::ve
                               dx / s);
         }
     // A row of OW pixels in tiles as even as possible of at most kMaxVectors vectors.
-    const int vectors = (OW + Simd::lanes - 1) / Simd::lanes;
+    const int vectors = (OW + PixelSimd::lanes - 1) / PixelSimd::lanes;
     const int rowTiles = (vectors + kMaxVectors - 1) / kMaxVectors;
     const int perTile = (vectors + rowTiles - 1) / rowTiles;
     // As many rows per tile as the registers hold for that width.
@@ -190,11 +145,11 @@ void convolveDepthwise(const Tensor& input, const Tensor& weights, const std::ve
                     const int rows = std::min(rowsPerTile, OH - y);
                     const float* in = src + std::int64_t(y) * inRow;
                     for (int v0 = 0; v0 < vectors; v0 += perTile) {
-                        const int nv = std::min(perTile, vectors - v0), x0 = v0 * Simd::lanes;
+                        const int nv = std::min(perTile, vectors - v0), x0 = v0 * PixelSimd::lanes;
                         kTiles[std::size_t(rows - 1)][std::size_t(nv - 1)](
                             in + x0, inRow, offsets.data(), taps, w, add,
                             out + std::int64_t(y) * OW + x0, OW,
-                            std::min(nv * Simd::lanes, OW - x0));
+                            std::min(nv * PixelSimd::lanes, OW - x0));
                     }
                 }
             }

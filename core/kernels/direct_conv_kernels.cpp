@@ -146,36 +146,6 @@ void storeChannel(const float* column, int count, float add, float* out) {
 }
 
 #if defined(__AVX512F__) || (defined(__AVX2__) && defined(__FMA__))
-// The by-pixels kernel's vectors: 16 pixels a zmm with AVX-512, 8 a ymm with AVX2.
-struct PixelSimd {
-#if defined(__AVX512F__)
-    using V = __m512;
-    static constexpr int lanes = 16;
-    static V zero() { return _mm512_setzero_ps(); }
-    static V set1(float x) { return _mm512_set1_ps(x); }
-    static V loadu(const float* p) { return _mm512_loadu_ps(p); }
-    static V fma(V a, V b, V c) { return _mm512_fmadd_ps(a, b, c); }
-    static V add(V a, V b) { return _mm512_add_ps(a, b); }
-    static void storeu(float* p, V v) { _mm512_storeu_ps(p, v); }
-    static void storeFirst(float* p, V v, int n) {
-        _mm512_mask_storeu_ps(p, __mmask16((1u << n) - 1), v);
-    }
-#else
-    using V = __m256;
-    static constexpr int lanes = 8;
-    static V zero() { return _mm256_setzero_ps(); }
-    static V set1(float x) { return _mm256_set1_ps(x); }
-    static V loadu(const float* p) { return _mm256_loadu_ps(p); }
-    static V fma(V a, V b, V c) { return _mm256_fmadd_ps(a, b, c); }
-    static V add(V a, V b) { return _mm256_add_ps(a, b); }
-    static void storeu(float* p, V v) { _mm256_storeu_ps(p, v); }
-    static void storeFirst(float* p, V v, int n) {
-        const __m256i mask =
-            _mm256_cmpgt_epi32(_mm256_set1_epi32(n), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
-        _mm256_maskstore_ps(p, mask, v);
-    }
-#endif
-};
 // The by-pixels kernel (few filters): out[m][y][x0 + i] (+ bias) for i < count, m < MB, from NV
 // vectors of PixelSimd::lanes consecutive output pixels per filter. src points at the tile's first
 // pixel in the phase-split input (below), so every tap's pixels are consecutive floats.

@@ -23,6 +23,14 @@ constexpr ConvMethod kNonConvTimesFrom = kTeachingConvMethod;
 const char* kOneDnn = "onednn (peer)";
 const char* kXnnpack = "xnnpack (peer)";
 const char* kFft = "fft (OpenCV dft)";
+
+// A conv layer set up in an outside library (oneDNN, XNNPACK) and timed as its own benchmarks
+// time it: the primitive alone, median ms.
+template <class Peer>
+double timeInLibrary(const ConvolutionLayer& conv, const Shape& in, const ProfileOptions& options) {
+    Peer peer(in, conv.params(), conv.weights(), conv.bias());
+    return peer.timeMs(options.warmup + 1, options.repeat);
+}
 }  // namespace
 
 NetworkProfile externalRung(const Network& net, NetworkProfile rung, const std::string& label,
@@ -103,18 +111,14 @@ std::vector<NetworkProfile> profileLadder(Network& net, const ProfileOptions& op
     begin(rung++);
     ladder.push_back(externalRung(net, like, kOneDnn, options.batch,
                                   checked([&](const ConvolutionLayer& conv, const Shape& in) {
-                                      peers::OneDnnConv peer(in, conv.params(), conv.weights(),
-                                                             conv.bias());
-                                      return peer.timeMs(options.warmup + 1, options.repeat);
+                                      return timeInLibrary<peers::OneDnnConv>(conv, in, options);
                                   })));
 #endif
 #ifdef CONVSCOPE_HAVE_XNNPACK
     begin(rung++);
     ladder.push_back(externalRung(net, like, kXnnpack, options.batch,
                                   checked([&](const ConvolutionLayer& conv, const Shape& in) {
-                                      peers::XnnpackConv peer(in, conv.params(), conv.weights(),
-                                                              conv.bias());
-                                      return peer.timeMs(options.warmup + 1, options.repeat);
+                                      return timeInLibrary<peers::XnnpackConv>(conv, in, options);
                                   })));
 #endif
     // Last: OpenCV's worker threads keep spinning for a while after the transforms and would
