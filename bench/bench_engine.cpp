@@ -3,7 +3,8 @@
 // Conv/<layer>/ConvScope vs Conv/<layer>/OpenCV (each AlexNet conv alone), and the 256x1152x192
 // GEMM of "Why GEMM is at the heart of deep learning"; Dw_<method>/<layer>: MobileNet-v2 depthwise
 // layers by every conv method; Conv_oneDNN, Conv_XNNPACK, Dw_oneDNN, Dw_XNNPACK: the same layers
-// by the outside libraries built in. Counters: GFLOP/s. Threads:
+// by the outside libraries built in; Pool_ConvScope vs Pool_OpenCV: the zoo's max pools. Counters:
+// GFLOP/s (for pools, taps compared per second). Threads:
 // CONVSCOPE_THREADS (default all cores).
 #include <benchmark/benchmark.h>
 
@@ -15,6 +16,7 @@
 #include "gemm/blocked_gemm.h"
 #include "gemm/gemm.h"
 #include "layers/convolution.h"
+#include "layers/pooling.h"
 #include "measure/roofs.h"
 #include "net/models.h"
 #include "net/network.h"
@@ -130,6 +132,44 @@ void depthwiseWith(benchmark::State& state, const DepthwiseShape& d, ConvMethod 
     ctx.convMethod = method;
     net->prepare(method);
     for (auto _ : state) benchmark::DoNotOptimize(net->forward(input, ctx).data());
+    setFlops(state, net->layer(0).flops(std::span<const Shape>(&in, 1)));
+}
+
+// The max pools of the zoo's networks (SqueezeNet's and GoogLeNet's 3x3/2 ceil, ResNet's 3x3/2
+// pad 1, AlexNet's 3x3/2): Pool_ConvScope/<name> against Pool_OpenCV/<name>.
+struct PoolShape {
+    const char* name;
+    int channels, size, kernel, stride, pad;
+    bool ceil;
+};
+constexpr PoolShape kPoolShapes[] = {{"max64x111k3s2ceil", 64, 111, 3, 2, 0, true},
+                                     {"max64x112k3s2p1", 64, 112, 3, 2, 1, false},
+                                     {"max192x27k3s2", 192, 27, 3, 2, 0, false},
+                                     {"max480x28k3s1p1", 480, 28, 3, 1, 1, false}};
+
+std::unique_ptr<Network> poolNet(const PoolShape& d) {
+    WindowParams p = WindowParams::square(d.kernel, d.stride, d.pad);
+    p.ceilMode = d.ceil;
+    auto net = std::make_unique<Network>(d.name);
+    net->setInput("data", d.channels, d.size, d.size);
+    net->add(std::make_unique<PoolingLayer>(d.name, PoolMethod::Max, p, false));
+    return net;
+}
+
+void poolWith(benchmark::State& state, const PoolShape& d, bool opencv) {
+    setThreadCount(threads());
+    io::OpenCvNet::setThreads(threads());
+    const std::unique_ptr<Network> net = poolNet(d);
+    const Shape in = net->inputShape(1);
+    Tensor input(in);
+    fillUniform(input, 3);
+    ForwardContext ctx;
+    if (opencv) {
+        io::OpenCvNet peer(*net);
+        for (auto _ : state) benchmark::DoNotOptimize(peer.forward(input).data());
+    } else {
+        for (auto _ : state) benchmark::DoNotOptimize(net->forward(input, ctx).data());
+    }
     setFlops(state, net->layer(0).flops(std::span<const Shape>(&in, 1)));
 }
 
@@ -272,8 +312,7 @@ void Gemm_256x1152x192_OpenBLAS(benchmark::State& state) {
     fillUniform(a, 1);
     fillUniform(b, 2);
     for (auto _ : state) {
-        peers::blasGemm(M, N, K, a.data(), K, b.data(), N, c.data(), N, false,
-                        int(state.range(0)));
+        peers::blasGemm(M, N, K, a.data(), K, b.data(), N, c.data(), N, false, int(state.range(0)));
         benchmark::DoNotOptimize(c.data());
     }
     setFlops(state, 2ll * M * N * K);
@@ -343,6 +382,12 @@ int main(int argc, char** argv) {
                 ->Unit(benchmark::kMillisecond);
     for (const DepthwiseShape& d : kDepthwiseShapes)
         registerConvPeers("Dw", d.name, [&d] { return depthwiseNet(d); });
+    for (const PoolShape& d : kPoolShapes)
+        for (const bool opencv : {false, true})
+            benchmark::RegisterBenchmark(
+                ((opencv ? "Pool_OpenCV/" : "Pool_ConvScope/") + std::string(d.name)).c_str(),
+                [opencv, &d](benchmark::State& state) { poolWith(state, d, opencv); })
+                ->Unit(benchmark::kMillisecond);
     benchmark::RunSpecifiedBenchmarks();
     benchmark::Shutdown();
     return 0;

@@ -1,6 +1,6 @@
-// What the direct and depthwise conv kernels share (kernels/direct_conv_kernels.cpp,
-// kernels/depthwise_conv_kernels.cpp): cancel and progress from inside an OpenMP loop, and the
-// zero-padded (optionally stride-phase-split) copy of an input plane.
+// What the per-ISA conv and pool kernels share (kernels/direct_conv_kernels.cpp,
+// depthwise_conv_kernels.cpp, pool_kernels.cpp): cancel and progress from inside an OpenMP loop,
+// vectors of pixels, and the zero-padded (optionally stride-phase-split) copy of an input plane.
 #pragma once
 
 // Only kernel files include this, after defining CONVSCOPE_ISA_NS: every copy lives in its ISA's
@@ -70,7 +70,8 @@ private:
 // Vectors of consecutive pixels, for the kernels that put a row's pixels in the lanes (depthwise,
 // direct-simd's few-filters path): 16 a zmm with AVX-512, 8 a ymm with AVX2, 4 plain floats the
 // compiler may vectorise otherwise. Loads are unaligned: a tap's pixels start wherever its kernel
-// column falls; storeFirst stores the first n lanes of a row's last vector.
+// column falls; storeFirst stores the first n lanes of a row's last vector. max(a, b) is
+// maxps's a > b ? a : b, lane by lane: b when either is NaN.
 #if defined(__AVX512F__)
 struct PixelSimd {
     using V = __m512;
@@ -80,7 +81,16 @@ struct PixelSimd {
     static V loadu(const float* p) { return _mm512_loadu_ps(p); }
     static V fma(V a, V b, V c) { return _mm512_fmadd_ps(a, b, c); }
     static V add(V a, V b) { return _mm512_add_ps(a, b); }
-    static void storeu(float* p, V v) { _mm512_storeu_ps(p, v); }
+// GCC 12 takes _mm512_max_ps's internal _mm512_undefined_ps() for an uninitialised variable.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+    static V max(V a, V b) {
+        return _mm512_max_ps(a, b);
+    }
+#pragma GCC diagnostic pop
+    static void storeu(float* p, V v) {
+        _mm512_storeu_ps(p, v);
+    }
     static void storeFirst(float* p, V v, int n) {
         _mm512_mask_storeu_ps(p, __mmask16((1u << n) - 1), v);
     }
@@ -94,6 +104,7 @@ struct PixelSimd {
     static V loadu(const float* p) { return _mm256_loadu_ps(p); }
     static V fma(V a, V b, V c) { return _mm256_fmadd_ps(a, b, c); }
     static V add(V a, V b) { return _mm256_add_ps(a, b); }
+    static V max(V a, V b) { return _mm256_max_ps(a, b); }
     static void storeu(float* p, V v) { _mm256_storeu_ps(p, v); }
     static void storeFirst(float* p, V v, int n) {
         const __m256i mask =
@@ -116,6 +127,10 @@ struct PixelSimd {
     }
     static V add(V a, V b) {
         for (int i = 0; i < 4; ++i) a.v[i] += b.v[i];
+        return a;
+    }
+    static V max(V a, V b) {
+        for (int i = 0; i < 4; ++i) a.v[i] = a.v[i] > b.v[i] ? a.v[i] : b.v[i];
         return a;
     }
     static void storeu(float* p, V v) { std::memcpy(p, v.v, sizeof v.v); }

@@ -5,7 +5,8 @@
 //                                       namespace avx2    (-march=x86-64-v3)
 //                                       namespace generic (baseline x86-64)
 //
-//   blocked_gemm.cpp, direct_conv.cpp, depthwise_conv.cpp, gemm.cpp, profile.cpp (baseline)
+//   blocked_gemm.cpp, direct_conv.cpp, depthwise_conv.cpp, gemm.cpp, pooling.cpp, profile.cpp
+//   (baseline)
 //     ──kernel(&ns::fn)──▶ the copy of activeIsa()
 //
 // A kernel file writes its vector code once, under `#if defined(__AVX512F__)` / `__AVX2__`; each
@@ -50,12 +51,11 @@ namespace convscope::core {
         const Tensor& input, const Tensor& weights, const std::vector<float>& bias,               \
         const WindowParams& p, Tensor& output, Scratch& scratch,                                  \
         const std::function<bool()>& cancelled, const std::function<void(double)>& progress);     \
-    /* depthwise_conv_kernels.cpp: depthwise_conv.h */                                           \
-    void convolveDepthwise(const Tensor& input, const Tensor& weights,                          \
-                           const std::vector<float>& bias, const WindowParams& p,               \
-                           Tensor& output, Scratch& scratch,                                    \
-                           const std::function<bool()>& cancelled,                              \
-                           const std::function<void(double)>& progress);                        \
+    /* depthwise_conv_kernels.cpp: depthwise_conv.h */                                            \
+    void convolveDepthwise(const Tensor& input, const Tensor& weights,                            \
+                           const std::vector<float>& bias, const WindowParams& p, Tensor& output, \
+                           Scratch& scratch, const std::function<bool()>& cancelled,              \
+                           const std::function<void(double)>& progress);                          \
     /* gemm_kernels.cpp: gemm.h (Eigen, built per ISA too: its vector width is fixed at compile   \
        time) */                                                                                   \
     void setGemmThreads(int threads);                                                             \
@@ -67,6 +67,9 @@ namespace convscope::core {
     void gemmTransB(int B, int M, int K, const float* X, const float* W, float* out);             \
     bool hasBatchGemv();                                                                          \
     void batchGemv(int B, int M, int K, const float* X, const float* W, float* out);              \
+    /* pool_kernels.cpp: max pooling (layers/pooling.h), the window as p says, padding and        \
+       ceil mode's overhang never the maximum */                                                  \
+    void maxPool(const Tensor& input, const WindowParams& p, Tensor& output, Scratch& scratch);   \
     /* peak_kernels.cpp: independent FMA chains of the widest vectors (profile.h) */              \
     float fmaLoop(long iterations, float a, float b);                                             \
     double fmaFlopsPerIteration();

@@ -1,11 +1,11 @@
-// Pooling forward, one output cell at a time (pooling is cheap next to conv and fc).
+// Pooling forward: max pooling in the per-ISA kernel (kernels/pool_kernels.cpp), average pooling
+// here, one output cell at a time.
 #include "layers/pooling.h"
-#include "base/runtime.h"
 
 #include <algorithm>
-#include <limits>
 
-#include <omp.h>
+#include "base/runtime.h"
+#include "kernels/kernels.h"
 
 namespace convscope::core {
 
@@ -64,56 +64,14 @@ float windowMean(const float* w, int W, const WindowParams& p, float taps) {
     }
     return float(sum / taps);
 }
-// Max pooling on a copy of each plane padded with -inf as far as any window reaches (ceil mode's
-// overhang too): no tap needs a bounds check, and each tap runs over a row of consecutive outputs,
-// which vectorises (window by window with bounds checks, GoogLeNet's 3x3 pools were 14% of its
-// time on Zen 4, AVX-512, 1 thread). -inf is neutral to the max, so each output is the max of its
-// window's pixels, taken in the same order as before.
-void maxPoolPadded(const Tensor& in, const WindowParams& p, Tensor& out, Scratch& scratch) {
-    const int H = in.h(), W = in.w(), OH = out.h(), OW = out.w();
-    const int Hb = std::max(H + p.padTop, (OH - 1) * p.strideH + p.effectiveKernelH());
-    const int Wb = std::max(W + p.padLeft, (OW - 1) * p.strideW + p.effectiveKernelW());
-    const std::int64_t plane = std::int64_t(Hb) * Wb;
-    const int planes = in.n() * in.c(), threads = std::max(1, std::min(threadCount(), planes));
-    float* buffers = scratch.get(std::size_t(plane) * std::size_t(threads));
-    constexpr float lowest = -std::numeric_limits<float>::infinity();
-#pragma omp parallel num_threads(threads)
-    {
-        // Filled once: the padding stays -inf, each plane writes only its pixels.
-        float* b = buffers + std::int64_t(omp_get_thread_num()) * plane;
-        std::fill(b, b + plane, lowest);
-#pragma omp for schedule(static)
-        for (int pl = 0; pl < planes; ++pl) {
-            const float* src = in.data() + std::int64_t(pl) * H * W;
-            for (int y = 0; y < H; ++y)
-                std::copy_n(src + std::int64_t(y) * W, W,
-                            b + std::int64_t(y + p.padTop) * Wb + p.padLeft);
-            float* dst = out.data() + std::int64_t(pl) * OH * OW;
-            for (int oy = 0; oy < OH; ++oy) {
-                float* o = dst + std::int64_t(oy) * OW;
-                std::fill(o, o + OW, lowest);
-                for (int ki = 0; ki < p.kernelH; ++ki) {
-                    const float* r = b + std::int64_t(oy * p.strideH + ki * p.dilationH) * Wb;
-                    for (int kj = 0; kj < p.kernelW; ++kj) {
-                        const float* t = r + kj * p.dilationW;
-                        if (p.strideW == 1)
-                            for (int x = 0; x < OW; ++x) o[x] = std::max(o[x], t[x]);
-                        else
-                            for (int x = 0; x < OW; ++x)
-                                o[x] = std::max(o[x], t[std::int64_t(x) * p.strideW]);
-                    }
-                }
-            }
-        }
-    }
-}
 }  // namespace
 
 void PoolingLayer::forward(std::span<const Tensor* const> inputs, Tensor& output,
                            ForwardContext& ctx) const {
     const Tensor& in = *inputs[0];
     const WindowParams p = windowFor(in.shape());
-    if (m_method == PoolMethod::Max) return maxPoolPadded(in, p, output, ctx.colScratch);
+    if (m_method == PoolMethod::Max)  // kernels/pool_kernels.cpp: separable, vectorised
+        return CONVSCOPE_KERNEL(maxPool)(in, p, output, ctx.colScratch);
     // Average pooling. The outputs whose window lies inside the image, [oyLo, oyHi) x
     // [oxLo, oxHi), need no bounds checks and divide by the window's size.
     const int H = in.h(), W = in.w(), outH = output.h(), outW = output.w();

@@ -146,16 +146,18 @@ TEST(Pooling, AverageCountIncludePadBothWays) {
     for (float v : exclude.span()) EXPECT_FLOAT_EQ(v, 1.0f);
 }
 
-// The layer's fast paths (max: a -inf-padded plane, tap by tap over rows; average: the inside
+// The layer's fast paths (max: separable, on -inf-padded rows split by stride; average: the inside
 // windows without checks) against the obvious loops, over strides, pads, dilations, ceil mode and
 // both divisors, on planes narrow and wide enough for the vector loops' tails.
 TEST(Pooling, EveryGeometryMatchesTheObviousLoops) {
     struct Case {
         int h, w, k, s, pad, dil;
         bool ceil;
-    } cases[] = {{7, 9, 3, 1, 1, 1, true},  {14, 14, 3, 1, 1, 1, true}, {13, 17, 3, 2, 0, 1, true},
-                 {12, 33, 2, 2, 0, 1, false}, {9, 8, 3, 2, 1, 2, false}, {6, 6, 5, 3, 2, 1, true},
-                 {5, 40, 3, 1, 0, 1, false}, {3, 3, 3, 1, 1, 1, false}};
+    } cases[] = {
+        {7, 9, 3, 1, 1, 1, true},    {14, 14, 3, 1, 1, 1, true}, {13, 17, 3, 2, 0, 1, true},
+        {12, 33, 2, 2, 0, 1, false}, {9, 8, 3, 2, 1, 2, false},  {6, 6, 5, 3, 2, 1, true},
+        {5, 40, 3, 1, 0, 1, false},  {3, 3, 3, 1, 1, 1, false},  {11, 71, 3, 2, 1, 1, true},
+        {10, 50, 3, 2, 2, 2, false}, {8, 37, 2, 4, 1, 1, true}};
     std::uint32_t seed = 5;
     for (const Case& t : cases)
         for (PoolMethod method : {PoolMethod::Max, PoolMethod::Average})
@@ -189,8 +191,8 @@ TEST(Pooling, EveryGeometryMatchesTheObviousLoops) {
                                         : float(sum / (includePad ? padded : inside));
                                 ASSERT_EQ(out.at(n, c, oy, ox), expected)
                                     << "k" << t.k << " s" << t.s << " pad " << t.pad << " dil "
-                                    << t.dil << (t.ceil ? " ceil" : "") << " at " << oy << ","
-                                    << ox << (method == PoolMethod::Max ? " max" : " average");
+                                    << t.dil << (t.ceil ? " ceil" : "") << " at " << oy << "," << ox
+                                    << (method == PoolMethod::Max ? " max" : " average");
                             }
             }
 }
