@@ -2,10 +2,16 @@
 // kept; a good file replaces it. Runs on the offscreen platform.
 #include <QFile>
 #include <QImage>
+#include <QLabel>
+#include <QProgressBar>
+#include <QScreen>
 #include <QSignalSpy>
 #include <QSpinBox>
 #include <QStatusBar>
+#include <QTableWidget>
 #include <QTemporaryDir>
+#include <QToolButton>
+#include <QWheelEvent>
 #include <QtTest>
 
 #include "base/error.h"
@@ -14,6 +20,9 @@
 #include "teaching/controls_panel.h"
 #include "teaching/convolution_view.h"
 #include "teaching/teaching_controller.h"
+#include "widgets/image_view.h"
+#include "widgets/screen_fit.h"
+#include "widgets/wheel_guard.h"
 
 using convscope::ui::MainWindow;
 
@@ -21,11 +30,32 @@ class TestMainWindow : public QObject {
     Q_OBJECT
 private slots:
     void fitsASmallScreen() {
-        // 1366x768 laptops and projectors: the window, docks included, must fit.
+        // 1280x720 projectors and 1366x768 laptops: the window, docks included, must fit with
+        // room for a window frame and a panel (the docks' panels scroll rather than widen it).
         MainWindow w;
-        QVERIFY2(w.minimumSizeHint().width() <= 1366,
+        QVERIFY2(w.minimumSizeHint().width() <= 1280 - 40,
                  qPrintable(QString::number(w.minimumSizeHint().width())));
-        QVERIFY(w.minimumSizeHint().height() <= 768);
+        QVERIFY2(w.minimumSizeHint().height() <= 720 - 60,
+                 qPrintable(QString::number(w.minimumSizeHint().height())));
+    }
+
+    // A geometry remembered from a larger screen (or left by presentation mode) is brought
+    // within the screen it opens on.
+    void aWindowLargerThanTheScreenIsFittedToIt() {
+        MainWindow w;
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        const QRect area = w.screen()->availableGeometry();
+        w.resize(area.size() * 2);
+        w.move(area.topLeft() + QPoint(area.width() / 2, area.height() / 2));
+        QTRY_VERIFY(w.width() > area.width());
+        convscope::ui::fitToScreen(&w);
+        QTRY_VERIFY2(area.contains(w.frameGeometry()),
+                     qPrintable(QStringLiteral("%1,%2 %3x%4")
+                                    .arg(w.frameGeometry().x())
+                                    .arg(w.frameGeometry().y())
+                                    .arg(w.frameGeometry().width())
+                                    .arg(w.frameGeometry().height())));
     }
 
     void initTestCase() {
@@ -114,6 +144,102 @@ private slots:
         QTest::keyClick(spin, Qt::Key_Left);
         QTest::keyClick(spin, Qt::Key_Home);
         QCOMPARE(c->step(), 6);
+    }
+
+    // Esc / Cancel during the full-size run: the status bar's progress and Cancel button go, and
+    // the full-size view no longer shows the previous kernel's map as if it were this one's.
+    void cancellingTheFullRunClearsItsStatus() {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("big.png"));
+        QImage big(2400, 1800, QImage::Format_RGB32);  // long enough to be cancelled mid-way
+        big.fill(Qt::darkCyan);
+        QVERIFY(big.save(path));
+        MainWindow w;
+        w.show();
+        auto* controller = w.controller();
+        QTRY_VERIFY_WITH_TIMEOUT(!controller->fullRunning(), 10000);  // the default image's run
+        QSignalSpy cancelled(controller, &convscope::ui::TeachingController::fullCancelled);
+        QSignalSpy finished(controller, &convscope::ui::TeachingController::fullFinished);
+        QSignalSpy loaded(&w, &MainWindow::imageLoaded);
+        // Cancelled as soon as it starts (what Esc does; direct connection: before any tile).
+        const auto connection = connect(controller, &convscope::ui::TeachingController::fullStarted,
+                                        controller, &convscope::ui::TeachingController::cancelFull);
+        w.openImage(path);
+        QVERIFY(loaded.wait(10000));
+        QTRY_VERIFY_WITH_TIMEOUT(cancelled.count() + finished.count() > 0, 10000);
+        disconnect(connection);
+        QCOMPARE(cancelled.count(), 1);
+        auto* progress = w.statusBar()->findChild<QProgressBar*>();
+        QVERIFY(progress);
+        QVERIFY(!progress->isVisible());
+        for (auto* button : w.statusBar()->findChildren<QToolButton*>())
+            QVERIFY2(!button->isVisible(), qPrintable(button->text()));
+        QVERIFY(controller->fullOutputImage().isNull());
+        QVERIFY(w.statusBar()->currentMessage().contains(QStringLiteral("cancelled")));
+        // Run Full Size brings it back.
+        controller->computeFull();
+        QVERIFY(finished.wait(20000));
+        QVERIFY(!controller->fullOutputImage().isNull());
+        QVERIFY(!progress->isVisible());
+    }
+
+    // The wheel over a field of the Layer dock scrolls the dock; the field changes only once
+    // it has the focus (clicked or tabbed to).
+    void theWheelOverTheLayerDockDoesNotEditIt() {
+        MainWindow w;
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        auto* stride = w.findChild<QSpinBox*>(QStringLiteral("strideW"));
+        QVERIFY(stride);
+        QVERIFY(convscope::ui::WheelGuard::guards(stride));
+        const int before = stride->value();
+        const QPointF at(stride->width() / 2.0, stride->height() / 2.0);
+        auto wheel = [&] {
+            QWheelEvent event(at, stride->mapToGlobal(at), QPoint(), QPoint(0, 120), Qt::NoButton,
+                              Qt::NoModifier, Qt::NoScrollPhase, false);
+            QApplication::sendEvent(stride, &event);
+        };
+        wheel();
+        QCOMPARE(stride->value(), before);
+        QCOMPARE(stride->focusPolicy(), Qt::StrongFocus);  // the wheel does not focus it either
+        stride->setFocus();
+        if (!stride->hasFocus()) QSKIP("this platform gives no window the focus");
+        QVERIFY(!convscope::ui::WheelGuard::guards(stride));
+        wheel();
+        QCOMPARE(stride->value(), before + 1);
+    }
+
+    // Groups 3 with one kernel: the message appears beside the fields (not below the weight
+    // grid), the field is marked, the status bar says the views kept the last valid layer, and
+    // all of it goes once the layer is valid again.
+    void anInvalidLayerSaysSoWhereItIsTyped() {
+        MainWindow w;
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        auto* groups = w.findChild<QSpinBox*>(QStringLiteral("groups"));
+        auto* filters = w.findChild<QSpinBox*>(QStringLiteral("filters"));
+        auto* problem = w.findChild<QLabel*>(QStringLiteral("layerProblem"));
+        QVERIFY(groups && filters && problem);
+        const int steps = w.controller()->stepper().steps();
+        filters->setValue(1);
+        groups->setValue(3);
+        QVERIFY(problem->isVisible());
+        QVERIFY(problem->text().contains(QStringLiteral("Not applied")));
+        QVERIFY(!groups->styleSheet().isEmpty());
+        QVERIFY2(w.statusBar()->currentMessage().contains(QStringLiteral("last valid layer")),
+                 qPrintable(w.statusBar()->currentMessage()));
+        QCOMPARE(w.controller()->layer().params.groups, 1);  // the old layer is kept
+        QCOMPARE(w.controller()->stepper().steps(), steps);
+        // Just under the fields: above the weight grid, within the dock's first screenful.
+        auto* panel = w.findChild<convscope::ui::ControlsPanel*>();
+        QVERIFY(panel);
+        auto* grid = panel->findChild<QTableWidget*>();
+        QVERIFY(grid);
+        QVERIFY(problem->mapTo(&w, QPoint()).y() < grid->mapTo(&w, QPoint()).y());
+        groups->setValue(1);
+        QVERIFY(!problem->isVisible());
+        QVERIFY(groups->styleSheet().isEmpty());
+        QVERIFY(w.statusBar()->currentMessage().isEmpty());
     }
 
     void onlyTheNewestRequestIsShown() {

@@ -8,8 +8,11 @@
 #include <QMenuBar>
 #include <QScreen>
 #include <QStatusBar>
+#include <QTimer>
 #include <QToolBar>
 #include <QWindow>
+
+#include "widgets/screen_fit.h"
 
 namespace convscope::ui {
 
@@ -94,7 +97,12 @@ void PresentationMode::leave() {
     m_window->menuBar()->setVisible(m_menuVisible);
     m_window->statusBar()->setVisible(m_statusVisible);
     m_window->restoreState(m_state);
-    m_window->restoreGeometry(m_geometry);
+    // Once the normal font's layouts are in place: restored at once, the window kept the
+    // presentation's minimum size (1703 px wide on a 1280x720 screen, and remembered so).
+    QTimer::singleShot(0, m_window, [window = m_window, geometry = m_geometry] {
+        window->restoreGeometry(geometry);
+        fitToScreen(window);
+    });
     emit activeChanged(false);
 }
 

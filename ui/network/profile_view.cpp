@@ -22,6 +22,7 @@
 #include <QTableWidget>
 #include <QVBoxLayout>
 #include <cmath>
+#include <tuple>
 #include <vector>
 
 #include "base/runtime.h"
@@ -269,19 +270,23 @@ ProfilePanel::ProfilePanel(NetworkController* controller, QWidget* parent)
     }
     m_cancel = new QPushButton(tr("Cancel"), this);
     m_cancel->setEnabled(false);
-    for (auto [label, w] :
-         std::initializer_list<std::pair<QString, QWidget*>>{{tr("Threads:"), m_threads},
-                                                             {tr("Batch:"), m_batch},
-                                                             {tr("Repeat:"), m_repeat},
-                                                             {tr("Conv method:"), m_method}}) {
+    // Two rows: in one, the tab alone was 691 px wide, and the window did not fit 1280x720.
+    auto* methodRow = new QHBoxLayout;
+    for (auto [label, w, row] : std::initializer_list<std::tuple<QString, QWidget*, QHBoxLayout*>>{
+             {tr("Threads:"), m_threads, controls},
+             {tr("Batch:"), m_batch, controls},
+             {tr("Repeat:"), m_repeat, controls},
+             {tr("Conv method:"), m_method, methodRow}}) {
         auto* l = new QLabel(label, this);
         l->setBuddy(w);
-        controls->addWidget(l);
-        controls->addWidget(w);
+        row->addWidget(l);
+        row->addWidget(w);
     }
-    controls->addWidget(m_opencv);
+    methodRow->addWidget(m_opencv);
     controls->addStretch(1);
+    methodRow->addStretch(1);
     layout->addLayout(controls);
+    layout->addLayout(methodRow);
 
     auto* status = new QHBoxLayout;
     m_progress = new QProgressBar(this);
@@ -515,13 +520,12 @@ void ProfilePanel::showResult() {
     // The direct methods have no GEMM: their conv time sits in that column (core::ConvStats);
     // auto mixes both and names each layer's method.
     const bool chooses = core::methodInfo(p.method).chooses;
-    const QString convColumn = chooses                     ? tr("GEMM or conv ms")
+    const QString convColumn = chooses                    ? tr("GEMM or conv ms")
                                : core::isDirect(p.method) ? tr("Direct conv ms")
                                                           : tr("GEMM ms");
-    const QStringList headers = {tr("Layer"),      tr("Type"),       tr("Method"),
-                                 tr("Median ms"),  tr("First ms"),   tr("Min ms"),
-                                 tr("Max ms"),     tr("% of time"),  tr("GFLOP/s"),
-                                 tr("im2col ms"),  convColumn,       tr("GEMM M×N×K"),
+    const QStringList headers = {tr("Layer"),    tr("Type"),      tr("Method"), tr("Median ms"),
+                                 tr("First ms"), tr("Min ms"),    tr("Max ms"), tr("% of time"),
+                                 tr("GFLOP/s"),  tr("im2col ms"), convColumn,   tr("GEMM M×N×K"),
                                  tr("OpenCV ms")};
     m_table->clear();
     m_table->setColumnCount(int(headers.size()));

@@ -113,6 +113,10 @@ MainMenus::MainMenus(MainWindow* window) : QObject(window), m_window(window) {
     add(tr("&Slower"), QKeySequence(Qt::Key_Minus), [w] { w->m_playback->slower(); });
     QAction* cancelFull = add(tr("&Cancel Full-Size Run"), QKeySequence(Qt::Key_Escape),
                               [w] { w->m_controller->cancelFull(); });
+    add(tr("&Run Full Size"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_F),
+        [w] { w->m_controller->computeFull(); })
+        ->setToolTip(tr("Compute the current kernel's output over the whole image again (after "
+                        "a cancel)."));
 
     QMenu* lesson = w->menuBar()->addMenu(tr("&Lesson"));
     lesson->addAction(tr("&Built-in Lesson"), w, [w] { w->m_lesson->setLesson(builtInLesson()); })

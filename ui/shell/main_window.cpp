@@ -43,6 +43,8 @@
 #include "teaching/teaching_controller.h"
 #include "teaching/teaching_layout.h"
 #include "widgets/image_view.h"
+#include "widgets/screen_fit.h"
+#include "widgets/wheel_guard.h"
 
 namespace convscope::ui {
 
@@ -54,6 +56,7 @@ MainWindow::MainWindow(QWidget* parent)
       m_kernels(new KernelLoader(this)) {
     setWindowTitle(tr("ConvScope"));
     setAcceptDrops(true);
+    new WheelGuard(this);  // the wheel scrolls the docks rather than editing their fields
 
     m_teaching = new TeachingLayout(m_controller, TeachingLayout::Arrangement::Window, {}, this);
     m_conv = m_teaching->convolutionView();
@@ -118,7 +121,19 @@ MainWindow::MainWindow(QWidget* parent)
     QSettings settings;
     if (!restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray()))
         resize(QSize(1500, 900).boundedTo(screen()->availableGeometry().size() * 0.95));
-    restoreState(settings.value(QStringLiteral("window/state")).toByteArray());
+    if (!restoreState(settings.value(QStringLiteral("window/state")).toByteArray())) {
+        // First start: the docks share the width the window got, so the views keep at least
+        // half of it on a 1280-pixel screen (fixed 390 + 430 px docks left them 400).
+        const int width = this->width();
+        resizeDocks({findChild<QDockWidget*>(QStringLiteral("layerDock")),
+                     findChild<QDockWidget*>(QStringLiteral("modelDock"))},
+                    {std::clamp(width / 4, 250, 390), std::clamp(width / 4, 220, 430)},
+                    Qt::Horizontal);
+        resizeDocks({findChild<QDockWidget*>(QStringLiteral("layerDock")),
+                     findChild<QDockWidget*>(QStringLiteral("imageDock"))},
+                    {430, 470}, Qt::Vertical);
+    }
+    fitToScreen(this);  // a geometry saved on a larger screen (or a bad one) is brought back
     showImage(builtInImage(), builtInImageName(), QString(), QStringLiteral("builtin"));
     m_controller->setRoi(kBuiltInRegion);
     // A remembered layer that does not fit the built-in image is dropped with the engine's message.
@@ -136,29 +151,37 @@ MainWindow::MainWindow(QWidget* parent)
 
 MainWindow::~MainWindow() = default;
 
+namespace {
+// A dock's panel in a scroll area: a narrow screen scrolls the panel instead of widening the
+// window past the screen (the panels' own widths added up to 1322 px, wider than 1280x720).
+QScrollArea* scrolled(QWidget* panel, QWidget* parent) {
+    auto* scroll = new QScrollArea(parent);
+    scroll->setWidget(panel);
+    scroll->setWidgetResizable(true);
+    scroll->setFrameShape(QFrame::NoFrame);
+    return scroll;
+}
+}  // namespace
+
 void MainWindow::buildDocks() {
     m_modelPanel = new ModelPanel(m_network, this);
     auto* modelDock = new QDockWidget(tr("Model"), this);
     modelDock->setObjectName(QStringLiteral("modelDock"));
-    modelDock->setWidget(m_modelPanel);
+    modelDock->setWidget(scrolled(m_modelPanel, this));
     addDockWidget(Qt::RightDockWidgetArea, modelDock);
-    resizeDocks({modelDock}, {430}, Qt::Horizontal);
     m_quiz = new QuizPanel(m_controller, this);
     auto* quizDock = new QDockWidget(tr("Quiz"), this);
     quizDock->setObjectName(QStringLiteral("quizDock"));
-    quizDock->setWidget(m_quiz);
+    quizDock->setWidget(scrolled(m_quiz, this));
     addDockWidget(Qt::RightDockWidgetArea, quizDock);
     tabifyDockWidget(modelDock, quizDock);
     modelDock->raise();
     quizDock->hide();  // Lesson > Quiz shows it
 
     m_controls = new ControlsPanel(m_controller, this);
-    auto* scroll = new QScrollArea(this);
-    scroll->setWidget(m_controls);
-    scroll->setWidgetResizable(true);
     auto* controlsDock = new QDockWidget(tr("Layer"), this);
     controlsDock->setObjectName(QStringLiteral("layerDock"));
-    controlsDock->setWidget(scroll);
+    controlsDock->setWidget(scrolled(m_controls, this));
     addDockWidget(Qt::LeftDockWidgetArea, controlsDock);
 
     m_roiView = new RoiView(this);
@@ -173,12 +196,10 @@ void MainWindow::buildDocks() {
     ol->addWidget(m_fullView, 1);
     auto* overviewDock = new QDockWidget(tr("Image"), this);
     overviewDock->setObjectName(QStringLiteral("imageDock"));
-    overviewDock->setWidget(overview);
+    overviewDock->setWidget(scrolled(overview, this));
     addDockWidget(Qt::LeftDockWidgetArea, overviewDock);
     for (QWidget* w : {static_cast<QWidget*>(m_roiView), static_cast<QWidget*>(m_fullView)})
         w->setMinimumSize(120, 90);
-    resizeDocks({controlsDock, overviewDock}, {390, 390}, Qt::Horizontal);
-    resizeDocks({controlsDock, overviewDock}, {430, 470}, Qt::Vertical);
 }
 
 void MainWindow::buildStatusBar() {
@@ -227,6 +248,7 @@ void MainWindow::wire() {
     connect(m_controller, &TeachingController::errorOccurred, this,
             [this](const QString& m) { message(m, 8000); });
     connect(m_controller, &TeachingController::fullStarted, this, [this] {
+        m_fullView->setPlaceholder(tr("Computing the full-size output…"));
         m_progress->setValue(0);
         m_progress->show();
         m_cancel->show();
@@ -240,9 +262,25 @@ void MainWindow::wire() {
         fullDone();
         m_fullView->setImage(m_controller->fullOutputImage());
     });
+    connect(m_controls, &ControlsPanel::problemChanged, this, [this](const QString& problem) {
+        if (problem.isEmpty())
+            statusBar()->clearMessage();
+        else  // kept until the form is valid again
+            message(tr("Layer not applied: %1 The views show the last valid layer.").arg(problem),
+                    0);
+    });
+    connect(m_controller, &TeachingController::fullCancelled, this, [this, fullDone] {
+        fullDone();
+        m_fullView->setImage(QImage());
+        m_fullView->setPlaceholder(
+            tr("Full-size run cancelled.\nCtrl+Shift+F runs it again (Playback ▸ Run Full Size)."));
+        message(tr("Full-size convolution cancelled; Ctrl+Shift+F runs it again."), 6000);
+    });
     connect(m_controller, &TeachingController::fullFailed, this,
             [this, fullDone](const QString& m) {
                 fullDone();
+                m_fullView->setImage(QImage());
+                m_fullView->setPlaceholder(tr("Full-size run failed: %1").arg(m));
                 message(tr("Full-size convolution failed: %1").arg(m), 10000);
             });
 

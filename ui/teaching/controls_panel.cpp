@@ -10,6 +10,7 @@
 #include <QLabel>
 #include <QSpinBox>
 #include <QTableWidget>
+#include <QToolTip>
 
 namespace convscope::ui {
 
@@ -36,6 +37,8 @@ QSpinBox* ControlsPanel::spin(int min, int max, const QString& tip) {
 ControlsPanel::ControlsPanel(TeachingController* controller, QWidget* parent)
     : QWidget(parent), m_controller(controller) {
     auto* form = new QFormLayout(this);
+    // A narrow dock puts a row's fields under its label rather than cutting them off.
+    form->setRowWrapPolicy(QFormLayout::WrapLongRows);
     m_channels = new QComboBox(this);
     m_channels->addItems({tr("RGB (3 channels)"), tr("Gray (1 channel)")});
     m_channels->setToolTip(tr("Colour input has three channels, each with its own kernel plane."));
@@ -47,6 +50,7 @@ ControlsPanel::ControlsPanel(TeachingController* controller, QWidget* parent)
     form->addRow(tr("&Kernel h × w:"), pair(this, m_kh, m_kw));
     m_sh = spin(1, 8, tr("Vertical stride: how far the window moves down per output row."));
     m_sw = spin(1, 8, tr("Horizontal stride: how far the window moves right per output column."));
+    m_sw->setObjectName(QStringLiteral("strideW"));
     form->addRow(tr("&Stride:"), pair(this, m_sh, m_sw));
     m_pt = spin(0, 10, tr("Zero rows added above the image."));
     m_pb = spin(0, 10, tr("Zero rows added below the image."));
@@ -69,6 +73,16 @@ ControlsPanel::ControlsPanel(TeachingController* controller, QWidget* parent)
                      tr("Number of kernels M: the output has one channel per kernel, W has one row "
                         "per kernel."));
     form->addRow(tr("&Kernels M:"), m_filters);
+    m_groups->setObjectName(QStringLiteral("groups"));
+    m_filters->setObjectName(QStringLiteral("filters"));
+    // Right under the fields it is about: at the bottom of the dock it was found only by
+    // scrolling, and the views kept the old layer without a word.
+    m_problem = new QLabel(this);
+    m_problem->setObjectName(QStringLiteral("layerProblem"));
+    m_problem->setWordWrap(true);
+    m_problem->setStyleSheet(QStringLiteral("color: #b00020; font-weight: bold;"));
+    m_problem->hide();
+    form->addRow(m_problem);
 
     m_preset = new QComboBox(this);
     for (const core::PresetInfo& p : core::kernelPresets()) {
@@ -120,11 +134,6 @@ ControlsPanel::ControlsPanel(TeachingController* controller, QWidget* parent)
     });
     form->addRow(tr("&Bias:"), m_bias);
 
-    m_problem = new QLabel(this);
-    m_problem->setWordWrap(true);
-    m_problem->setStyleSheet(QStringLiteral("color: #b00020;"));
-    form->addRow(m_problem);
-
     connect(controller, &TeachingController::changed, this, &ControlsPanel::loadFromController);
     loadFromController();
 }
@@ -145,7 +154,7 @@ LayerSettings ControlsPanel::settings() const {
 }
 
 QString ControlsPanel::problem() const {
-    return m_problem->text();
+    return m_problemText;
 }
 
 void ControlsPanel::edited() {
@@ -153,8 +162,28 @@ void ControlsPanel::edited() {
     for (QSpinBox* s : {m_pt, m_pb, m_pl, m_pr}) s->setEnabled(!m_same->isChecked());
     const LayerSettings s = settings();
     const QString problem = m_controller->check(s);
-    m_problem->setText(problem);
+    showProblem(problem, qobject_cast<QWidget*>(sender()));
     if (problem.isEmpty()) m_controller->setLayer(s);
+}
+
+void ControlsPanel::showProblem(const QString& problem, QWidget* field) {
+    if (problem == m_problemText && (problem.isEmpty() || field == m_marked)) return;
+    m_problemText = problem;
+    m_problem->setText(
+        problem.isEmpty()
+            ? QString()
+            : tr("Not applied: %1\nThe views still show the last valid layer.").arg(problem));
+    m_problem->setVisible(!problem.isEmpty());
+    // The field just typed in is marked, and the message is said beside it too.
+    if (m_marked) m_marked->setStyleSheet(QString());
+    m_marked = problem.isEmpty() ? nullptr : field;
+    if (m_marked) {
+        m_marked->setStyleSheet(QStringLiteral("border: 2px solid #b00020;"));
+        if (m_marked->isVisible())
+            QToolTip::showText(m_marked->mapToGlobal(QPoint(0, m_marked->height())),
+                               m_problem->text(), m_marked);
+    }
+    emit problemChanged(problem);
 }
 
 void ControlsPanel::loadFromController() {
@@ -176,7 +205,7 @@ void ControlsPanel::loadFromController() {
     m_weightFilter->setRange(0, std::max(0, s.filters - 1));
     m_weightFilter->setValue(m_controller->filter());
     m_weightChannel->setRange(0, std::max(0, w.c() - 1));
-    m_problem->clear();
+    showProblem(QString(), nullptr);
     m_loading = false;
     fillWeights();
 }

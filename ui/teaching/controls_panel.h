@@ -26,8 +26,13 @@ public:
 public slots:
     void loadFromController();
 
+signals:
+    // The form's layer became invalid (the engine's message) or valid again (empty).
+    void problemChanged(const QString& problem);
+
 private:
     void edited();
+    void showProblem(const QString& problem, QWidget* field);
     void fillWeights();
     QSpinBox* spin(int min, int max, const QString& tip);
 
@@ -42,6 +47,8 @@ private:
     QDoubleSpinBox* m_bias;
     QLabel* m_problem;
     QLabel* m_source;
+    QString m_problemText;        // the engine's message, empty when the form is valid
+    QWidget* m_marked = nullptr;  // the field the problem was typed in
     bool m_loading = false;
 };
 

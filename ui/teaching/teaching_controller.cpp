@@ -467,7 +467,11 @@ void TeachingController::computeFull() {
             return result;
         },
         [this](FullResult r) {
-            if (r.cancelled) return;
+            if (r.cancelled) {
+                m_fullImage = QImage();  // the previous kernel's map would pass for this one's
+                emit fullCancelled();
+                return;
+            }
             if (!r.error.isEmpty()) {
                 emit fullFailed(r.error);
                 return;

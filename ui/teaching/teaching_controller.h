@@ -145,6 +145,9 @@ signals:
     void fullProgress(int percent);
     void fullFinished();
     void fullFailed(const QString& message);
+    // The run was cancelled (Esc, the Cancel button): there is no full-size output of the
+    // current kernel until computeFull() runs again.
+    void fullCancelled();
     void exampleGemmTimed(double medianMs);
 
 private:

@@ -17,6 +17,11 @@ void ImageView::setImage(const QImage& image) {
     update();
 }
 
+void ImageView::setPlaceholder(const QString& text) {
+    m_placeholder = text;
+    update();
+}
+
 QRect ImageView::imageRect() const {
     if (m_image.isNull()) return {};
     const QSize fitted = m_image.size().scaled(size(), Qt::KeepAspectRatio);
@@ -43,7 +48,14 @@ QRect ImageView::toWidget(const QRect& ir) const {
 void ImageView::paintEvent(QPaintEvent*) {
     QPainter painter(this);
     painter.fillRect(rect(), palette().color(QPalette::Window).darker(115));
-    if (m_image.isNull()) return;
+    if (m_image.isNull()) {
+        if (!m_placeholder.isEmpty()) {
+            painter.setPen(palette().color(QPalette::WindowText));
+            painter.drawText(rect().adjusted(8, 8, -8, -8), Qt::AlignCenter | Qt::TextWordWrap,
+                             m_placeholder);
+        }
+        return;
+    }
     const QRect target = imageRect();
     // Smooth when shrinking; crisp cells when enlarging.
     painter.setRenderHint(QPainter::SmoothPixmapTransform, target.width() < m_image.width());

@@ -13,6 +13,9 @@ public:
     explicit ImageView(QWidget* parent = nullptr);
     void setImage(const QImage& image);
     const QImage& image() const { return m_image; }
+    // Said in the middle of the view while it has no image (what is missing, what to do).
+    void setPlaceholder(const QString& text);
+    const QString& placeholder() const { return m_placeholder; }
     // Where the image is drawn inside the widget (the fitted, centred rectangle).
     QRect imageRect() const;
     // Widget position -> image pixel (clamped to the image), and an image rectangle -> widget.
@@ -25,6 +28,7 @@ protected:
 
 private:
     QImage m_image;
+    QString m_placeholder;
 };
 
 // The whole image with the region of interest; drag a rectangle to choose a new one.
