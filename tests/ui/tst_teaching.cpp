@@ -4,6 +4,7 @@
 #include <QComboBox>
 #include <QSignalSpy>
 #include <QSpinBox>
+#include <QTableWidget>
 #include <QtTest>
 
 #include "conv/im2col.h"
@@ -245,6 +246,34 @@ private slots:
                  qPrintable(controls.problem()));
         QCOMPARE(c.layer().params.dilationH, 1);  // the invalid layer never reached the controller
         QCOMPARE(c.layer().params.kernelH, 15);
+    }
+
+    // 7x7 and 11x11 kernels: every weight's text fits its cell (stretched over the dock's width,
+    // they were elided to "0…" and "-…").
+    void wideKernelWeightsAreReadable() {
+        TeachingController c;
+        ui::ControlsPanel controls(&c);
+        controls.resize(300, 700);
+        controls.show();
+        c.setImage(gradient(40, 40), QStringLiteral("g"));
+        for (const int k : {3, 7, 11}) {
+            ui::LayerSettings layer = c.layer();
+            layer.params.kernelH = layer.params.kernelW = k;
+            QVERIFY(c.setLayer(layer));
+            auto* grid = controls.findChild<QTableWidget*>();
+            QVERIFY(grid);
+            QCOMPARE(grid->columnCount(), k);
+            const QFontMetrics metrics(grid->font());
+            for (int i = 0; i < k; ++i)
+                for (int j = 0; j < k; ++j) {
+                    const QString text = grid->item(i, j)->text();
+                    QVERIFY2(metrics.horizontalAdvance(text) <= grid->columnWidth(j),
+                             qPrintable(QStringLiteral("%1x%1: '%2' in %3 px")
+                                            .arg(k)
+                                            .arg(text)
+                                            .arg(grid->columnWidth(j))));
+                }
+        }
     }
 
     void playbackAdvancesSteps() {

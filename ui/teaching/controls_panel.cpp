@@ -112,8 +112,8 @@ ControlsPanel::ControlsPanel(TeachingController* controller, QWidget* parent)
     form->addRow(tr("Edit kernel / channel:"), pair(this, m_weightFilter, m_weightChannel));
     m_weights = new QTableWidget(this);
     m_weights->setToolTip(tr("The kernel's weights for one channel; type a number to change one."));
-    m_weights->horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);
     m_weights->setMinimumHeight(120);
+    m_weights->setTextElideMode(Qt::ElideNone);
     connect(m_weights, &QTableWidget::cellChanged, this, [this](int i, int j) {
         if (m_loading) return;
         bool ok = false;
@@ -219,9 +219,16 @@ void ControlsPanel::fillWeights() {
     m_weights->setRowCount(w.h());
     m_weights->setColumnCount(w.w());
     for (int i = 0; i < w.h(); ++i)
-        for (int j = 0; j < w.w(); ++j)
-            m_weights->setItem(
-                i, j, new QTableWidgetItem(QString::number(double(w.at(m, c, i, j)), 'g', 4)));
+        for (int j = 0; j < w.w(); ++j) {
+            const double v = double(w.at(m, c, i, j));
+            auto* item = new QTableWidgetItem(QString::number(v, 'g', 4));
+            item->setToolTip(QString::number(v, 'g', 9));
+            m_weights->setItem(i, j, item);
+        }
+    // Up to 5 columns share the dock's width; wider kernels (7x7, AlexNet's 11x11) get columns
+    // as wide as their numbers and a scroll bar: stretched, their cells showed "0…" and "-…".
+    m_weights->horizontalHeader()->setSectionResizeMode(w.w() <= 5 ? QHeaderView::Stretch
+                                                                   : QHeaderView::ResizeToContents);
     m_bias->setValue(double(m_controller->bias()[std::size_t(m)]));
     m_loading = false;
 }
