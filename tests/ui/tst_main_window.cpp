@@ -16,6 +16,7 @@
 
 #include "base/error.h"
 #include "io/matrix_image.h"
+#include "shell/export_dialog.h"
 #include "shell/main_window.h"
 #include "teaching/controls_panel.h"
 #include "teaching/convolution_view.h"
@@ -240,6 +241,19 @@ private slots:
         QVERIFY(!problem->isVisible());
         QVERIFY(groups->styleSheet().isEmpty());
         QVERIFY(w.statusBar()->currentMessage().isEmpty());
+    }
+
+    // The export dialog counts steps as the playback bar does ("step 1 / 1024" is step 0).
+    void theExportDialogCountsStepsAsThePlaybackBarDoes() {
+        convscope::ui::ExportAnimationDialog dialog(100, 9);
+        auto spins = dialog.findChildren<QSpinBox*>();
+        QVERIFY(spins.size() >= 2);
+        QCOMPARE(spins[0]->value(), 10);
+        QCOMPARE(spins[0]->minimum(), 1);
+        QCOMPARE(spins[0]->maximum(), 100);
+        QCOMPARE(dialog.settings().from, 9);
+        spins[1]->setValue(100);
+        QCOMPARE(dialog.settings().to, 99);
     }
 
     void onlyTheNewestRequestIsShown() {

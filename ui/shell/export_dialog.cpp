@@ -34,10 +34,11 @@ ExportAnimationDialog::ExportAnimationDialog(int steps, int current, QWidget* pa
     auto* range = new QHBoxLayout;
     m_from = new QSpinBox(this);
     m_to = new QSpinBox(this);
-    for (QSpinBox* b : {m_from, m_to}) b->setRange(0, steps - 1);
-    m_from->setValue(current);
-    m_to->setValue(std::min(steps - 1, current + 47));
-    m_from->setToolTip(tr("The first step (0 is the top-left output cell)"));
+    // Counted from 1, as the playback bar's "step 1 / 1024" counts (AnimationSettings from 0).
+    for (QSpinBox* b : {m_from, m_to}) b->setRange(1, std::max(1, steps));
+    m_from->setValue(current + 1);
+    m_to->setValue(std::min(steps, current + 48));
+    m_from->setToolTip(tr("The first step (1 is the top-left output cell)"));
     m_to->setToolTip(tr("The last step; one frame per step"));
     range->addWidget(m_from);
     range->addWidget(new QLabel(tr("to"), this));
@@ -97,8 +98,8 @@ void ExportAnimationDialog::browse() {
 AnimationSettings ExportAnimationDialog::settings() const {
     AnimationSettings a;
     a.view = m_view->currentData().toString();
-    a.from = m_from->value();
-    a.to = std::max(m_from->value(), m_to->value());
+    a.from = m_from->value() - 1;
+    a.to = std::max(m_from->value(), m_to->value()) - 1;
     a.fps = m_fps->value();
     a.size = QSize(m_width->value(), m_height->value());
     a.path = m_path->text();

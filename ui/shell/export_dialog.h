@@ -13,7 +13,7 @@ namespace convscope::ui {
 
 struct AnimationSettings {
     QString view = QStringLiteral("all");  // conv, im2col, gemm, all
-    int from = 0, to = 0;
+    int from = 0, to = 0;                  // steps counted from 0 (the dialog shows them from 1)
     double fps = 4;
     QSize size{1200, 640};
     QString path;
