@@ -2,7 +2,9 @@
 // (layers, an unsupported one marked), the filter gallery's tiles against the weights, a filter
 // clicked into the teaching view, feature maps against the engine, the profile controller's async
 // run and cancel (QSignalSpy), its CSV/JSON/PNG/SVG exports, the fc report, and kernel files.
+#include <QComboBox>
 #include <QFile>
+#include <QLabel>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTreeWidget>
@@ -302,6 +304,16 @@ private slots:
         QVERIFY(QTest::qWaitForWindowExposed(&panel));
         QVERIFY(!panel.canvas()->dotProductText(0).isEmpty());
         QCOMPARE(net.fcReport()->layer, std::string("ip1"));
+        // A hovered dot product does not outlive its layer.
+        auto* hover = panel.findChild<QLabel*>(QStringLiteral("fcHover"));
+        QVERIFY(hover);
+        const QString prompt = hover->text();
+        emit panel.canvas()->hovered(panel.canvas()->dotProductText(0));
+        QVERIFY2(hover->text().contains(QStringLiteral("800")), qPrintable(hover->text()));
+        auto* layers = panel.findChild<QComboBox*>();
+        QVERIFY(layers && layers->count() >= 2);
+        layers->setCurrentIndex(1);
+        QCOMPARE(hover->text(), prompt);
     }
 
     void kernelFilesLoadIntoTheTeachingView() {

@@ -318,7 +318,8 @@ FcPanel::FcPanel(NetworkController* controller, QWidget* parent)
     layout->addLayout(controls);
     m_canvas = new FcCanvas(controller, this);
     layout->addWidget(m_canvas, 1);
-    m_hover = new QLabel(tr("Hover over W or y to see one output's dot product."), this);
+    m_hover = new QLabel(this);
+    m_hover->setObjectName(QStringLiteral("fcHover"));
     m_hover->setWordWrap(true);
     m_hover->setTextInteractionFlags(Qt::TextSelectableByMouse);
     layout->addWidget(m_hover);
@@ -330,6 +331,7 @@ FcPanel::FcPanel(NetworkController* controller, QWidget* parent)
 
     connect(m_layer, &QComboBox::currentIndexChanged, this, [this] {
         m_canvas->setRow(m_layer->currentData().isValid() ? m_layer->currentData().toInt() : -1);
+        showHoverPrompt();  // another layer's dot product ("Σ of 1024 products") is stale
     });
     connect(m_batch, &QSpinBox::valueChanged, m_canvas, &FcCanvas::setBatch);
     connect(m_measure, &QPushButton::clicked, this, &FcPanel::measure);
@@ -365,6 +367,11 @@ void FcPanel::rebuildLayers() {
     m_report->setText(m_layer->count() ? tr("Press Measure to time this layer on your machine.")
                                        : QString());
     m_canvas->setRow(m_layer->count() ? m_layer->currentData().toInt() : -1);
+    showHoverPrompt();
+}
+
+void FcPanel::showHoverPrompt() {
+    m_hover->setText(tr("Hover over W or y to see one output's dot product."));
 }
 
 void FcPanel::measure() {

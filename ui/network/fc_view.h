@@ -74,6 +74,7 @@ private:
     QSpinBox* m_batch;
     QPushButton* m_measure;
     FcCanvas* m_canvas;
+    void showHoverPrompt();  // instead of the last layer's hovered dot product
     QLabel* m_hover;
     QLabel* m_report;
 };
