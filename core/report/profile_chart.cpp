@@ -161,18 +161,35 @@ ChartData profileChart(const NetworkProfile& p, const ReportContext& ctx, Profil
         case ProfileChartKind::Variation: {
             d.unit = "ms";
             d.series = {"median"};
+            // A run this many times its median was interrupted (another program had the core):
+            // said in words, where a bare "spread 45423%" read as the layer's own variation.
+            constexpr double kInterrupted = 3.0;
+            int interrupted = 0;
             for (const LayerProfile& l : p.layers) {
                 ChartRow r;
                 r.label = l.name;
                 r.segments = {l.medianMs};
                 r.whiskerLo = l.minMs;
                 r.whiskerHi = l.maxMs;
-                const double spread = l.medianMs > 0 ? 100 * (l.maxMs - l.minMs) / l.medianMs : 0;
-                r.valueText = ms(l.medianMs) + " (spread " + fixed(spread, 0) + "%)";
+                if (l.medianMs > 0 && l.maxMs > kInterrupted * l.medianMs) {
+                    ++interrupted;
+                    r.valueText = ms(l.medianMs) + " (one run " + fixed(l.maxMs / l.medianMs, 0) +
+                                  "x slower: the machine was busy then)";
+                } else {
+                    const double spread =
+                        l.medianMs > 0 ? 100 * (l.maxMs - l.minMs) / l.medianMs : 0;
+                    r.valueText = ms(l.medianMs) + " (spread " + fixed(spread, 0) + "%)";
+                }
                 d.rows.push_back(r);
             }
             d.note = "whiskers: fastest and slowest of " + std::to_string(p.repeat) +
                      " runs; whole net " + ms(p.minTotalMs) + " .. " + ms(p.maxTotalMs);
+            if (interrupted > 0)
+                d.note += "; " + std::to_string(interrupted) +
+                          (interrupted == 1 ? " layer had a run" : " layers had runs") +
+                          " over 3x the median: another program used the CPU then (the medians "
+                          "are still this machine's speed; close other programs for tighter "
+                          "figures)";
             break;
         }
     }

@@ -120,7 +120,7 @@ TEST(Network, MemoryIsEstimatedAndCheckedBeforeAForwardAllocates) {
     net.setInput("data", 3, 8, 8);
     net.add(std::make_unique<ReluLayer>("relu"));
     const std::int64_t blob = 3 * 8 * 8 * std::int64_t(sizeof(float));
-    EXPECT_EQ(net.memoryBytes(1, 0), 2 * blob);           // the input and relu's blob
+    EXPECT_EQ(net.memoryBytes(1, 0), 2 * blob);             // the input and relu's blob
     EXPECT_EQ(net.memoryBytes(5, 1000), 10 * blob + 1000);  // scaled by the batch, plus scratch
     // Far above any machine's budget (64 GiB at most): refused, naming the network and batch.
     Network big("big");
@@ -131,7 +131,8 @@ TEST(Network, MemoryIsEstimatedAndCheckedBeforeAForwardAllocates) {
         FAIL();
     } catch (const Error& e) {
         EXPECT_EQ(e.category(), ErrorCategory::ResourceLimit);
-        EXPECT_NE(std::string(e.what()).find("network 'big' at batch 1024 needs"), std::string::npos)
+        EXPECT_NE(std::string(e.what()).find("network 'big' at batch 1024 needs"),
+                  std::string::npos)
             << e.what();
         EXPECT_NE(std::string(e.what()).find("use a smaller batch"), std::string::npos);
     }
@@ -208,7 +209,7 @@ TEST(Profile, ReportsEveryLayerWithSaneFigures) {
     EXPECT_EQ(conv2.gemm.N, 64);
     EXPECT_EQ(conv2.colBytes, 500 * 64 * 2 * 4);  // both images in one GEMM
     EXPECT_EQ(conv2.method, "im2col+gemm");
-    EXPECT_EQ(conv2.methodWhy, "");  // told the method, not chosen
+    EXPECT_EQ(conv2.methodWhy, "");     // told the method, not chosen
     EXPECT_EQ(p.layers[4].method, "");  // not a conv
     EXPECT_GT(conv2.medianMs, 0);
     EXPECT_LE(conv2.minMs, conv2.medianMs);
@@ -311,4 +312,13 @@ TEST(ProfileChart, RowsAddUpToTheProfile) {
         EXPECT_LE(r.whiskerLo, r.segments[0]);
         EXPECT_GE(r.whiskerHi, r.segments[0]);
     }
+
+    // One interrupted run (400x its median) is named as the busy machine, not as a spread.
+    NetworkProfile busy = p;
+    busy.layers[0].maxMs = 400 * busy.layers[0].medianMs + 1;
+    const ChartData noisy = profileChart(busy, ctx, ProfileChartKind::Variation);
+    EXPECT_NE(noisy.rows[0].valueText.find("the machine was busy"), std::string::npos)
+        << noisy.rows[0].valueText;
+    EXPECT_EQ(noisy.rows[0].valueText.find("spread"), std::string::npos);
+    EXPECT_NE(noisy.note.find("another program used the CPU"), std::string::npos) << noisy.note;
 }
