@@ -178,6 +178,33 @@ private slots:
                               c.output().at(0, 3, s.outY(step), s.outX(step))) < 1e-4);
     }
 
+    // Zoom In on the convolution view enlarges its cells and keeps them enlarged once its scroll
+    // bars appear (the resize they cause used to refit the view, so Zoom In did nothing);
+    // Fit the Views (resetZoom) goes back to the fitted size.
+    void theConvolutionViewZoomsIn() {
+        TeachingController c;
+        ui::ConvolutionView conv(&c);
+        conv.resize(600, 400);
+        conv.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&conv));
+        c.setImage(gradient(64, 64), QStringLiteral("g"));
+        c.setRoi(QRect(0, 0, 64, 64));
+        QCoreApplication::processEvents();
+        const int fitted = conv.cellSize();
+        for (int i = 0; i < 4; ++i) conv.zoomIn();
+        QCoreApplication::processEvents();
+        QTest::qWait(20);
+        QVERIFY2(conv.cellSize() > fitted, qPrintable(QString::number(conv.cellSize())));
+        QVERIFY(conv.zoomedByHand());
+        conv.resize(620, 410);  // a resize keeps the zoom too
+        QCoreApplication::processEvents();
+        QVERIFY(conv.cellSize() > fitted);
+        conv.resetZoom();
+        QCoreApplication::processEvents();
+        QVERIFY(!conv.zoomedByHand());
+        QVERIFY(conv.cellSize() <= fitted + 1);
+    }
+
     void viewsPaintTheHighlightedCells() {
         TeachingController c;
         ui::ConvolutionView conv(&c);

@@ -194,6 +194,13 @@ MainMenus::MainMenus(MainWindow* window) : QObject(window), m_window(window) {
         w->m_gemm->view()->zoomOut();
     });
     zoomOut->setShortcut(QKeySequence::ZoomOut);
+    view->addAction(tr("&Fit the Views"), w,
+                    [w] {
+                        w->m_conv->resetZoom();
+                        w->m_im2col->view()->resetZoom();
+                        w->m_gemm->view()->resetZoom();
+                    })
+        ->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_0));
     QMenu* panels = view->addMenu(tr("&Panels"));
     for (QDockWidget* dock : w->findChildren<QDockWidget*>())
         panels->addAction(dock->toggleViewAction());

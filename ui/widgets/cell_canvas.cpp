@@ -26,11 +26,20 @@ void CellCanvas::setCellSize(int pixels) {
     refresh();
 }
 
+// A zoom survives the resize its own scroll bars cause: refitting there undid every zoom in (the
+// content outgrew the viewport, scroll bars appeared, the viewport shrank, autoFit ran).
 void CellCanvas::zoomIn() {
+    m_manualZoom = true;
     setCellSize(m_cell < 4 ? m_cell + 1 : m_cell * 5 / 4 + 1);
 }
 void CellCanvas::zoomOut() {
+    m_manualZoom = true;
     setCellSize(m_cell <= 4 ? m_cell - 1 : m_cell * 4 / 5);
+}
+void CellCanvas::resetZoom() {
+    m_manualZoom = false;
+    autoFit();
+    refresh();
 }
 
 void CellCanvas::refresh() {
@@ -64,6 +73,7 @@ void CellCanvas::ensureVisible(const QRect& r) {
 }
 
 void CellCanvas::fitCells(const QSize& cells, const QSize& margins, int minCell, int maxCell) {
+    m_manualZoom = false;
     const QSize view = viewport()->size();
     const int byWidth =
         cells.width() > 0 ? (view.width() - margins.width()) / cells.width() : maxCell;
@@ -104,7 +114,7 @@ void CellCanvas::focusOutEvent(QFocusEvent* event) {
 
 void CellCanvas::resizeEvent(QResizeEvent* event) {
     QAbstractScrollArea::resizeEvent(event);
-    autoFit();
+    if (!m_manualZoom) autoFit();
     updateScrollBars();
 }
 

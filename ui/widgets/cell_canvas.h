@@ -27,14 +27,18 @@ public:
     // the viewport, within [minCell, maxCell].
     void fitCells(const QSize& cells, const QSize& margins, int minCell, int maxCell);
 
+    // True after zoomIn/zoomOut until the content changes or resetZoom(): resizes keep the zoom.
+    bool zoomedByHand() const { return m_manualZoom; }
+
 public slots:
     void zoomIn();
     void zoomOut();
-    void refresh();  // recompute the content size and repaint
+    void resetZoom();  // back to the size that fits the viewport
+    void refresh();    // recompute the content size and repaint
 
 protected:
-    // Chooses a cell size for the current content and viewport (fitCells); called on resize and
-    // by subclasses when their content changes. Manual zoom lasts until then.
+    // Chooses a cell size for the current content and viewport (fitCells); called on resize
+    // (unless zoomed by hand) and by subclasses when their content changes, which ends a zoom.
     virtual void autoFit() {}
     virtual QSize contentSize() const = 0;
     virtual void paintContent(QPainter& painter, const QRect& exposed) const = 0;
@@ -56,6 +60,7 @@ private:
     QPoint toContent(const QPoint& viewportPos) const;
     void updateScrollBars();
     int m_cell = 16;
+    bool m_manualZoom = false;
 };
 
 }  // namespace convscope::ui
