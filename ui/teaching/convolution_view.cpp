@@ -188,22 +188,28 @@ void ConvolutionView::paintContent(QPainter& painter, const QRect& exposed) cons
         if (r.intersects(exposed)) painter.drawRect(r.adjusted(1, 1, -1, -1));
     }
 
-    // The kernel window of the current step: each tap outlined (holes between them under
-    // dilation), the window's extent dashed.
+    // The kernel window of the current step: its extent, and each tap outlined where the cells
+    // are large enough (or dilation leaves holes between taps). Thin lines and no fill: the
+    // pixels under the window stay readable (thick outlines with a tint merged into one opaque
+    // orange block at 3x3 and 5x5, stride 1).
     const int step = m_controller->step();
     int y0 = 0, x0 = 0;
     s.windowOrigin(step, y0, x0);
-    painter.setPen(QPen(kWindow, 1, Qt::DashLine));
+    const bool dilated = p.dilationH > 1 || p.dilationW > 1;
+    const bool eachTap = dilated || c >= 12;
+    painter.setBrush(Qt::NoBrush);
+    painter.setPen(eachTap ? QPen(kWindow, 1, Qt::DashLine) : QPen(kWindow, 2));
     painter.drawRect(QRect(
         inputCellRect(y0, x0).topLeft(),
         inputCellRect(y0 + p.effectiveKernelH() - 1, x0 + p.effectiveKernelW() - 1).bottomRight()));
-    painter.setPen(QPen(kWindow, std::max(2, c / 5)));
-    painter.setBrush(QColor(255, 140, 0, 50));
-    for (int ki = 0; ki < p.kernelH; ++ki)
-        for (int kj = 0; kj < p.kernelW; ++kj)
-            painter.drawRect(
-                inputCellRect(y0 + ki * p.dilationH, x0 + kj * p.dilationW).adjusted(1, 1, -1, -1));
-    painter.setBrush(Qt::NoBrush);
+    if (eachTap) {
+        painter.setPen(QPen(kWindow, c >= 24 ? 2 : 1));
+        const int inset = c >= 24 ? 1 : 0;
+        for (int ki = 0; ki < p.kernelH; ++ki)
+            for (int kj = 0; kj < p.kernelW; ++kj)
+                painter.drawRect(inputCellRect(y0 + ki * p.dilationH, x0 + kj * p.dilationW)
+                                     .adjusted(inset, inset, -inset - 1, -inset - 1));
+    }
 
     // Output: computed cells up to the current step, in the output's colour scale.
     const core::Tensor& out = m_controller->output();
