@@ -4,7 +4,9 @@
 #include <QImage>
 #include <QLabel>
 #include <QProgressBar>
+#include <QPushButton>
 #include <QScreen>
+#include <QSettings>
 #include <QSignalSpy>
 #include <QSpinBox>
 #include <QStatusBar>
@@ -16,6 +18,7 @@
 
 #include "base/error.h"
 #include "io/matrix_image.h"
+#include "classroom/lesson_bar.h"
 #include "shell/export_dialog.h"
 #include "shell/main_window.h"
 #include "teaching/controls_panel.h"
@@ -254,6 +257,29 @@ private slots:
         QCOMPARE(dialog.settings().from, 9);
         spins[1]->setValue(100);
         QCOMPARE(dialog.settings().to, 99);
+    }
+
+    // A first start says what to try and offers the built-in lesson without the menu; once
+    // closed, the hint does not come back.
+    void aFirstStartSaysWhatToTry() {
+        QSettings().remove(QStringLiteral("welcome/dismissed"));
+        {
+            MainWindow w;
+            w.show();
+            QVERIFY(QTest::qWaitForWindowExposed(&w));
+            auto* welcome = w.findChild<QFrame*>(QStringLiteral("welcome"));
+            QVERIFY(welcome && welcome->isVisible());
+            auto* lesson = welcome->findChild<QPushButton*>(QStringLiteral("welcomeLesson"));
+            QVERIFY(lesson);
+            lesson->click();
+            QVERIFY(w.lessonBar()->isVisible());  // the built-in lesson is open
+            QVERIFY(!welcome->isVisible());
+        }
+        MainWindow again;
+        again.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&again));
+        auto* welcome = again.findChild<QFrame*>(QStringLiteral("welcome"));
+        QVERIFY(!welcome || !welcome->isVisible());
     }
 
     void onlyTheNewestRequestIsShown() {

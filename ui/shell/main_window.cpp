@@ -24,6 +24,7 @@
 #include "classroom/live_view.h"
 #include "classroom/presentation.h"
 #include "classroom/quiz_panel.h"
+#include "classroom/welcome_bar.h"
 #include "headless/shot.h"
 #include "network/fc_view.h"
 #include "network/filters_panel.h"
@@ -101,6 +102,13 @@ MainWindow::MainWindow(QWidget* parent)
     cl->setContentsMargins(0, 0, 0, 0);
     cl->setSpacing(0);
     cl->addWidget(m_lesson);
+    if (WelcomeBar::wanted()) {  // until the user closes it: what to try first
+        auto* welcome = new WelcomeBar(central);
+        connect(welcome, &WelcomeBar::playRequested, m_playback, &PlaybackBar::togglePlay);
+        connect(welcome, &WelcomeBar::lessonRequested, this,
+                [this] { m_lesson->setLesson(builtInLesson()); });
+        cl->addWidget(welcome);
+    }
     cl->addWidget(m_tabs, 1);
     setCentralWidget(central);
 
