@@ -81,21 +81,10 @@ struct PixelSimd {
     static V loadu(const float* p) { return _mm512_loadu_ps(p); }
     static V fma(V a, V b, V c) { return _mm512_fmadd_ps(a, b, c); }
     static V add(V a, V b) { return _mm512_add_ps(a, b); }
-// GCC 12 takes _mm512_max_ps's internal _mm512_undefined_ps() for an uninitialised variable
-// (clang, the fuzz build's compiler, has no such warning and refuses the unknown name).
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
-#endif
-    static V max(V a, V b) {
-        return _mm512_max_ps(a, b);
-    }
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic pop
-#endif
-    static void storeu(float* p, V v) {
-        _mm512_storeu_ps(p, v);
-    }
+    // The masked form, as storeChannel's gather: GCC 12 takes the unmasked intrinsic's internal
+    // _mm512_undefined_ps() for an uninitialised variable (bug 105593).
+    static V max(V a, V b) { return _mm512_mask_max_ps(a, __mmask16(0xffff), a, b); }
+    static void storeu(float* p, V v) { _mm512_storeu_ps(p, v); }
     static void storeFirst(float* p, V v, int n) {
         _mm512_mask_storeu_ps(p, __mmask16((1u << n) - 1), v);
     }
